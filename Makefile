@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0
+# v6trace: out-of-tree build in $(OUTPUT); `make V=1` shows the full commands.
+
+OUTPUT ?= .output
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+ARCH := x86
+
+# Debian packages the build and the tests need (installed by `make deps`, run by run/check).
+BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+TEST_PKGS := libcmocka-dev libjson-c-dev iproute2
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
+	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)
+LDLIBS := -lbpf -lelf -lz
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -Ivmlinux
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# maps.bpf.o goes first: libbpf 1.1's linker mis-relocates extern maps seen before their definition
+BPF_SRCS := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(LIB_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+ITEST_SRCS := $(wildcard tests/integration/*.c)
+ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$(ITEST_SRCS))
+
+.DELETE_ON_ERROR:
+.PHONY: all deps run check unit integration clean vmlinux
+
+all: $(OUTPUT)/v6trace
+
+deps:
+	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+
+$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/tests/integration:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+# One object holds every backend; the static linker resolves the shared maps.
+$(OUTPUT)/v6trace.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK-BPF,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/v6trace.skel.h: $(OUTPUT)/v6trace.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name v6trace_bpf > $@
+
+$(OUTPUT)/src/%.o: src/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/v6trace: $(OUTPUT)/src/main.o $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+$(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integration
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP -c $< -o $@
+
+$(OUTPUT)/tests/itest: $(ITEST_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -ljson-c -o $@
+
+run: deps all
+	$(OUTPUT)/v6trace $(ARGS)
+
+unit: $(UNIT_BINS)
+	$(Q)tests/run-tests.sh unit $(UNIT_BINS)
+
+integration: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
+	$(Q)tests/run-tests.sh integration $(OUTPUT)/tests/itest
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(OUTPUT)/tests/itest
+	$(Q)tests/run-tests.sh all $(UNIT_BINS) $(OUTPUT)/tests/itest
+
+# Regenerate the committed vmlinux.h from this machine's kernel BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h.tmp
+	mv vmlinux/vmlinux.h.tmp vmlinux/vmlinux.h
+
+clean:
+	rm -rf $(OUTPUT)
+
+-include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tests/integration/*.d)

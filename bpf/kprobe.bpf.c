@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * kprobe backend, for kernels without BPF trampolines: the entry probe keeps the arguments
+ * per thread, the return probe reads the result and reports.
+ */
+#include "v6trace.bpf.h"
+
+struct call_args {
+	__u64 arg[4];
+	__u32 hook;	/* V6T_HOOK_*: guards against a stale entry from another hook */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct call_args);
+} kprobe_args SEC(".maps");
+
+static __always_inline void stash(__u32 hook, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	struct call_args args = { .arg = { a0, a1, a2, a3 }, .hook = hook };
+
+	if (v6t_task_filtered_out())
+		return;
+	bpf_map_update_elem(&kprobe_args, &tid, &args, BPF_ANY);
+}
+
+/* Takes the entry's arguments out of the map into *out; non-zero when there are none. */
+static __always_inline int unstash(__u32 hook, struct call_args *out)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	struct call_args *args = bpf_map_lookup_elem(&kprobe_args, &tid);
+
+	if (!args)
+		return -1;
+	*out = *args;
+	bpf_map_delete_elem(&kprobe_args, &tid);
+	return out->hook == hook ? 0 : -1;
+}
+
+SEC("kprobe/inet_bind")
+int BPF_KPROBE(v6t_kp_inet_bind, void *sock, void *uaddr)
+{
+	stash(V6T_HOOK_BIND, (__u64)sock, (__u64)uaddr, 0, 0);
+	return 0;
+}
+
+SEC("kprobe/inet6_bind")
+int BPF_KPROBE(v6t_kp_inet6_bind, void *sock, void *uaddr)
+{
+	stash(V6T_HOOK_BIND, (__u64)sock, (__u64)uaddr, 0, 0);
+	return 0;
+}
+
+static __always_inline void bind_return(int ret)
+{
+	struct call_args a;
+
+	if (unstash(V6T_HOOK_BIND, &a))
+		return;
+	v6t_on_bind((const struct socket *)a.arg[0], (const void *)a.arg[1], 0, ret, V6T_BACKEND_KPROBE);
+}
+
+SEC("kretprobe/inet_bind")
+int BPF_KRETPROBE(v6t_krp_inet_bind, int ret)
+{
+	bind_return(ret);
+	return 0;
+}
+
+SEC("kretprobe/inet6_bind")
+int BPF_KRETPROBE(v6t_krp_inet6_bind, int ret)
+{
+	bind_return(ret);
+	return 0;
+}
+
+/*
+ * do_ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen): on x86-64 the 16-byte
+ * sockptr_t is passed in two registers (rcx: pointer, r8: is_kernel), so optlen is in r9.
+ */
+SEC("kprobe/do_ipv6_setsockopt")
+int BPF_KPROBE(v6t_kp_ipv6_sockopt, void *sk, int level, int optname)
+{
+	struct pt_regs *regs = ctx;
+
+	if (optname != IPV6_V6ONLY_OPT)
+		return 0;
+	stash(V6T_HOOK_V6ONLY, (__u64)sk, PT_REGS_PARM4(regs), PT_REGS_PARM5(regs), regs->r9);
+	return 0;
+}
+
+SEC("kretprobe/do_ipv6_setsockopt")
+int BPF_KRETPROBE(v6t_krp_ipv6_sockopt, int ret)
+{
+	struct call_args a;
+
+	if (unstash(V6T_HOOK_V6ONLY, &a))
+		return 0;
+	v6t_on_v6only((const struct sock *)a.arg[0], (const void *)a.arg[1], !(__u8)a.arg[2],
+		      (__u32)a.arg[3], ret, V6T_BACKEND_KPROBE);
+	return 0;
+}
+
+SEC("kprobe/inet_csk_accept")
+int BPF_KPROBE(v6t_kp_csk_accept, void *lsk)
+{
+	stash(V6T_HOOK_ACCEPT, (__u64)lsk, 0, 0, 0);
+	return 0;
+}
+
+SEC("kretprobe/inet_csk_accept")
+int BPF_KRETPROBE(v6t_krp_csk_accept, void *sk)
+{
+	struct call_args a;
+
+	if (unstash(V6T_HOOK_ACCEPT, &a) || !sk)
+		return 0;
+	v6t_on_accept((const struct sock *)a.arg[0], (const struct sock *)sk, V6T_BACKEND_KPROBE);
+	return 0;
+}

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The one definition of the maps and configuration that every v6trace program shares. */
+#define V6T_DEFINE_MAPS
+#include "v6trace.bpf.h"
+
+const volatile __u32 cfg_filter_pids = 0;
+const volatile __u32 cfg_filter_ports = 0;
+const volatile __u32 cfg_mapped_only = 0;
+const volatile __u64 cfg_netns = 0;
+const volatile char cfg_comm[V6T_COMM_LEN] = {};
+const volatile __u32 cfg_tp_hooks = 0;
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tracepoint backend, for kernels where neither trampolines nor kprobes attach: one BTF-typed
+ * raw tracepoint on syscall exit. The syscall's arguments are still in the saved user registers,
+ * so one hook per syscall suffices (no sys_enter twin), and no tracefs mount is needed.
+ * Sockets are found from the fd through the task's file table. Only x86-64 syscalls are seen:
+ * not io_uring operations, not in-kernel sockets, not 32-bit (compat) processes.
+ */
+#include "v6trace.bpf.h"
+
+#define NR_accept 43
+#define NR_bind 49
+#define NR_setsockopt 54
+#define NR_accept4 288
+#define TS_COMPAT_FLAG 0x0002	/* arch/x86/include/asm/thread_info.h: a 32-bit syscall is active */
+
+/* fd -> struct file -> struct socket, or NULL when the fd is not (or no longer) a socket. */
+static __always_inline struct socket *fd_to_socket(struct task_struct *task, long fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	unsigned int max_fds = BPF_CORE_READ(fdt, max_fds);
+	struct file *file = NULL;
+
+	if (fd < 0 || fd >= max_fds)
+		return NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	if (!file)
+		return NULL;
+	/* another thread may have closed and reused the fd since the syscall ran */
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT_BITS) != S_IFSOCK_BITS)
+		return NULL;
+	return BPF_CORE_READ(file, private_data);
+}
+
+/* Errors raised before the socket layer runs: nothing to report about a socket. */
+static __always_inline int fd_error(long ret)
+{
+	return ret == -9 /* EBADF */ || ret == -88 /* ENOTSOCK */ || ret == -14 /* EFAULT */;
+}
+
+static __always_inline void tp_bind(struct task_struct *task, struct pt_regs *regs, long ret)
+{
+	struct socket *sock;
+
+	if (fd_error(ret))
+		return;
+	sock = fd_to_socket(task, regs->di);
+	if (sock)
+		v6t_on_bind(sock, (const void *)regs->si, 1, ret, V6T_BACKEND_TRACEPOINT);
+}
+
+static __always_inline void tp_setsockopt(struct task_struct *task, struct pt_regs *regs, long ret)
+{
+	struct socket *sock;
+
+	if (regs->si != SOL_IPV6_LEVEL || regs->dx != IPV6_V6ONLY_OPT || fd_error(ret))
+		return;
+	sock = fd_to_socket(task, regs->di);
+	if (sock)
+		v6t_on_v6only(BPF_CORE_READ(sock, sk), (const void *)regs->r10, 1, regs->r8, ret,
+			      V6T_BACKEND_TRACEPOINT);
+}
+
+static __always_inline void tp_accept(struct task_struct *task, struct pt_regs *regs, long ret)
+{
+	struct socket *lsock, *sock;
+
+	if (ret < 0)
+		return;
+	lsock = fd_to_socket(task, regs->di);
+	sock = fd_to_socket(task, ret);
+	if (lsock && sock)
+		v6t_on_accept(BPF_CORE_READ(lsock, sk), BPF_CORE_READ(sock, sk), V6T_BACKEND_TRACEPOINT);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task;
+	long nr = regs->orig_ax;
+
+	/* the early exit every unrelated syscall of every task takes: keep it first and cheap */
+	if (nr != NR_bind && nr != NR_setsockopt && nr != NR_accept && nr != NR_accept4)
+		return 0;
+	task = bpf_get_current_task_btf();
+	/* compat syscall numbers overlap the native ones (32-bit 43 is times()) */
+	if (task->thread_info.status & TS_COMPAT_FLAG)
+		return 0;
+	if (nr == NR_bind) {
+		if (cfg_tp_hooks & (1 << V6T_HOOK_BIND))
+			tp_bind(task, regs, ret);
+	} else if (nr == NR_setsockopt) {
+		if (cfg_tp_hooks & (1 << V6T_HOOK_V6ONLY))
+			tp_setsockopt(task, regs, ret);
+	} else if (cfg_tp_hooks & (1 << V6T_HOOK_ACCEPT)) {
+		tp_accept(task, regs, ret);
+	}
+	return 0;
+}

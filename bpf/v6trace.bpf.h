@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What every v6trace BPF program shares: the maps and configuration defined in maps.bpf.c,
+ * task filters, reading a struct sock into an event, and emitting it.
+ */
+#ifndef V6TRACE_BPF_H
+#define V6TRACE_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "v6trace.h"
+
+#define TCP_LISTEN_STATE 10	/* TCP_LISTEN in include/net/tcp_states.h */
+#define IPV6_V6ONLY_OPT 26	/* IPV6_V6ONLY in include/uapi/linux/in6.h */
+#define SOL_IPV6_LEVEL 41
+#define S_IFMT_BITS 00170000
+#define S_IFSOCK_BITS 0140000
+
+/* Who last set IPV6_V6ONLY on a socket, keyed by the socket's inode number. */
+struct v6t_setter {
+	__u32 pid;
+	__u8 value;
+	__u8 pad[3];
+	char comm[V6T_COMM_LEN];
+};
+
+/*
+ * maps.bpf.c defines V6T_DEFINE_MAPS and so defines these; every other object sees them extern and
+ * the BPF static linker (bpftool gen object) resolves them to one map each.
+ */
+#ifdef V6T_DEFINE_MAPS
+#define V6T_MAP
+#else
+#define V6T_MAP extern
+#endif
+
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+} events SEC(".maps");
+
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_events SEC(".maps");
+
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u8);
+} filter_pids SEC(".maps");
+
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u16);
+	__type(value, __u8);
+} filter_ports SEC(".maps");
+
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct v6t_setter);
+} v6only_setters SEC(".maps");
+
+/* Set by the loader through skel->rodata before load; the verifier prunes what is off. */
+extern const volatile __u32 cfg_filter_pids;
+extern const volatile __u32 cfg_filter_ports;
+extern const volatile __u32 cfg_mapped_only;
+extern const volatile __u64 cfg_netns;
+extern const volatile char cfg_comm[V6T_COMM_LEN];
+extern const volatile __u32 cfg_tp_hooks;	/* bit V6T_HOOK_x: served by the tracepoint backend */
+
+static __always_inline int v6t_task_filtered_out(void)
+{
+	if (cfg_filter_pids) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+		if (!bpf_map_lookup_elem(&filter_pids, &tgid))
+			return 1;
+	}
+	if (cfg_comm[0]) {
+		char comm[V6T_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < V6T_COMM_LEN; i++) {
+			if (comm[i] != cfg_comm[i])
+				return 1;
+			if (!comm[i])
+				break;
+		}
+	}
+	return 0;
+}
+
+/* Family, protocol, namespace and V6ONLY of a socket; non-zero for sockets we do not report. */
+static __always_inline int v6t_read_sock(struct v6t_sock_event *e, const struct sock *sk)
+{
+	struct net *net;
+
+	if (!sk)
+		return -1;
+	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (e->family != V6T_AF_INET && e->family != V6T_AF_INET6)
+		return -1;
+	/* sk_protocol was a bitfield before 5.6; the probed bitfield read handles both layouts */
+	e->proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+	if (e->proto != V6T_IPPROTO_TCP && e->proto != V6T_IPPROTO_UDP)
+		return -1;
+	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	e->netns_ino = BPF_CORE_READ(net, ns.inum);
+	if (cfg_netns && e->netns_ino != cfg_netns)
+		return -1;
+	e->sysctl_v6only = BPF_CORE_READ(net, ipv6.sysctl.bindv6only);
+	if (e->family == V6T_AF_INET6)
+		e->v6only = BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_ipv6only);
+	return 0;
+}
+
+/* The socket's own bound address and port. */
+static __always_inline void v6t_read_local(const struct sock *sk, __u16 family, __u8 *addr,
+					   __u16 *port)
+{
+	/* explicit sizes: BPF_CORE_READ_INTO would copy sizeof(*addr), one byte */
+	if (family == V6T_AF_INET6)
+		bpf_core_read(addr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+	else
+		bpf_core_read(addr, 4, &sk->__sk_common.skc_rcv_saddr);
+	*port = BPF_CORE_READ(sk, __sk_common.skc_num);
+}
+
+/* On AF_INET6 sockets skc_daddr is not the peer: the peer lives in skc_v6_daddr. */
+static __always_inline void v6t_read_peer(struct v6t_sock_event *e, const struct sock *sk)
+{
+	if (e->family == V6T_AF_INET6)
+		bpf_core_read(e->peer_addr, 16, &sk->__sk_common.skc_v6_daddr);
+	else
+		bpf_core_read(e->peer_addr, 4, &sk->__sk_common.skc_daddr);
+	e->peer_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	e->flags |= V6T_F_HAS_PEER;
+}
+
+static __always_inline __u64 v6t_sock_ino(const struct sock *sk)
+{
+	return BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
+}
+
+static __always_inline void v6t_read_setter(struct v6t_sock_event *e, __u64 ino)
+{
+	struct v6t_setter *s;
+
+	if (!ino)
+		return;
+	s = bpf_map_lookup_elem(&v6only_setters, &ino);
+	if (!s)
+		return;
+	e->flags |= V6T_F_SETTER_KNOWN;
+	e->setter_pid = s->pid;
+	__builtin_memcpy(e->setter_comm, s->comm, V6T_COMM_LEN);
+}
+
+/* Fill in the task, apply the filters that need the whole event, and send it. */
+static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 backend)
+{
+	__u64 pid_tgid;
+	__u32 zero = 0;
+	__u64 *lost;
+
+	e->kind = kind;
+	e->backend = backend;
+	if (cfg_filter_ports && !bpf_map_lookup_elem(&filter_ports, &e->local_port))
+		return;
+	if (cfg_mapped_only && !v6t_event_is_dualstack(e))
+		return;
+	e->hdr.type = V6T_REC_SOCK_EVENT;
+	e->hdr.size = sizeof(*e);
+	e->ts_boot_ns = bpf_ktime_get_boot_ns();
+	pid_tgid = bpf_get_current_pid_tgid();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* building on the stack and copying lets filtered events skip the ring buffer entirely */
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0)) {
+		lost = bpf_map_lookup_elem(&lost_events, &zero);
+		if (lost)
+			(*lost)++;
+	}
+}
+
+/*
+ * The handlers below are what each backend calls once it has the kernel objects in hand; a
+ * backend's only job is to find them.
+ */
+
+/* uaddr is the sockaddr passed to bind(): a kernel copy (fentry, kprobe) or the user's buffer. */
+static __always_inline void v6t_on_bind(const struct socket *sock, const void *uaddr, int uaddr_is_user,
+					int ret, __u8 backend)
+{
+	struct v6t_sock_event e = {};
+	struct sockaddr_in6 sa = {};
+	const struct sock *sk;
+	long rc;
+
+	if (v6t_task_filtered_out())
+		return;
+	sk = BPF_CORE_READ(sock, sk);
+	if (v6t_read_sock(&e, sk))
+		return;
+	if (uaddr_is_user) {
+		rc = bpf_probe_read_user(&sa, sizeof(sa), uaddr);
+		if (rc)	/* a short sockaddr_in at the end of a mapping */
+			rc = bpf_probe_read_user(&sa, sizeof(struct sockaddr_in), uaddr);
+	} else {
+		rc = bpf_probe_read_kernel(&sa, sizeof(sa), uaddr);
+	}
+	if (!rc && e.family == V6T_AF_INET6 && sa.sin6_family == V6T_AF_INET6) {
+		__builtin_memcpy(e.local_addr, &sa.sin6_addr, 16);
+		e.local_port = bpf_ntohs(sa.sin6_port);
+	} else if (!rc && e.family == V6T_AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&sa;
+
+		__builtin_memcpy(e.local_addr, &sin->sin_addr, 4);
+		e.local_port = bpf_ntohs(sin->sin_port);
+	}
+	/* port 0 asks for an ephemeral port: report the one the kernel picked */
+	if (ret == 0)
+		e.local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e.err = ret;
+	e.sock_ino = BPF_CORE_READ(sock, file, f_inode, i_ino);
+	v6t_read_setter(&e, e.sock_ino);
+	v6t_emit(&e, V6T_EV_BIND, backend);
+}
+
+/* optval is the setsockopt buffer; optlen its length; the socket is AF_INET6. */
+static __always_inline void v6t_on_v6only(const struct sock *sk, const void *optval, int optval_is_user,
+					  __u32 optlen, int ret, __u8 backend)
+{
+	struct v6t_sock_event e = {};
+	int val = 0;
+	long rc = -1;
+
+	if (v6t_task_filtered_out())
+		return;
+	if (v6t_read_sock(&e, sk) || e.family != V6T_AF_INET6)
+		return;
+	if (optlen >= sizeof(int)) {
+		if (optval_is_user)
+			rc = bpf_probe_read_user(&val, sizeof(val), optval);
+		else
+			rc = bpf_probe_read_kernel(&val, sizeof(val), optval);
+	}
+	e.requested = rc ? V6T_REQUESTED_UNKNOWN : !!val;
+	e.err = ret;
+	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
+	e.sock_ino = v6t_sock_ino(sk);
+	if (ret == 0 && e.sock_ino) {
+		struct v6t_setter s = {};
+
+		s.pid = bpf_get_current_pid_tgid() >> 32;
+		s.value = e.v6only;
+		bpf_get_current_comm(s.comm, sizeof(s.comm));
+		bpf_map_update_elem(&v6only_setters, &e.sock_ino, &s, BPF_ANY);
+	}
+	v6t_read_setter(&e, e.sock_ino);
+	v6t_emit(&e, V6T_EV_V6ONLY, backend);
+}
+
+/* lsk is the listener, sk the accepted socket; V6ONLY and its source are the listener's. */
+static __always_inline void v6t_on_accept(const struct sock *lsk, const struct sock *sk, __u8 backend)
+{
+	struct v6t_sock_event e = {};
+
+	if (v6t_task_filtered_out())
+		return;
+	if (v6t_read_sock(&e, sk))
+		return;
+	if (e.family == V6T_AF_INET6)
+		e.v6only = BPF_CORE_READ_BITFIELD_PROBED(lsk, __sk_common.skc_ipv6only);
+	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
+	v6t_read_peer(&e, sk);
+	v6t_read_local(lsk, e.family, e.listen_addr, &e.listen_port);
+	e.flags |= V6T_F_HAS_LISTENER;
+	/* the accepted socket has no file yet under fentry/kprobe: key the source on the listener */
+	e.sock_ino = v6t_sock_ino(lsk);
+	v6t_read_setter(&e, e.sock_ino);
+	v6t_emit(&e, V6T_EV_ACCEPT, backend);
+}
+
+#endif /* V6TRACE_BPF_H */

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one ABI shared by the BPF programs, the user-space loader and recording files.
+ *
+ * Fixed-width types only, largest first, explicit padding: the BPF side and user space
+ * must agree byte for byte, and recordings written by one build are read by another.
+ * Any change to a struct here is a format change: bump V6T_ABI_VERSION.
+ */
+#ifndef V6TRACE_ABI_H
+#define V6TRACE_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define V6T_ABI_VERSION 1
+#define V6T_COMM_LEN 16
+
+/* Record types: every record starts with struct v6t_rec_hdr and consumers switch on it. */
+#define V6T_REC_SOCK_EVENT 1	/* struct v6t_sock_event, from the kernel */
+#define V6T_REC_LOST 2		/* struct v6t_lost, made in user space */
+
+/* Event kinds, in v6t_sock_event.kind. */
+#define V6T_EV_BIND 1
+#define V6T_EV_V6ONLY 2
+#define V6T_EV_LISTEN 3
+#define V6T_EV_ACCEPT 4
+#define V6T_EV_MAX 4
+
+/* Which backend produced an event, in v6t_sock_event.backend and in probe results. */
+#define V6T_BACKEND_AUTO 0
+#define V6T_BACKEND_FENTRY 1
+#define V6T_BACKEND_KPROBE 2
+#define V6T_BACKEND_TRACEPOINT 3
+
+/* Logical hooks; each is served by exactly one backend at a time. */
+#define V6T_HOOK_BIND 0
+#define V6T_HOOK_V6ONLY 1
+#define V6T_HOOK_ACCEPT 2
+#define V6T_HOOK_LISTEN 3
+#define V6T_HOOK_COUNT 4
+
+/* v6t_sock_event.flags */
+#define V6T_F_SETTER_KNOWN 0x01	/* this tracer saw setsockopt(IPV6_V6ONLY) on the socket */
+#define V6T_F_HAS_PEER 0x02	/* peer_addr/peer_port are valid */
+#define V6T_F_HAS_LISTENER 0x04	/* listen_addr/listen_port are valid (accept) */
+
+/* v6t_sock_event.requested when the value passed to setsockopt could not be read */
+#define V6T_REQUESTED_UNKNOWN 0xff
+
+#define V6T_AF_INET 2
+#define V6T_AF_INET6 10
+#define V6T_IPPROTO_TCP 6
+#define V6T_IPPROTO_UDP 17
+
+struct v6t_rec_hdr {
+	__u16 type;		/* V6T_REC_* */
+	__u16 size;		/* whole record, header included */
+	__u32 reserved;		/* zero */
+};
+
+/*
+ * One socket event. Addresses are in network byte order, laid out by the socket's family:
+ * AF_INET uses the first 4 bytes (the rest are zero), AF_INET6 all 16. Ports are in host order.
+ */
+struct v6t_sock_event {
+	struct v6t_rec_hdr hdr;
+	__u64 ts_boot_ns;		/* bpf_ktime_get_boot_ns() */
+	__u64 netns_ino;		/* inode of the socket's network namespace */
+	__u64 cgroup_id;		/* cgroup v2 id of the task */
+	__u64 sock_ino;			/* socket inode (ss -e "ino"), 0 when not known */
+	__u8 local_addr[16];
+	__u8 peer_addr[16];
+	__u8 listen_addr[16];		/* accept: the listener's bound address */
+	char comm[V6T_COMM_LEN];
+	char setter_comm[V6T_COMM_LEN];	/* who set IPV6_V6ONLY, if V6T_F_SETTER_KNOWN */
+	__u32 pid;			/* tgid */
+	__u32 tid;
+	__u32 uid;
+	__s32 err;			/* 0 or a negative errno */
+	__u32 setter_pid;
+	__u16 local_port;
+	__u16 peer_port;
+	__u16 listen_port;
+	__u16 family;			/* V6T_AF_INET or V6T_AF_INET6 (the socket's) */
+	__u8 kind;			/* V6T_EV_* */
+	__u8 proto;			/* V6T_IPPROTO_TCP or V6T_IPPROTO_UDP */
+	__u8 v6only;			/* effective IPV6_V6ONLY (accept: the listener's) */
+	__u8 sysctl_v6only;		/* net.ipv6.bindv6only of the socket's netns */
+	__u8 requested;			/* v6only event: value asked for, or V6T_REQUESTED_UNKNOWN */
+	__u8 flags;			/* V6T_F_* */
+	__u8 backend;			/* V6T_BACKEND_* */
+	__u8 pad;
+};
+
+/* Events lost because the ring buffer was full (user space emits these). */
+struct v6t_lost {
+	struct v6t_rec_hdr hdr;
+	__u64 ts_boot_ns;
+	__u64 count;
+};
+
+/*
+ * Address classification shared by the BPF programs (kernel-side filters) and user space
+ * (decoding, replay filters), so both sides decide "mapped" the same way.
+ */
+static inline int v6t_addr_is_v4mapped(const __u8 *a)
+{
+	/* ::ffff:0:0/96, RFC 4291 section 2.5.5.2 */
+	for (int i = 0; i < 10; i++)
+		if (a[i])
+			return 0;
+	return a[10] == 0xff && a[11] == 0xff;
+}
+
+static inline int v6t_addr_is_any6(const __u8 *a)
+{
+	for (int i = 0; i < 16; i++)
+		if (a[i])
+			return 0;
+	return 1;
+}
+
+/* A v4-mapped address means "IPv4" only on an AF_INET6 socket: never decide from the prefix alone. */
+static inline int v6t_peer_is_mapped(const struct v6t_sock_event *e)
+{
+	return e->family == V6T_AF_INET6 && (e->flags & V6T_F_HAS_PEER) &&
+	       v6t_addr_is_v4mapped(e->peer_addr);
+}
+
+/*
+ * Is this event about dual-stack behaviour (what --mapped-only keeps)? A v4-mapped peer, an
+ * AF_INET6 socket bound to a v4-mapped address, an AF_INET6 wildcard socket without V6ONLY
+ * (it takes IPv4 too), and every IPV6_V6ONLY change.
+ */
+static inline int v6t_event_is_dualstack(const struct v6t_sock_event *e)
+{
+	if (e->kind == V6T_EV_V6ONLY)
+		return 1;
+	if (e->family != V6T_AF_INET6)
+		return 0;
+	if (e->kind == V6T_EV_ACCEPT)
+		return v6t_peer_is_mapped(e);
+	if (v6t_addr_is_v4mapped(e->local_addr))
+		return 1;
+	return !e->v6only && v6t_addr_is_any6(e->local_addr);
+}
+
+#ifndef __VMLINUX_H__
+_Static_assert(sizeof(struct v6t_rec_hdr) == 8, "v6t_rec_hdr size is ABI");
+_Static_assert(sizeof(struct v6t_sock_event) == 160, "v6t_sock_event size is ABI");
+_Static_assert(sizeof(struct v6t_lost) == 24, "v6t_lost size is ABI");
+_Static_assert(sizeof(struct v6t_sock_event) % 8 == 0, "records keep 8-byte alignment");
+#endif
+
+#endif /* V6TRACE_ABI_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The attach strategy, all in one place: which kernel functions and BPF programs serve each
+ * logical hook in each backend, probing what this kernel can attach, and choosing per hook.
+ */
+#ifndef V6T_BACKEND_H
+#define V6T_BACKEND_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "v6trace.h"
+
+#define V6T_BACKEND_COUNT 4	/* including AUTO at 0 */
+
+struct v6t_plan {
+	uint8_t backend[V6T_HOOK_COUNT];		/* V6T_BACKEND_* chosen per hook */
+	int probe_err[V6T_HOOK_COUNT][V6T_BACKEND_COUNT];	/* 0 or -errno per probed backend */
+};
+
+const char *v6t_backend_name(int backend);
+int v6t_backend_by_name(const char *name);	/* -1 if unknown */
+const char *v6t_hook_name(int hook);
+
+/* The BPF program names (NULL-terminated) that serve hook in backend; NULL if it cannot. */
+const char *const *v6t_hook_programs(int hook, int backend);
+
+/* 0 if backend can attach hook on this kernel, else -errno (the reason it cannot). */
+int v6t_probe(int backend, int hook);
+
+/*
+ * Chooses a backend per hook: the forced one, or in auto the first of fentry, kprobe,
+ * tracepoint that probes well and is not in excluded[hook] (a bitmask of 1 << backend that
+ * failed to load or attach earlier). Returns 0, or -errno after printing why to err.
+ */
+int v6t_plan_choose(struct v6t_plan *plan, int forced, const unsigned int *excluded, FILE *err);
+
+/* One line per hook on err: what was chosen and why the better ones were not. */
+void v6t_plan_print(const struct v6t_plan *plan, FILE *err);
+
+#endif

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "preflight.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static int has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
+/*
+ * Checked up front because the kernel's own answer, EPERM from bpf(2) deep inside libbpf,
+ * says nothing about what to do. CAP_SYS_ADMIN covers both on kernels before 5.8.
+ */
+static int check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	if (has_cap(data, CAP_SYS_ADMIN) || (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON)))
+		return 0;
+	return -EPERM;
+}
+
+int v6t_preflight(void)
+{
+	if (check_privileges()) {
+		fprintf(stderr, "v6trace: permission denied: loading BPF programs needs root "
+				"(CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN); try: sudo v6trace\n");
+		return -EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "v6trace: this kernel has no BTF (/sys/kernel/btf/vmlinux): v6trace needs "
+				"a kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
+		return -ENOENT;
+	}
+	return 0;
+}

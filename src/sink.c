@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "sink.h"
+
+void v6t_sink_init(struct v6t_sink *s, int fd)
+{
+	s->fd = fd;
+	s->err = 0;
+	s->len = 0;
+}
+
+static int write_all(struct v6t_sink *s, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(s->fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			s->err = -errno;
+			return s->err;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int v6t_sink_flush(struct v6t_sink *s)
+{
+	int err;
+
+	if (s->err)
+		return s->err;
+	err = write_all(s, s->buf, s->len);
+	s->len = 0;
+	return err;
+}
+
+int v6t_sink_write(struct v6t_sink *s, const char *data, size_t len)
+{
+	if (s->err)
+		return s->err;
+	if (s->len + len > sizeof(s->buf) && v6t_sink_flush(s))
+		return s->err;
+	if (len > sizeof(s->buf))
+		return write_all(s, data, len);
+	memcpy(s->buf + s->len, data, len);
+	s->len += len;
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Buffered output to a file descriptor. Events arrive in batches; a batch is written with one
+ * write(2) and flushed before waiting again, so a pipe reader sees events live without the
+ * cost of a syscall per line. Write errors are kept, not lost: EPIPE ends the program quietly.
+ */
+#ifndef V6T_SINK_H
+#define V6T_SINK_H
+
+#include <stddef.h>
+
+#define V6T_SINK_SIZE 65536
+
+struct v6t_sink {
+	int fd;
+	int err;	/* first write error, as -errno; once set, output stops */
+	size_t len;
+	char buf[V6T_SINK_SIZE];
+};
+
+void v6t_sink_init(struct v6t_sink *s, int fd);
+int v6t_sink_write(struct v6t_sink *s, const char *data, size_t len);
+int v6t_sink_flush(struct v6t_sink *s);
+
+#endif

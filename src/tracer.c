@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "tracer.h"
+/* the generated skeleton casts away const on its embedded ELF bytes */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#include "v6trace.skel.h"
+#pragma GCC diagnostic pop
+
+#define MAX_ATTEMPTS 6
+#define MAX_LINKS 16
+
+struct v6t_tracer {
+	struct v6trace_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[MAX_LINKS];
+	int n_links;
+	struct v6t_plan plan;
+	v6t_record_fn fn;
+	void *ctx;
+	int ncpus;
+	uint64_t *lost_per_cpu;
+};
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct v6t_tracer *t = ctx;
+
+	return t->fn(t->ctx, data, size);
+}
+
+static void teardown(struct v6t_tracer *t)
+{
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	for (int i = 0; i < t->n_links; i++)
+		bpf_link__destroy(t->links[i]);
+	t->n_links = 0;
+	v6trace_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
+static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, const struct v6t_plan *plan)
+{
+	struct bpf_program *prog;
+
+	skel->rodata->cfg_filter_pids = cfg->n_pids > 0;
+	skel->rodata->cfg_filter_ports = cfg->n_ports > 0;
+	skel->rodata->cfg_mapped_only = cfg->mapped_only;
+	skel->rodata->cfg_netns = cfg->netns;
+	memcpy((char *)skel->rodata->cfg_comm, cfg->comm, V6T_COMM_LEN);
+	skel->rodata->cfg_tp_hooks = 0;
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
+		if (plan->backend[hook] == V6T_BACKEND_TRACEPOINT)
+			skel->rodata->cfg_tp_hooks |= 1U << hook;
+
+	/* only what the plan uses is loaded: the other backends' programs may not verify here */
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, false);
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
+		const char *const *names = v6t_hook_programs(hook, plan->backend[hook]);
+
+		for (int i = 0; names && names[i]; i++)
+			bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, names[i]), true);
+	}
+	bpf_map__set_max_entries(skel->maps.events, cfg->buffer_kib * 1024);
+}
+
+static int fill_filter_maps(struct v6trace_bpf *skel, const struct v6t_config *cfg)
+{
+	uint8_t one = 1;
+
+	for (unsigned int i = 0; i < cfg->n_pids; i++)
+		if (bpf_map__update_elem(skel->maps.filter_pids, &cfg->pids[i], sizeof(cfg->pids[i]), &one,
+					 sizeof(one), BPF_ANY))
+			return -errno;
+	for (unsigned int i = 0; i < cfg->n_ports; i++)
+		if (bpf_map__update_elem(skel->maps.filter_ports, &cfg->ports[i], sizeof(cfg->ports[i]),
+					 &one, sizeof(one), BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+/* The best backend the plan uses; a failed load is blamed on it (it has the strictest needs). */
+static int best_backend_used(const struct v6t_plan *plan)
+{
+	int best = V6T_BACKEND_TRACEPOINT;
+
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
+		if (plan->backend[hook] < best)
+			best = plan->backend[hook];
+	return best;
+}
+
+/* Attaches every program of every hook; on failure reports which hook and backend failed. */
+static int attach_all(struct v6t_tracer *t, int *failed_hook)
+{
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
+		const char *const *names = v6t_hook_programs(hook, t->plan.backend[hook]);
+
+		for (int i = 0; names && names[i]; i++) {
+			struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, names[i]);
+			int already = 0;
+
+			/* the syscall-exit program serves several hooks: attach it once */
+			for (int h = 0; h < hook && !already; h++) {
+				const char *const *prev = v6t_hook_programs(h, t->plan.backend[h]);
+
+				for (int j = 0; prev && prev[j]; j++)
+					if (!strcmp(prev[j], names[i]))
+						already = 1;
+			}
+			if (already)
+				continue;
+			if (t->n_links == MAX_LINKS)
+				return -E2BIG;
+			t->links[t->n_links] = bpf_program__attach(prog);
+			if (!t->links[t->n_links]) {
+				*failed_hook = hook;
+				return -errno;
+			}
+			t->n_links++;
+		}
+	}
+	return 0;
+}
+
+int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_record_fn fn, void *ctx)
+{
+	unsigned int excluded[V6T_HOOK_COUNT] = {};
+	struct v6t_tracer *t;
+	int err = 0;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->fn = fn;
+	t->ctx = ctx;
+	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+		int failed_hook = -1, best;
+
+		err = v6t_plan_choose(&t->plan, cfg->backend, excluded, stderr);
+		if (err)
+			goto fail;
+		t->skel = v6trace_bpf__open();
+		if (!t->skel) {
+			err = -errno;
+			fprintf(stderr, "v6trace: cannot open the BPF object: %s\n", strerror(-err));
+			goto fail;
+		}
+		configure(t->skel, cfg, &t->plan);
+		err = v6trace_bpf__load(t->skel);
+		if (err) {
+			best = best_backend_used(&t->plan);
+			if (best == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
+				fprintf(stderr, "v6trace: cannot load the BPF programs (%s backend): %s%s\n",
+					v6t_backend_name(best), strerror(-err),
+					cfg->verbose ? "" : " (run with -v for libbpf's log)");
+				goto fail;
+			}
+			fprintf(stderr, "v6trace: warning: the %s backend failed to load, falling back\n",
+				v6t_backend_name(best));
+			for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
+				if (t->plan.backend[hook] == best)
+					excluded[hook] |= 1U << best;
+			teardown(t);
+			continue;
+		}
+		err = fill_filter_maps(t->skel, cfg);
+		if (err) {
+			fprintf(stderr, "v6trace: cannot set up the filters: %s\n", strerror(-err));
+			goto fail;
+		}
+		err = attach_all(t, &failed_hook);
+		if (err) {
+			int b = failed_hook >= 0 ? t->plan.backend[failed_hook] : V6T_BACKEND_TRACEPOINT;
+
+			if (b == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
+				fprintf(stderr, "v6trace: cannot attach the %s hook (%s backend): %s\n",
+					v6t_hook_name(failed_hook), v6t_backend_name(b), strerror(-err));
+				goto fail;
+			}
+			fprintf(stderr, "v6trace: warning: the %s backend failed to attach %s, falling back\n",
+				v6t_backend_name(b), v6t_hook_name(failed_hook));
+			excluded[failed_hook] |= 1U << b;
+			teardown(t);
+			continue;
+		}
+		break;
+	}
+	if (!t->skel) {
+		err = -ENOEXEC;
+		fprintf(stderr, "v6trace: no backend could be attached\n");
+		goto fail;
+	}
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
+	if (!t->rb) {
+		err = -errno;
+		fprintf(stderr, "v6trace: cannot set up the ring buffer: %s\n", strerror(-err));
+		goto fail;
+	}
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		err = t->ncpus ? t->ncpus : -EINVAL;
+		fprintf(stderr, "v6trace: cannot count CPUs: %s\n", strerror(-err));
+		goto fail;
+	}
+	t->lost_per_cpu = calloc(t->ncpus, sizeof(uint64_t));
+	if (!t->lost_per_cpu) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	*out = t;
+	return 0;
+fail:
+	v6t_tracer_destroy(t);
+	return err;
+}
+
+int v6t_tracer_poll(struct v6t_tracer *t, int timeout_ms)
+{
+	return ring_buffer__poll(t->rb, timeout_ms);
+}
+
+int v6t_tracer_drain(struct v6t_tracer *t)
+{
+	return ring_buffer__consume(t->rb);
+}
+
+uint64_t v6t_tracer_lost(struct v6t_tracer *t)
+{
+	uint32_t zero = 0;
+	uint64_t sum = 0;
+
+	if (bpf_map__lookup_elem(t->skel->maps.lost_events, &zero, sizeof(zero), t->lost_per_cpu,
+				 t->ncpus * sizeof(uint64_t), 0))
+		return 0;
+	for (int i = 0; i < t->ncpus; i++)
+		sum += t->lost_per_cpu[i];
+	return sum;
+}
+
+const struct v6t_plan *v6t_tracer_plan(const struct v6t_tracer *t)
+{
+	return &t->plan;
+}
+
+void v6t_tracer_destroy(struct v6t_tracer *t)
+{
+	if (!t)
+		return;
+	teardown(t);
+	free(t->lost_per_cpu);
+	free(t);
+}
