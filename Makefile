@@ -74,7 +74,7 @@ $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(OUTPUT)/tests
 
 $(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integration
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/integration -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP -c $< -o $@
 
 $(OUTPUT)/tests/itest: $(ITEST_OBJS)
 	$(call msg,LINK,$@)

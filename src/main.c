@@ -119,6 +119,9 @@ static void report_lost(struct run *r, struct v6t_tracer *t)
 
 	if (total <= r->lost_reported)
 		return;
+	/* what is still queued was produced before these losses: print it first */
+	if (!r->done)
+		v6t_tracer_drain(t);
 	if (r->cfg->json) {
 		v6t_json_lost(&sb, now_wall_ns(), total - r->lost_reported, total);
 		emit_line(r, &sb);
@@ -185,7 +188,8 @@ static int trace(const struct v6t_config *cfg)
 		v6t_sink_flush(&r.out);
 		if (cfg->duration_s) {
 			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec - start.tv_sec >= (time_t)cfg->duration_s)
+			if ((now.tv_sec - start.tv_sec) * 1000000000LL + (now.tv_nsec - start.tv_nsec) >=
+			    (int64_t)cfg->duration_s * 1000000000LL)
 				break;
 		}
 	}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The program's behaviour as a command: privileges, bad options, stopping by count, duration
+ * and signal, a reader that goes away, lost events, and the text stream.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "itest.h"
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* (10) without privileges: one clear line, exit status 1, nothing on stdout */
+static void test_unprivileged(void **state)
+{
+	char out[4096], err[4096];
+	const char *argv[] = { tracer_binary(), "-j", NULL };
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	if (pid == 0) {
+		/* nobody: setresuid from root to non-root clears the effective capabilities */
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(99);
+		status = run_capture(argv, out, sizeof(out), err, sizeof(err));
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+			_exit(10);
+		if (out[0])
+			_exit(11);
+		if (count_lines(err) != 1 || !strstr(err, "permission denied") || !strstr(err, "CAP_BPF"))
+			_exit(12);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void expect_bad_option(const char *const *args, const char *needle)
+{
+	const char *argv[16] = { tracer_binary() };
+	char out[4096], err[4096];
+	int n = 1, status;
+
+	for (int i = 0; args[i]; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	status = run_capture(argv, out, sizeof(out), err, sizeof(err));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 2);
+	assert_string_equal(out, "");
+	assert_int_equal(count_lines(err), 1);
+	assert_non_null(strstr(err, needle));
+}
+
+static void test_bad_options(void **state)
+{
+	(void)state;
+	expect_bad_option((const char *[]){ "-P", "0", NULL }, "invalid port '0'");
+	expect_bad_option((const char *[]){ "-P", "65536", NULL }, "invalid port '65536'");
+	expect_bad_option((const char *[]){ "--port=80x", NULL }, "invalid port '80x'");
+	expect_bad_option((const char *[]){ "-p", "-5", NULL }, "invalid pid '-5'");
+	expect_bad_option((const char *[]){ "-B", "ebpf", NULL }, "invalid backend 'ebpf'");
+	expect_bad_option((const char *[]){ "-c", "a-name-that-is-too-long", NULL }, "invalid comm");
+	expect_bad_option((const char *[]){ "-d", "0", NULL }, "invalid duration '0'");
+	expect_bad_option((const char *[]){ "-n", "", NULL }, "invalid count ''");
+	expect_bad_option((const char *[]){ "-N", "abc", NULL }, "invalid netns 'abc'");
+	expect_bad_option((const char *[]){ "--buffer-size", "3000", NULL }, "invalid buffer size");
+	expect_bad_option((const char *[]){ "--frobnicate", NULL }, "unknown option '--frobnicate'");
+	expect_bad_option((const char *[]){ "-x", NULL }, "unknown option '-x'");
+	expect_bad_option((const char *[]){ "-p", NULL }, "needs a value");
+	expect_bad_option((const char *[]){ "stray", NULL }, "unexpected argument 'stray'");
+}
+
+static void test_help_and_version(void **state)
+{
+	const char *help[] = { tracer_binary(), "--help", NULL };
+	const char *version[] = { tracer_binary(), "-V", NULL };
+	char out[8192], err[1024];
+
+	(void)state;
+	assert_int_equal(run_capture(help, out, sizeof(out), err, sizeof(err)), 0);
+	assert_non_null(strstr(out, "--mapped-only"));
+	assert_non_null(strstr(out, "Examples:"));
+	assert_string_equal(err, "");
+	assert_int_equal(run_capture(version, out, sizeof(out), err, sizeof(err)), 0);
+	assert_true(!strncmp(out, "v6trace ", 8));
+}
+
+/* -n N: exits 0 by itself after exactly N events */
+static void test_count_stops(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int fds[4];
+
+	start_traced(t, ns, (const char *[]){ "-n", "2", NULL });
+	for (int i = 0; i < 4; i++)
+		fds[i] = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8120 + i, -1);
+	assert_int_equal(tracer_wait(t, 30), 0);
+	assert_int_equal(t->n_events, 2);
+	assert_int_equal(ev_int(t->events[0], "local_port"), 8120);
+	assert_int_equal(ev_int(t->events[1], "local_port"), 8121);
+	for (int i = 0; i < 4; i++)
+		close(fds[i]);
+}
+
+/* -d SECS: exits 0 by itself; the events before the end are all there */
+static void test_duration_stops(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int fd;
+
+	start_traced(t, ns, (const char *[]){ "-d", "1", NULL });
+	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8124, -1);
+	assert_true(fd >= 0);
+	assert_int_equal(tracer_wait(t, 30), 0);
+	assert_int_equal(ev_count(t, "bind", 8124), 1);
+	close(fd);
+}
+
+/* SIGTERM stops cleanly like SIGINT, with everything queued printed */
+static void test_sigterm(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int fd;
+
+	start_traced(t, ns, NULL);
+	fd = sock_bind(AF_INET, SOCK_DGRAM, "127.0.0.1", 8125, -1);
+	assert_true(fd >= 0);
+	kill(t->pid, SIGTERM);
+	assert_int_equal(tracer_wait(t, 30), 0);
+	assert_int_equal(ev_count(t, "bind", 8125), 1);
+	assert_string_equal(t->stderr_text, "");
+	close(fd);
+}
+
+/*
+ * The ring buffer overflows while the tracer is stopped (SIGSTOP): what did not fit is
+ * counted, reported as a final {"event":"lost"} record, and delivered + lost = made.
+ */
+static void test_lost_events_reported(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	enum { MADE = 200 };
+	int delivered, fds[MADE];
+	json_object *lost;
+
+	start_traced(t, ns, (const char *[]){ "--buffer-size", "4", NULL });
+	assert_int_equal(kill(t->pid, SIGSTOP), 0);
+	for (int i = 0; i < MADE; i++) {
+		fds[i] = sock_bind(AF_INET6, SOCK_DGRAM, "::1", 9000 + i, -1);
+		assert_true(fds[i] >= 0);
+	}
+	assert_int_equal(kill(t->pid, SIGCONT), 0);
+	stop_traced(t);
+
+	delivered = ev_count(t, "bind", 0);
+	lost = ev_find(t, "lost", 0, 0);
+	assert_non_null(lost);
+	assert_true(delivered > 0 && delivered < MADE);
+	assert_int_equal(ev_int(lost, "total"), MADE - delivered);
+	assert_int_equal(ev_int(lost, "count"), MADE - delivered);
+	assert_str(ev_str(t->events[t->n_events - 1], "event"), "lost");
+	for (int i = 0; i < MADE; i++)
+		close(fds[i]);
+}
+
+/* A reader that goes away (v6trace | head -1) ends v6trace quietly with status 0. */
+static void test_closed_stdout(void **state)
+{
+	const char *argv[] = { tracer_binary(), "-j", "-B", tracer_backend(), "--ready-fd", "3",
+			       "-N", NULL, NULL };
+	uint64_t ns = netns_enter_new();
+	char ns_arg[32], buf[4096];
+	int out[2], ready[2], err_fd, status, fds[64], pidfd;
+	struct pollfd pfd;
+	char err_path[] = "/tmp/v6t-epipe-XXXXXX";
+	pid_t pid;
+
+	(void)state;
+	snprintf(ns_arg, sizeof(ns_arg), "%llu", (unsigned long long)ns);
+	argv[7] = ns_arg;
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+	err_fd = mkstemp(err_path);
+	assert_true(err_fd >= 0);
+	pid = fork();
+	if (pid == 0) {
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err_fd, STDERR_FILENO);
+		dup2(ready[1], 3);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(ready[1]);
+	pfd = (struct pollfd){ .fd = ready[0], .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 30000), 1);
+	fds[0] = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8126, -1);
+	pfd = (struct pollfd){ .fd = out[0], .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, 30000), 1);
+	assert_true(read(out[0], buf, sizeof(buf)) > 0);
+	close(out[0]);	/* the reader is gone; the next write gets EPIPE */
+	for (int i = 1; i < 64; i++)
+		fds[i] = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8126 + i, -1);
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	if (poll(&pfd, 1, 30000) != 1)
+		kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(lseek(err_fd, 0, SEEK_END), 0);	/* quietly: nothing on stderr */
+	close(err_fd);
+	unlink(err_path);
+	close(pidfd);
+	close(ready[0]);
+	for (int i = 0; i < 64; i++)
+		close(fds[i]);
+}
+
+/* -v names the backend of every hook on stderr */
+static void test_verbose_names_backends(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	char expect[64];
+	int fd;
+
+	start_traced(t, ns, (const char *[]){ "-v", NULL });
+	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8200, -1);
+	assert_true(fd >= 0);
+	stop_traced(t);
+	snprintf(expect, sizeof(expect), "hook bind    -> %s", expected_backend());
+	assert_non_null(strstr(t->stderr_text, expect));
+	snprintf(expect, sizeof(expect), "hook accept  -> %s", expected_backend());
+	assert_non_null(strstr(t->stderr_text, expect));
+	assert_non_null(strstr(t->stderr_text, "hook listen  -> tracepoint"));
+	assert_int_equal(ev_count(t, "bind", 8200), 1);
+	close(fd);
+}
+
+/* The text stream: a header, then one line per event with the explanation for people. */
+static void test_text_stream(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	char ns_arg[32];
+	const char *args[] = { "-N", ns_arg, NULL };
+	const char *line;
+	int lfd, cfd, afd;
+
+	snprintf(ns_arg, sizeof(ns_arg), "%llu", (unsigned long long)ns);
+	assert_int_equal(tracer_start_text(t, args), 0);
+	lfd = tcp_listen(AF_INET6, "::", 8201, -1);
+	cfd = tcp_connect(AF_INET, "127.0.0.1", 8201);
+	afd = accept_one(lfd);
+	assert_true(lfd >= 0 && cfd >= 0 && afd >= 0);
+	stop_traced(t);
+
+	assert_true(!strncmp(t->stdout_text, "TIME ", 5));
+	assert_int_equal(count_lines(t->stdout_text), 4);	/* header, bind, listen, accept */
+	line = strstr(t->stdout_text, " accept ");
+	assert_non_null(line);
+	assert_non_null(strstr(line, "tcp6  [::ffff:127.0.0.1]:8201"));
+	assert_non_null(strstr(line, "no:default"));
+	assert_non_null(strstr(line, "::ffff:127.0.0.1 = IPv4 127.0.0.1 via dual-stack [::]:8201\n"));
+	line = strstr(t->stdout_text, " listen ");
+	assert_non_null(line);
+	assert_non_null(strstr(line, "dual-stack listener: netstat shows only tcp6"));
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+int run_cli_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unprivileged),
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test_setup_teardown(test_count_stops, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_duration_stops, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_sigterm, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_lost_events_reported, itest_setup, itest_teardown),
+		cmocka_unit_test(test_closed_stdout),
+		cmocka_unit_test_setup_teardown(test_verbose_names_backends, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_text_stream, itest_setup, itest_teardown),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

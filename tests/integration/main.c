@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Integration tests: real BPF programs, real sockets, one network namespace per test. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "itest.h"
+
+const char *expected_backend(void)
+{
+	const char *forced = tracer_backend();
+
+	return strcmp(forced, "auto") ? forced : getenv("V6TRACE_EXPECT_BACKEND");
+}
+
+int itest_setup(void **state)
+{
+	struct tracer *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	t->pid = -1;
+	t->out_fd = -1;
+	*state = t;
+	return 0;
+}
+
+int itest_teardown(void **state)
+{
+	tracer_cleanup(*state);
+	free(*state);
+	return 0;
+}
+
+void start_traced(struct tracer *t, uint64_t netns, const char *const *extra)
+{
+	char ns[32];
+	const char *args[32] = { "-N", ns };
+	int n = 2;
+
+	snprintf(ns, sizeof(ns), "%llu", (unsigned long long)netns);
+	for (int i = 0; extra && extra[i] && n < 31; i++)
+		args[n++] = extra[i];
+	args[n] = NULL;
+	assert_int_equal(tracer_start(t, args), 0);
+}
+
+void stop_traced(struct tracer *t)
+{
+	assert_int_equal(tracer_stop(t), 0);
+}
+
+int main(void)
+{
+	int failed = 0;
+
+	if (geteuid() != 0) {
+		/* a skipped suite must not look like a passed one */
+		fprintf(stderr, "itest: the integration tests load BPF programs and need root; "
+				"run: sudo make check\n");
+		return 1;
+	}
+	if (!expected_backend()) {
+		fprintf(stderr, "itest: with backend auto, set V6TRACE_EXPECT_BACKEND to the backend this "
+				"kernel should get (fentry, kprobe or tracepoint)\n");
+		return 1;
+	}
+	fprintf(stderr, "itest: %s, backend %s, expecting events from %s\n", tracer_binary(),
+		tracer_backend(), expected_backend());
+	failed += run_scenario_tests();
+	failed += run_filter_tests();
+	failed += run_cli_tests();
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dual-stack scenarios from the core issue, each in its own network namespace, each
+ * asserting the values v6trace reported against what the sockets really did.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "itest.h"
+
+/* What every event of this test's process must carry. */
+static void assert_common(json_object *e, uint64_t netns)
+{
+	assert_non_null(e);
+	assert_int_equal(ev_int(e, "pid"), getpid());
+	assert_int_equal(ev_int(e, "tid"), getpid());
+	assert_int_equal(ev_int(e, "uid"), getuid());
+	assert_int_equal(ev_int(e, "netns"), netns);
+	assert_non_null(ev_str(e, "comm"));
+	assert_non_null(ev_str(e, "time"));
+	assert_int_equal(strlen(ev_str(e, "time")), strlen("2026-11-24T10:00:01.123456789Z"));
+	/* listen has one hook in every backend: sock:inet_sock_set_state */
+	if (!strcmp(ev_str(e, "event"), "listen"))
+		assert_str(ev_str(e, "backend"), "tracepoint");
+	else
+		assert_str(ev_str(e, "backend"), expected_backend());
+}
+
+/* (1) a dual-stack listener on [::] accepts 127.0.0.1: mapped=true, v6only=false */
+static void test_dualstack_accepts_ipv4(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int lfd, cfd, afd;
+	json_object *e;
+
+	assert_true(ns != 0);
+	start_traced(t, ns, NULL);
+	lfd = tcp_listen(AF_INET6, "::", 8080, -1);
+	assert_true(lfd >= 0);
+	cfd = tcp_connect(AF_INET, "127.0.0.1", 8080);
+	assert_true(cfd >= 0);
+	afd = accept_one(lfd);
+	assert_true(afd >= 0);
+	stop_traced(t);
+
+	e = ev_find(t, "bind", 8080, 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "proto"), "tcp");
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_str(ev_str(e, "local_addr"), "::");
+	assert_int_equal(ev_bool(e, "v6only"), 0);
+	assert_str(ev_str(e, "v6only_source"), "default");
+	assert_true(ev_is_null(e, "error"));
+	assert_int_equal(ev_int(e, "bindv6only"), 0);
+
+	e = ev_find(t, "listen", 8080, 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_int_equal(ev_bool(e, "v6only"), 0);
+	assert_non_null(strstr(ev_str(e, "note"), "dual-stack"));
+
+	assert_int_equal(ev_count(t, "accept", 8080), 1);
+	e = ev_find(t, "accept", 8080, 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_str(ev_str(e, "peer_addr"), "::ffff:127.0.0.1");
+	assert_str(ev_str(e, "local_addr"), "::ffff:127.0.0.1");
+	assert_int_equal(ev_bool(e, "mapped"), 1);
+	assert_str(ev_str(e, "ipv4"), "127.0.0.1");
+	assert_int_equal(ev_bool(e, "v6only"), 0);
+	assert_str(ev_str(e, "listener_addr"), "::");
+	assert_int_equal(ev_int(e, "listener_port"), 8080);
+	{
+		struct sockaddr_in local;
+		socklen_t len = sizeof(local);
+
+		/* the peer port reported is the client's real source port */
+		assert_int_equal(getsockname(cfd, (struct sockaddr *)&local, &len), 0);
+		assert_int_equal(ev_int(e, "peer_port"), ntohs(local.sin_port));
+	}
+	assert_str(ev_str(e, "note"), "::ffff:127.0.0.1 = IPv4 127.0.0.1 via dual-stack [::]:8080");
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/* (2) V6ONLY=1 before bind: the IPv4 client is refused, ::1 is accepted unmapped */
+static void test_v6only_refuses_ipv4(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int lfd, cfd, afd;
+	json_object *e;
+
+	start_traced(t, ns, NULL);
+	lfd = tcp_listen(AF_INET6, "::", 8081, 1);
+	assert_true(lfd >= 0);
+	assert_int_equal(tcp_connect(AF_INET, "127.0.0.1", 8081), -ECONNREFUSED);
+	cfd = tcp_connect(AF_INET6, "::1", 8081);
+	assert_true(cfd >= 0);
+	afd = accept_one(lfd);
+	assert_true(afd >= 0);
+	stop_traced(t);
+
+	e = ev_find(t, "v6only", 0, 0);
+	assert_common(e, ns);
+	assert_int_equal(ev_bool(e, "requested"), 1);
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	assert_true(ev_is_null(e, "error"));
+	assert_str(ev_str(e, "v6only_source"), "setsockopt");
+
+	e = ev_find(t, "bind", 8081, 0);
+	assert_common(e, ns);
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	assert_str(ev_str(e, "v6only_source"), "setsockopt");
+	{
+		json_object *by = NULL;
+
+		assert_true(json_object_object_get_ex(e, "v6only_set_by", &by));
+		assert_non_null(by);
+		assert_int_equal(ev_int(by, "pid"), getpid());
+	}
+
+	assert_int_equal(ev_count(t, "accept", 8081), 1);
+	e = ev_find(t, "accept", 8081, 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "peer_addr"), "::1");
+	assert_int_equal(ev_bool(e, "mapped"), 0);
+	assert_true(ev_is_null(e, "ipv4"));
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	assert_str(ev_str(e, "v6only_source"), "setsockopt");
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/* (3) sshd style: 0.0.0.0:P plus [::]:P with V6ONLY; IPv4 lands on the AF_INET socket */
+static void test_sshd_style_pair(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int l4, l6, c4, c6, a4, a6;
+	json_object *e;
+
+	start_traced(t, ns, NULL);
+	l4 = tcp_listen(AF_INET, "0.0.0.0", 8082, -1);
+	l6 = tcp_listen(AF_INET6, "::", 8082, 1);
+	assert_true(l4 >= 0 && l6 >= 0);
+	c4 = tcp_connect(AF_INET, "127.0.0.1", 8082);
+	c6 = tcp_connect(AF_INET6, "::1", 8082);
+	assert_true(c4 >= 0 && c6 >= 0);
+	a4 = accept_one(l4);
+	a6 = accept_one(l6);
+	assert_true(a4 >= 0 && a6 >= 0);
+	stop_traced(t);
+
+	assert_int_equal(ev_count(t, "bind", 8082), 2);
+	assert_int_equal(ev_count(t, "listen", 8082), 2);
+	e = ev_find(t, "listen", 8082, 0);
+	assert_str(ev_str(e, "family"), "inet");
+	assert_str(ev_str(e, "local_addr"), "0.0.0.0");
+	assert_str(ev_str(e, "v6only_source"), "n/a");
+	e = ev_find(t, "listen", 8082, 1);
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+
+	assert_int_equal(ev_count(t, "accept", 8082), 2);
+	e = ev_find(t, "accept", 8082, 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "family"), "inet");
+	assert_str(ev_str(e, "peer_addr"), "127.0.0.1");
+	assert_str(ev_str(e, "listener_addr"), "0.0.0.0");
+	assert_int_equal(ev_bool(e, "mapped"), 0);
+	e = ev_find(t, "accept", 8082, 1);
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_str(ev_str(e, "peer_addr"), "::1");
+	assert_int_equal(ev_bool(e, "mapped"), 0);
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	close(a4);
+	close(a6);
+	close(c4);
+	close(c6);
+	close(l4);
+	close(l6);
+}
+
+/* (4) net.ipv6.bindv6only=1 in the namespace, no setsockopt: v6only from the sysctl */
+static void test_sysctl_bindv6only(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int lfd;
+	json_object *e;
+
+	assert_int_equal(netns_write_sysctl("/proc/sys/net/ipv6/bindv6only", "1"), 0);
+	start_traced(t, ns, NULL);
+	lfd = tcp_listen(AF_INET6, "::", 8083, -1);
+	assert_true(lfd >= 0);
+	assert_int_equal(tcp_connect(AF_INET, "127.0.0.1", 8083), -ECONNREFUSED);
+	stop_traced(t);
+
+	assert_int_equal(ev_count(t, "v6only", 0), 0);
+	e = ev_find(t, "bind", 8083, 0);
+	assert_common(e, ns);
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	assert_str(ev_str(e, "v6only_source"), "sysctl");
+	assert_int_equal(ev_int(e, "bindv6only"), 1);
+	assert_true(ev_is_null(e, "v6only_set_by"));
+	e = ev_find(t, "listen", 8083, 0);
+	assert_str(ev_str(e, "v6only_source"), "sysctl");
+	assert_int_equal(ev_count(t, "accept", 8083), 0);
+	close(lfd);
+}
+
+/* (5) setsockopt(IPV6_V6ONLY) after bind fails with EINVAL and is reported so */
+static void test_v6only_after_bind_einval(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int fd, one = 1;
+	json_object *e;
+
+	start_traced(t, ns, NULL);
+	fd = sock_bind(AF_INET6, SOCK_STREAM, "::", 8084, -1);
+	assert_true(fd >= 0);
+	assert_int_equal(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)), -1);
+	assert_int_equal(errno, EINVAL);
+	stop_traced(t);
+
+	e = ev_find(t, "v6only", 0, 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "error"), "EINVAL");
+	assert_int_equal(ev_bool(e, "requested"), 1);
+	assert_int_equal(ev_bool(e, "v6only"), 0);
+	assert_int_equal(ev_int(e, "local_port"), 8084);
+	assert_non_null(strstr(ev_str(e, "note"), "before bind"));
+	close(fd);
+}
+
+/* (6) an AF_INET6 socket bound to ::ffff:127.0.0.1 serves IPv4 only */
+static void test_bind_v4mapped(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int lfd, cfd, afd;
+	json_object *e;
+
+	start_traced(t, ns, NULL);
+	lfd = tcp_listen(AF_INET6, "::ffff:127.0.0.1", 8085, -1);
+	assert_true(lfd >= 0);
+	assert_int_equal(tcp_connect(AF_INET6, "::1", 8085), -ECONNREFUSED);
+	cfd = tcp_connect(AF_INET, "127.0.0.1", 8085);
+	assert_true(cfd >= 0);
+	afd = accept_one(lfd);
+	assert_true(afd >= 0);
+	stop_traced(t);
+
+	e = ev_find(t, "bind", 8085, 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_str(ev_str(e, "local_addr"), "::ffff:127.0.0.1");
+	assert_non_null(strstr(ev_str(e, "note"), "serves IPv4 127.0.0.1 only"));
+	e = ev_find(t, "accept", 8085, 0);
+	assert_int_equal(ev_bool(e, "mapped"), 1);
+	assert_str(ev_str(e, "ipv4"), "127.0.0.1");
+	assert_str(ev_str(e, "listener_addr"), "::ffff:127.0.0.1");
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+/* (7) a dual-stack bind failing with EADDRINUSE because IPv4 holds the port */
+static void test_bind_eaddrinuse(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int l4;
+	json_object *e;
+
+	start_traced(t, ns, NULL);
+	l4 = tcp_listen(AF_INET, "0.0.0.0", 8086, -1);
+	assert_true(l4 >= 0);
+	assert_int_equal(sock_bind(AF_INET6, SOCK_STREAM, "::", 8086, -1), -EADDRINUSE);
+	stop_traced(t);
+
+	assert_int_equal(ev_count(t, "bind", 8086), 2);
+	e = ev_find(t, "bind", 8086, 1);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_str(ev_str(e, "error"), "EADDRINUSE");
+	assert_non_null(strstr(ev_str(e, "note"), "set IPV6_V6ONLY"));
+	e = ev_find(t, "bind", 8086, 0);
+	assert_true(ev_is_null(e, "error"));
+	close(l4);
+}
+
+/* (8) UDP6 bind on [::]: dual-stack udp6 */
+static void test_udp6_bind(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int fd;
+	json_object *e;
+
+	start_traced(t, ns, NULL);
+	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8087, -1);
+	assert_true(fd >= 0);
+	stop_traced(t);
+
+	e = ev_find(t, "bind", 8087, 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "proto"), "udp");
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_int_equal(ev_bool(e, "v6only"), 0);
+	assert_str(ev_str(e, "v6only_source"), "default");
+	assert_int_equal(ev_count(t, "listen", 8087), 0);
+	close(fd);
+}
+
+/* bind to port 0 reports the ephemeral port the kernel picked, as getsockname() does */
+static void test_bind_port_zero(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	struct sockaddr_in6 sa;
+	socklen_t len = sizeof(sa);
+	int fd;
+	json_object *e;
+
+	start_traced(t, ns, NULL);
+	fd = sock_bind(AF_INET6, SOCK_STREAM, "::1", 0, -1);
+	assert_true(fd >= 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	stop_traced(t);
+
+	e = ev_find(t, "bind", ntohs(sa.sin6_port), 0);
+	assert_common(e, ns);
+	assert_str(ev_str(e, "local_addr"), "::1");
+	close(fd);
+}
+
+int run_scenario_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_dualstack_accepts_ipv4, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_v6only_refuses_ipv4, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_sshd_style_pair, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_sysctl_bindv6only, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_v6only_after_bind_einval, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_bind_v4mapped, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_bind_eaddrinuse, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_udp6_bind, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_bind_port_zero, itest_setup, itest_teardown),
+	};
+
+	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
+}
