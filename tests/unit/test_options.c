@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option parsing into the typed configuration, good values and bad. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "options.h"
+
+static char err_text[4096];
+
+/* Parses a NULL-terminated argument list (argv[0] added); err output lands in err_text. */
+static enum v6t_opt_result parse(struct v6t_config *cfg, const char *const *args)
+{
+	char *argv[2 * V6T_MAX_PORTS + 8] = { "v6trace" };
+	int argc = 1;
+	FILE *out = fopen("/dev/null", "w");
+	FILE *err = fmemopen(err_text, sizeof(err_text), "w");
+	enum v6t_opt_result r;
+
+	for (; args[argc - 1]; argc++)
+		argv[argc] = (char *)args[argc - 1];
+	r = v6t_parse_options(argc, argv, cfg, out, err);
+	fclose(out);
+	fclose(err);
+	return r;
+}
+
+#define PARSE(cfg, ...) parse((cfg), (const char *const[]){ __VA_ARGS__, NULL })
+
+static void test_defaults(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, (const char *const[]){ NULL }), V6T_OPT_RUN);
+	assert_int_equal(cfg.backend, V6T_BACKEND_AUTO);
+	assert_int_equal(cfg.n_pids, 0);
+	assert_int_equal(cfg.n_ports, 0);
+	assert_int_equal(cfg.ready_fd, -1);
+	assert_int_equal(cfg.buffer_kib, V6T_DEFAULT_BUFFER_KIB);
+	assert_false(cfg.json);
+	assert_string_equal(cfg.comm, "");
+}
+
+static void test_all_options(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-p", "12", "--pid=34", "-c", "nginx", "-P", "80", "--port", "443",
+			       "-m", "-N", "4026531840", "-j", "-d", "60", "-n", "1000", "-B", "kprobe",
+			       "--buffer-size", "256", "-vv", "--ready-fd", "7"),
+			 V6T_OPT_RUN);
+	assert_int_equal(cfg.n_pids, 2);
+	assert_int_equal(cfg.pids[0], 12);
+	assert_int_equal(cfg.pids[1], 34);
+	assert_string_equal(cfg.comm, "nginx");
+	assert_int_equal(cfg.n_ports, 2);
+	assert_int_equal(cfg.ports[0], 80);
+	assert_int_equal(cfg.ports[1], 443);
+	assert_true(cfg.mapped_only);
+	assert_int_equal(cfg.netns, 4026531840ULL);
+	assert_true(cfg.json);
+	assert_int_equal(cfg.duration_s, 60);
+	assert_int_equal(cfg.count, 1000);
+	assert_int_equal(cfg.backend, V6T_BACKEND_KPROBE);
+	assert_int_equal(cfg.buffer_kib, 256);
+	assert_int_equal(cfg.verbose, 2);
+	assert_int_equal(cfg.ready_fd, 7);
+}
+
+static void test_backend_names(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-B", "fentry"), V6T_OPT_RUN);
+	assert_int_equal(cfg.backend, V6T_BACKEND_FENTRY);
+	assert_int_equal(PARSE(&cfg, "--backend=tracepoint"), V6T_OPT_RUN);
+	assert_int_equal(cfg.backend, V6T_BACKEND_TRACEPOINT);
+	assert_int_equal(PARSE(&cfg, "-B", "auto"), V6T_OPT_RUN);
+	assert_int_equal(cfg.backend, V6T_BACKEND_AUTO);
+}
+
+static void expect_bad(const char *const *args, const char *message)
+{
+	struct v6t_config cfg;
+
+	assert_int_equal(parse(&cfg, args), V6T_OPT_BAD);
+	assert_non_null(strstr(err_text, message));
+	/* exactly one line */
+	assert_non_null(strchr(err_text, '\n'));
+	assert_string_equal(strchr(err_text, '\n'), "\n");
+}
+
+#define BAD(message, ...) expect_bad((const char *const[]){ __VA_ARGS__, NULL }, (message))
+
+static void test_bad_values(void **state)
+{
+	(void)state;
+	BAD("invalid port '0'", "-P", "0");
+	BAD("invalid port '65536'", "-P", "65536");
+	BAD("invalid port ' 80'", "-P", " 80");
+	BAD("invalid port '+80'", "-P", "+80");
+	BAD("invalid port '8o'", "-P", "8o");
+	BAD("invalid pid '0'", "-p", "0");
+	BAD("invalid pid '2147483648'", "-p", "2147483648");
+	BAD("invalid pid '99999999999999999999999'", "-p", "99999999999999999999999");
+	BAD("invalid comm ''", "-c", "");
+	BAD("invalid comm '0123456789abcdef'", "-c", "0123456789abcdef");
+	BAD("invalid netns '-1'", "-N", "-1");
+	BAD("invalid netns '4294967296'", "-N", "4294967296");
+	BAD("invalid duration '0'", "-d", "0");
+	BAD("invalid duration '1.5'", "-d", "1.5");
+	BAD("invalid count '0'", "-n", "0");
+	BAD("invalid backend 'bpf'", "-B", "bpf");
+	BAD("invalid buffer size '6'", "--buffer-size", "6");
+	BAD("invalid buffer size '2'", "--buffer-size", "2");
+	BAD("needs a value", "--port");
+	BAD("unknown option '--nope'", "--nope");
+	BAD("unexpected argument 'extra'", "-j", "extra");
+}
+
+static void test_limits(void **state)
+{
+	const char *args[2 * V6T_MAX_PORTS + 3];
+	struct v6t_config cfg;
+	int n = 0;
+
+	(void)state;
+	for (int i = 0; i < V6T_MAX_PORTS; i++) {
+		args[n++] = "-P";
+		args[n++] = "80";
+	}
+	args[n] = NULL;
+	assert_int_equal(parse(&cfg, args), V6T_OPT_RUN);
+	assert_int_equal(cfg.n_ports, V6T_MAX_PORTS);
+	args[n++] = "-P";
+	args[n++] = "81";
+	args[n] = NULL;
+	assert_int_equal(parse(&cfg, args), V6T_OPT_BAD);
+	assert_non_null(strstr(err_text, "at most 64"));
+}
+
+static void test_help_and_version_stop(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "--help"), V6T_OPT_DONE);
+	assert_int_equal(PARSE(&cfg, "-V"), V6T_OPT_DONE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_backend_names),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_help_and_version_stop),
+	};
+
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}

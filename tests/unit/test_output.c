@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Decoding and rendering: exact text and JSON lines for known events. */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+#include "output.h"
+
+/* 2026-11-24T10:00:01.123456789Z, as boot time 5 s plus an offset */
+#define BOOT_NS 5000000000ULL
+#define WALL_NS 1795514401123456789ULL
+
+static struct v6t_sock_event base(unsigned int kind, unsigned int family)
+{
+	struct v6t_sock_event e = {
+		.hdr = { .type = V6T_REC_SOCK_EVENT, .size = sizeof(e) },
+		.ts_boot_ns = BOOT_NS,
+		.netns_ino = 4026531840ULL,
+		.cgroup_id = 7,
+		.pid = 4242,
+		.tid = 4243,
+		.uid = 33,
+		.kind = kind,
+		.family = family,
+		.proto = V6T_IPPROTO_TCP,
+		.backend = V6T_BACKEND_TRACEPOINT,
+	};
+
+	strcpy(e.comm, "httpd");
+	return e;
+}
+
+static void set6(uint8_t *dst, const char *text)
+{
+	assert_int_equal(inet_pton(AF_INET6, text, dst), 1);
+}
+
+static void render(const struct v6t_sock_event *e, char *text, char *json)
+{
+	struct v6t_view v;
+	char tb[V6T_LINE_MAX], jb[V6T_LINE_MAX];
+	struct strbuf ts = STRBUF_ON(tb), js = STRBUF_ON(jb);
+
+	v6t_decode(e, (int64_t)(WALL_NS - BOOT_NS), &v);
+	v6t_text_event(&ts, &v);
+	v6t_json_event(&js, &v);
+	strcpy(text, tb);
+	strcpy(json, jb);
+}
+
+static struct v6t_sock_event mapped_accept(void)
+{
+	struct v6t_sock_event e = base(V6T_EV_ACCEPT, V6T_AF_INET6);
+
+	set6(e.local_addr, "::ffff:10.0.0.1");
+	set6(e.peer_addr, "::ffff:10.0.0.20");
+	set6(e.listen_addr, "::");
+	e.local_port = 80;
+	e.peer_port = 51234;
+	e.listen_port = 80;
+	e.flags = V6T_F_HAS_PEER | V6T_F_HAS_LISTENER;
+	return e;
+}
+
+static void test_text_mapped_accept(void **state)
+{
+	struct v6t_sock_event e = mapped_accept();
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	render(&e, text, json);
+	assert_string_equal(text,
+		"10:00:01.123456 4242    httpd            accept tcp6  [::ffff:10.0.0.1]:80      "
+		"[::ffff:10.0.0.20]:51234  no:default     "
+		"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\n");
+}
+
+static void test_json_mapped_accept(void **state)
+{
+	struct v6t_sock_event e = mapped_accept();
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	render(&e, text, json);
+	assert_string_equal(json,
+		"{\"time\":\"2026-11-24T10:00:01.123456789Z\",\"event\":\"accept\",\"pid\":4242,"
+		"\"tid\":4243,\"uid\":33,\"comm\":\"httpd\",\"netns\":4026531840,\"cgroup\":7,"
+		"\"proto\":\"tcp\",\"family\":\"inet6\",\"local_addr\":\"::ffff:10.0.0.1\","
+		"\"local_port\":80,\"peer_addr\":\"::ffff:10.0.0.20\",\"peer_port\":51234,"
+		"\"v6only\":false,\"v6only_source\":\"default\",\"v6only_set_by\":null,"
+		"\"bindv6only\":0,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
+		"\"listener_port\":80,\"error\":null,"
+		"\"note\":\"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\","
+		"\"backend\":\"tracepoint\"}\n");
+}
+
+static void test_v6only_failure(void **state)
+{
+	struct v6t_sock_event e = base(V6T_EV_V6ONLY, V6T_AF_INET6);
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+	json_object *obj, *v;
+
+	(void)state;
+	e.err = -22;
+	e.requested = 1;
+	e.local_port = 8080;
+	render(&e, text, json);
+	assert_non_null(strstr(text, " v6only tcp6  [::]:8080 "));
+	assert_non_null(strstr(text, "setsockopt(IPV6_V6ONLY, 1) failed: EINVAL: already bound to [::]:8080, "
+				     "set it before bind(); stays dual-stack\n"));
+	obj = json_tokener_parse(json);
+	assert_non_null(obj);
+	assert_true(json_object_object_get_ex(obj, "error", &v));
+	assert_string_equal(json_object_get_string(v), "EINVAL");
+	assert_true(json_object_object_get_ex(obj, "requested", &v));
+	assert_true(json_object_get_boolean(v));
+	json_object_put(obj);
+}
+
+static void test_setter_named(void **state)
+{
+	struct v6t_sock_event e = base(V6T_EV_LISTEN, V6T_AF_INET6);
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	e.v6only = 1;
+	e.local_port = 22;
+	e.flags = V6T_F_SETTER_KNOWN;
+	e.setter_pid = 100;
+	strcpy(e.setter_comm, "sshd");
+	render(&e, text, json);
+	assert_non_null(strstr(text, "yes:setsockopt IPv6-only listener; V6ONLY=1 set by sshd[100]\n"));
+	assert_non_null(strstr(json, "\"v6only_set_by\":{\"pid\":100,\"comm\":\"sshd\"}"));
+	assert_non_null(strstr(json, "\"peer_addr\":null,\"peer_port\":null"));
+}
+
+static void test_bind_eaddrinuse_ipv4(void **state)
+{
+	struct v6t_sock_event e = base(V6T_EV_BIND, V6T_AF_INET);
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	e.err = -98;
+	e.proto = V6T_IPPROTO_UDP;
+	e.local_port = 53;
+	inet_pton(AF_INET, "127.0.0.53", e.local_addr);
+	render(&e, text, json);
+	assert_non_null(strstr(text, " bind   udp   127.0.0.53:53 "));
+	assert_non_null(strstr(text, " -              failed: EADDRINUSE\n"));
+	assert_non_null(strstr(json, "\"family\":\"inet\",\"local_addr\":\"127.0.0.53\""));
+	assert_non_null(strstr(json, "\"v6only\":false,\"v6only_source\":\"n/a\""));
+	assert_non_null(strstr(json, "\"error\":\"EADDRINUSE\""));
+}
+
+/* comm is chosen by whoever runs the traced program: JSON must stay valid whatever it holds */
+static void test_hostile_comm_is_escaped(void **state)
+{
+	struct v6t_sock_event e = base(V6T_EV_BIND, V6T_AF_INET6);
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+	json_object *obj, *v;
+
+	(void)state;
+	memcpy(e.comm, "a\"b\\c\n\x01\xff\x7f", 10);
+	render(&e, text, json);
+	obj = json_tokener_parse(json);
+	assert_non_null(obj);
+	assert_true(json_object_object_get_ex(obj, "comm", &v));
+	assert_int_equal(json_object_get_string_len(v), 10);
+	assert_non_null(strstr(json, "\"comm\":\"a\\\"b\\\\c\\n\\u0001\\u00ff\\u007f\""));
+	json_object_put(obj);
+	/* a full 16-byte comm without NUL is cut at 16, not read past */
+	memset(e.comm, 'x', sizeof(e.comm));
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"comm\":\"xxxxxxxxxxxxxxxx\""));
+}
+
+static void test_lost_lines(void **state)
+{
+	char buf[256];
+	struct strbuf sb = STRBUF_ON(buf);
+
+	(void)state;
+	v6t_json_lost(&sb, WALL_NS, 5, 12);
+	assert_string_equal(buf, "{\"time\":\"2026-11-24T10:00:01.123456789Z\",\"event\":\"lost\",\"count\":5,\"total\":12}\n");
+	sb_reset(&sb);
+	v6t_text_lost(&sb, 5, 12);
+	assert_non_null(strstr(buf, "lost 5 events"));
+}
+
+static void test_header(void **state)
+{
+	char buf[256];
+	struct strbuf sb = STRBUF_ON(buf);
+
+	(void)state;
+	v6t_text_header(&sb);
+	assert_string_equal(buf, "TIME            PID     COMM             EVENT  PROTO LOCAL                     "
+				 "PEER                      V6ONLY         NOTE\n");
+}
+
+static int utc(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_mapped_accept),
+		cmocka_unit_test(test_json_mapped_accept),
+		cmocka_unit_test(test_v6only_failure),
+		cmocka_unit_test(test_setter_named),
+		cmocka_unit_test(test_bind_eaddrinuse_ipv4),
+		cmocka_unit_test(test_hostile_comm_is_escaped),
+		cmocka_unit_test(test_lost_lines),
+		cmocka_unit_test(test_header),
+	};
+
+	return cmocka_run_group_tests_name("output", tests, utc, NULL);
+}
