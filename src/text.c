@@ -3,67 +3,82 @@
 #include "clock.h"
 #include "output.h"
 
-/* Column start offsets; a value wider than its column pushes the rest right by one space. */
-enum {
-	COL_PID = 16,
-	COL_COMM = 24,
-	COL_EVENT = 41,
-	COL_KIND = 48,
-	COL_LOCAL = 54,
-	COL_PEER = 80,
-	COL_V6ONLY = 106,
-	COL_NOTE = 121,
+enum { COL_TIME, COL_PID, COL_COMM, COL_EVENT, COL_KIND, COL_LOCAL, COL_PEER, COL_V6ONLY, COL_NOTE, NCOLS };
+
+/* Where each column starts; a value wider than its column pushes the rest right by one space. */
+static const struct {
+	unsigned int start;
+	const char *title;
+} columns[NCOLS] = {
+	[COL_TIME] = { 0, "TIME" },
+	[COL_PID] = { 16, "PID" },
+	[COL_COMM] = { 24, "COMM" },
+	[COL_EVENT] = { 41, "EVENT" },
+	[COL_KIND] = { 48, "PROTO" },
+	[COL_LOCAL] = { 54, "LOCAL" },
+	[COL_PEER] = { 80, "PEER" },
+	[COL_V6ONLY] = { 106, "V6ONLY" },
+	[COL_NOTE] = { 121, "NOTE" },
 };
+
+static void next_column(struct strbuf *sb, size_t line_start, int col)
+{
+	if (col > 0)
+		sb_pad_to(sb, line_start + columns[col].start);
+}
 
 void v6t_text_header(struct strbuf *sb)
 {
 	size_t s = sb->len;
 
-	sb_puts(sb, "TIME");
-	sb_pad_to(sb, s + COL_PID);
-	sb_puts(sb, "PID");
-	sb_pad_to(sb, s + COL_COMM);
-	sb_puts(sb, "COMM");
-	sb_pad_to(sb, s + COL_EVENT);
-	sb_puts(sb, "EVENT");
-	sb_pad_to(sb, s + COL_KIND);
-	sb_puts(sb, "PROTO");
-	sb_pad_to(sb, s + COL_LOCAL);
-	sb_puts(sb, "LOCAL");
-	sb_pad_to(sb, s + COL_PEER);
-	sb_puts(sb, "PEER");
-	sb_pad_to(sb, s + COL_V6ONLY);
-	sb_puts(sb, "V6ONLY");
-	sb_pad_to(sb, s + COL_NOTE);
-	sb_puts(sb, "NOTE\n");
+	for (int col = 0; col < NCOLS; col++) {
+		next_column(sb, s, col);
+		sb_puts(sb, columns[col].title);
+	}
+	sb_putc(sb, '\n');
 }
 
 void v6t_text_event(struct strbuf *sb, const struct v6t_view *v)
 {
 	size_t s = sb->len;
 
-	v6t_fmt_local_time(sb, v->wall_ns);
-	sb_pad_to(sb, s + COL_PID);
-	sb_u64(sb, v->e->pid);
-	sb_pad_to(sb, s + COL_COMM);
-	sb_puts(sb, v->comm);
-	sb_pad_to(sb, s + COL_EVENT);
-	sb_puts(sb, v->event);
-	sb_pad_to(sb, s + COL_KIND);
-	sb_puts(sb, v->netstat_kind);
-	sb_pad_to(sb, s + COL_LOCAL);
-	sb_puts(sb, v->local);
-	sb_pad_to(sb, s + COL_PEER);
-	sb_puts(sb, v->has_peer ? v->peer : "-");
-	sb_pad_to(sb, s + COL_V6ONLY);
-	if (v->e->family == V6T_AF_INET6) {
-		sb_puts(sb, v->v6only ? "yes:" : "no:");
-		sb_puts(sb, v->v6only_source);
-	} else {
-		sb_putc(sb, '-');
+	for (int col = 0; col < NCOLS; col++) {
+		next_column(sb, s, col);
+		switch (col) {
+		case COL_TIME:
+			v6t_fmt_local_time(sb, v->wall_ns);
+			break;
+		case COL_PID:
+			sb_u64(sb, v->e->pid);
+			break;
+		case COL_COMM:
+			sb_puts(sb, v->comm);
+			break;
+		case COL_EVENT:
+			sb_puts(sb, v->event);
+			break;
+		case COL_KIND:
+			sb_puts(sb, v->netstat_kind);
+			break;
+		case COL_LOCAL:
+			sb_puts(sb, v->local);
+			break;
+		case COL_PEER:
+			sb_puts(sb, v->has_peer ? v->peer : "-");
+			break;
+		case COL_V6ONLY:
+			if (v->e->family != V6T_AF_INET6) {
+				sb_putc(sb, '-');
+				break;
+			}
+			sb_puts(sb, v->v6only ? "yes:" : "no:");
+			sb_puts(sb, v->v6only_source);
+			break;
+		case COL_NOTE:
+			sb_puts(sb, v->note);
+			break;
+		}
 	}
-	sb_pad_to(sb, s + COL_NOTE);
-	sb_puts(sb, v->note);
 	sb_putc(sb, '\n');
 }
 
