@@ -5,13 +5,19 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "backend.h"
+#include "decode.h"
 #include "options.h"
 #include "version.h"
 
 enum {
 	OPT_READY_FD = 0x100,
 	OPT_BUFFER_SIZE,
+	OPT_FOLLOW,
+	OPT_EVENT,
+	OPT_SINCE,
+	OPT_UNTIL,
 };
 
 static const struct option long_options[] = {
@@ -25,6 +31,16 @@ static const struct option long_options[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "backend", required_argument, NULL, 'B' },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "write", required_argument, NULL, 'w' },
+	{ "read", required_argument, NULL, 'r' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "summary", no_argument, NULL, 's' },
+	{ "rotate-size", required_argument, NULL, 'C' },
+	{ "rotate-count", required_argument, NULL, 'W' },
+	{ "event", required_argument, NULL, OPT_EVENT },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -46,6 +62,18 @@ static const char usage_text[] =
 	"  -m, --mapped-only      only dual-stack events: v4-mapped peers and addresses,\n"
 	"                         AF_INET6 wildcard sockets without V6ONLY, V6ONLY changes\n"
 	"  -N, --netns INODE      only this network namespace (see: stat -L -c %i /proc/PID/ns/net)\n"
+	"      --event KIND       only bind, v6only, listen or accept events (repeatable)\n"
+	"      --since TIME       only events at or after TIME (RFC 3339, or @UNIX_SECONDS)\n"
+	"      --until TIME       only events at or before TIME\n"
+	"\n"
+	"Recording and replay:\n"
+	"  -w, --write FILE       record every event to FILE (\"-\": standard output)\n"
+	"  -C, --rotate-size MB   with -w: start FILE.1, FILE.2, ... when a file exceeds MB megabytes\n"
+	"  -W, --rotate-count N   with -C: keep at most N files, removing the oldest\n"
+	"  -r, --read FILE        replay a recording (\"-\": standard input); no root needed\n"
+	"      --follow           with -r: keep reading as the file grows, like tail -f\n"
+	"  -q, --quiet            do not print events (with -w or -s)\n"
+	"  -s, --summary          at the end, a per-listener table with a verdict\n"
 	"\n"
 	"Output and duration:\n"
 	"  -j, --json             JSON Lines, one object per event (schema in README)\n"
@@ -65,6 +93,8 @@ static const char usage_text[] =
 	"  v6trace -P 80 -P 443 -j      web ports, as JSON Lines\n"
 	"  v6trace -c sshd -d 60        what sshd binds for a minute\n"
 	"  v6trace -j | jq 'select(.mapped)'   IPv4 clients of AF_INET6 listeners\n"
+	"  v6trace -w incident.v6t -C 100 -W 10   record in rotated files\n"
+	"  v6trace -r incident.v6t -s -m   review a recording later, anywhere\n"
 	"\n"
 	"Exit status: 0 on success (also when stdout is closed early), 1 on a runtime error,\n"
 	"2 on a bad option.\n";
@@ -155,7 +185,159 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 	case 'v':
 		cfg->verbose++;
 		return 0;
+	case 'w':
+		if (!arg[0])
+			return bad(err, "file", arg, "expected a file name or -");
+		cfg->write_path = arg;
+		return 0;
+	case 'r':
+		if (!arg[0])
+			return bad(err, "file", arg, "expected a file name or -");
+		cfg->read_path = arg;
+		return 0;
+	case 'q':
+		cfg->quiet = true;
+		return 0;
+	case OPT_FOLLOW:
+		cfg->follow = true;
+		return 0;
+	case 's':
+		cfg->summary = true;
+		return 0;
+	case 'C':
+		if (parse_ulong(arg, 1, 1000000, &v))
+			return bad(err, "rotate size", arg, "expected megabytes, 1 to 1000000");
+		cfg->rotate_bytes = v * 1000000ULL;
+		return 0;
+	case 'W':
+		if (parse_ulong(arg, 1, 100000, &v))
+			return bad(err, "rotate count", arg, "expected a number of files, 1 to 100000");
+		cfg->rotate_keep = v;
+		return 0;
+	case OPT_EVENT:
+		v = v6t_event_kind(arg);
+		if (!v)
+			return bad(err, "event", arg, "expected bind, v6only, listen or accept");
+		cfg->event_mask |= 1U << v;
+		return 0;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (v6t_parse_time(arg, opt == OPT_SINCE ? &cfg->since_ns : &cfg->until_ns))
+			return bad(err, opt == OPT_SINCE ? "since time" : "until time", arg,
+				   "expected RFC 3339 like 2026-11-24T10:00:00Z, or @UNIX_SECONDS");
+		return 0;
 	}
+	return -EINVAL;
+}
+
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* ".123456789" -> ns; at most 9 digits are kept, more are ignored */
+static uint64_t fraction_ns(const char **p)
+{
+	uint64_t ns = 0, scale = 100000000;
+
+	if (**p != '.')
+		return 0;
+	for ((*p)++; isdigit((unsigned char)**p); (*p)++) {
+		ns += (**p - '0') * scale;
+		scale /= 10;
+	}
+	return ns;
+}
+
+int v6t_parse_time(const char *s, uint64_t *wall_ns)
+{
+	struct tm tm = {};
+	int year, mon, day, hh, mm, ss, oh = 0, om = 0;
+	int64_t secs;
+	uint64_t frac;
+	const char *p = s;
+
+	if (*p == '@') {
+		char *end;
+		unsigned long long v;
+
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		errno = 0;
+		v = strtoull(p, &end, 10);
+		p = end;
+		frac = fraction_ns(&p);
+		if (errno || *p || v > 10000000000ULL)
+			return -EINVAL;
+		*wall_ns = v * 1000000000ULL + frac;
+		return 0;
+	}
+	if (digits(&p, 4, &year) || *p++ != '-' || digits(&p, 2, &mon) || *p++ != '-' ||
+	    digits(&p, 2, &day) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ ||
+	    digits(&p, 2, &hh) || *p++ != ':' || digits(&p, 2, &mm) || *p++ != ':' || digits(&p, 2, &ss))
+		return -EINVAL;
+	frac = fraction_ns(&p);
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1;
+
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 || om > 59)
+			return -EINVAL;
+		oh *= sign;
+		om *= sign;
+	} else {
+		return -EINVAL;
+	}
+	if (*p || year < 1970 || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
+		return -EINVAL;
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	secs = timegm(&tm) - (oh * 3600 + om * 60);
+	if (secs < 0)
+		return -EINVAL;
+	*wall_ns = (uint64_t)secs * 1000000000ULL + frac;
+	return 0;
+}
+
+/* Options that only make sense together, checked once all are known. */
+static int check_combinations(const struct v6t_config *cfg, FILE *err)
+{
+	const char *why = NULL;
+
+	if (cfg->follow && !cfg->read_path)
+		why = "--follow needs -r FILE";
+	else if (cfg->rotate_bytes && (!cfg->write_path || !strcmp(cfg->write_path, "-")))
+		why = "-C needs -w FILE (a file, not standard output)";
+	else if (cfg->rotate_keep && !cfg->rotate_bytes)
+		why = "-W needs -C";
+	else if (cfg->quiet && !cfg->write_path && !cfg->summary)
+		why = "-q needs -w or -s, or there would be nothing to see";
+	else if (cfg->read_path && cfg->backend != V6T_BACKEND_AUTO)
+		why = "-B applies to live tracing, not to -r";
+	else if (cfg->read_path && cfg->buffer_kib != V6T_DEFAULT_BUFFER_KIB)
+		why = "--buffer-size applies to live tracing, not to -r";
+	else if (cfg->read_path && cfg->write_path && !strcmp(cfg->read_path, cfg->write_path) &&
+		 strcmp(cfg->read_path, "-"))
+		why = "-r and -w name the same file";
+	else if (cfg->since_ns && cfg->until_ns && cfg->since_ns > cfg->until_ns)
+		why = "--since is after --until";
+	if (!why)
+		return 0;
+	fprintf(err, "v6trace: %s (see --help)\n", why);
 	return -EINVAL;
 }
 
@@ -171,7 +353,7 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once (tests) */
 	opterr = 0;	/* our own messages, one line each */
-	while ((opt = getopt_long(argc, argv, ":p:c:P:mN:jd:n:B:vVh", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:c:P:mN:jd:n:B:vVhw:r:qsC:W:", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(usage_text, out);
@@ -197,5 +379,5 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 		fprintf(err, "v6trace: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return V6T_OPT_BAD;
 	}
-	return V6T_OPT_RUN;
+	return check_combinations(cfg, err) ? V6T_OPT_BAD : V6T_OPT_RUN;
 }

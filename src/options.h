@@ -27,6 +27,15 @@ struct v6t_config {
 	int verbose;
 	int ready_fd;			/* -1 = none */
 	uint32_t buffer_kib;		/* ring buffer size */
+	const char *write_path;		/* -w: record to this file ("-": stdout) */
+	const char *read_path;		/* -r: replay this recording ("-": stdin) */
+	bool quiet;			/* -q: no event display */
+	bool follow;			/* --follow: keep reading a growing recording */
+	bool summary;			/* -s: per-listener summary at the end */
+	uint64_t rotate_bytes;		/* -C: start a new file past this size (0: never) */
+	unsigned int rotate_keep;	/* -W: keep at most this many files (0: all) */
+	uint32_t event_mask;		/* --event: bit per V6T_EV_* kind (0: all) */
+	uint64_t since_ns, until_ns;	/* --since/--until: wall-clock bounds (0: none) */
 };
 
 enum v6t_opt_result {
@@ -34,6 +43,9 @@ enum v6t_opt_result {
 	V6T_OPT_DONE = 1,	/* --help or --version was printed: exit 0 */
 	V6T_OPT_BAD = 2,	/* a message was printed to err: exit 2 */
 };
+
+/* RFC 3339 ("2026-11-24T10:00:00.5Z", "...+01:00") or "@SECONDS[.frac]" to wall-clock ns. */
+int v6t_parse_time(const char *s, uint64_t *wall_ns);
 
 enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *cfg, FILE *out,
 				      FILE *err);

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "clock.h"
+#include "live.h"
+#include "output.h"
+#include "preflight.h"
+#include "printer.h"
+#include "tracer.h"
+
+#define POLL_MS 100
+
+static int verbosity;
+
+/* -v shows libbpf's warnings, -vv its whole (very long) debug log */
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbosity < 2)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static int on_record(void *ctx, const void *rec, size_t size)
+{
+	return v6t_printer_record(ctx, rec, size);
+}
+
+/* Lost events go into the stream where they happened, after what was queued before them. */
+static void report_lost(struct v6t_printer *p, struct v6t_tracer *t)
+{
+	uint64_t total = v6t_tracer_lost(t);
+	struct timespec ts;
+	struct v6t_lost l = { .hdr = { .type = V6T_REC_LOST, .size = sizeof(l) } };
+
+	if (total <= p->lost_total)
+		return;
+	if (!p->done)
+		v6t_tracer_drain(t);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	l.ts_boot_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	l.count = total - p->lost_total;
+	/* through the printer even when done: a recording must not miss its gaps */
+	p->done = 0;
+	v6t_printer_record(p, &l.hdr, sizeof(l));
+}
+
+/* "bind=fentry,v6only=fentry,..." for the recording's header */
+static void describe_backends(const struct v6t_plan *plan, char *out, size_t size)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (int hook = 0; hook < V6T_HOOK_COUNT && off < size; hook++)
+		off += snprintf(out + off, size - off, "%s%s=%s", hook ? "," : "", v6t_hook_name(hook),
+				v6t_backend_name(plan->backend[hook]));
+}
+
+static void signal_ready(int fd)
+{
+	static const char msg[] = "ready\n";
+
+	if (fd < 0)
+		return;
+	if (write(fd, msg, sizeof(msg) - 1) < 0)
+		fprintf(stderr, "v6trace: warning: cannot write to --ready-fd %d: %s\n", fd, strerror(errno));
+	close(fd);
+}
+
+static int elapsed_at_least(const struct timespec *start, unsigned int seconds)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000000000LL + (now.tv_nsec - start->tv_nsec) >=
+	       (int64_t)seconds * 1000000000LL;
+}
+
+int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
+{
+	static struct v6t_printer p;	/* static: the output buffer does not belong on the stack */
+	struct v6t_tracer *t = NULL;
+	struct timespec start;
+	int err, ferr;
+
+	verbosity = cfg->verbose;
+	libbpf_set_print(cfg->verbose ? libbpf_log : libbpf_quiet);
+	err = v6t_preflight();
+	if (err)
+		return err;
+	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset(), true);
+	if (err)
+		return err;
+	err = v6t_tracer_start(&t, cfg, on_record, &p);
+	if (err)
+		goto out;
+	if (cfg->verbose)
+		v6t_plan_print(v6t_tracer_plan(t), stderr);
+	if (cfg->write_path) {
+		struct v6t_writer_opts wo = {
+			.path = cfg->write_path,
+			.rotate_bytes = cfg->rotate_bytes,
+			.keep_files = cfg->rotate_keep,
+		};
+		struct v6t_file_info info;
+
+		v6t_file_info_local(&info, p.boot_to_wall);
+		describe_backends(v6t_tracer_plan(t), info.backends, sizeof(info.backends));
+		err = v6t_writer_open(&p.writer, &wo, &info);
+		if (err)
+			goto out;
+	}
+	if (p.display && !cfg->json) {
+		char line[256];
+		struct strbuf sb = STRBUF_ON(line);
+
+		v6t_text_header(&sb);
+		v6t_sink_write(&p.out, sb.buf, sb.len);
+	}
+	v6t_printer_flush(&p);
+	signal_ready(cfg->ready_fd);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+
+	while (!*stop && !p.done) {
+		err = v6t_tracer_poll(t, POLL_MS);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "v6trace: reading the ring buffer failed: %s\n", strerror(-err));
+			goto out;
+		}
+		err = 0;
+		report_lost(&p, t);
+		err = v6t_printer_flush(&p);
+		if (err)
+			goto out;
+		if (cfg->duration_s && elapsed_at_least(&start, cfg->duration_s))
+			break;
+	}
+	/* everything the kernel queued before we stopped is still worth printing */
+	if (!p.done)
+		v6t_tracer_drain(t);
+	report_lost(&p, t);
+out:
+	v6t_tracer_destroy(t);
+	ferr = v6t_printer_finish(&p);
+	return err ? err : ferr;
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "decode.h"
+#include "filter.h"
+#include "output.h"
+#include "printer.h"
+
+int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall,
+		     bool write_all)
+{
+	bool recording_on_stdout = cfg->write_path && !strcmp(cfg->write_path, "-");
+
+	memset(p, 0, offsetof(struct v6t_printer, netns_seen));
+	p->cfg = cfg;
+	p->boot_to_wall = boot_to_wall;
+	p->write_all = write_all;
+	p->display = !cfg->quiet && !recording_on_stdout;
+	v6t_sink_init(&p->out, recording_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
+	if (cfg->summary) {
+		p->summary = v6t_summary_new();
+		if (!p->summary)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void emit(struct v6t_printer *p, const struct strbuf *sb)
+{
+	if (v6t_sink_write(&p->out, sb->buf, sb->len))
+		p->done = 1;
+}
+
+static void record(struct v6t_printer *p, const void *rec, size_t size)
+{
+	if (p->writer && v6t_writer_add(p->writer, rec, size))
+		p->done = 1;
+}
+
+/* The recording says which namespaces it saw, and their bindv6only, once each. */
+static void note_netns(struct v6t_printer *p, uint64_t ino, uint8_t bindv6only)
+{
+	struct v6t_netns_rec n = {
+		.hdr = { .type = V6T_REC_NETNS, .size = sizeof(n) },
+		.info = { .netns_ino = ino, .bindv6only = bindv6only },
+	};
+
+	for (unsigned int i = 0; i < p->n_netns_seen; i++)
+		if (p->netns_seen[i] == ino)
+			return;
+	if (p->n_netns_seen < V6T_NETNS_SEEN_MAX)
+		p->netns_seen[p->n_netns_seen++] = ino;
+	record(p, &n, sizeof(n));
+}
+
+static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
+{
+	uint64_t wall = e->ts_boot_ns + p->boot_to_wall;
+	char line[V6T_LINE_MAX];
+	struct strbuf sb = STRBUF_ON(line);
+	struct v6t_view v;
+	bool match = v6t_filter_match(p->cfg, e, wall);
+
+	if (p->writer && (match || p->write_all)) {
+		note_netns(p, e->netns_ino, e->sysctl_v6only);
+		record(p, e, sizeof(*e));
+	}
+	if (!match)
+		return;
+	if (p->summary)
+		v6t_summary_add(p->summary, e);
+	if (p->display) {
+		v6t_decode(e, p->boot_to_wall, &v);
+		if (p->cfg->json)
+			v6t_json_event(&sb, &v);
+		else
+			v6t_text_event(&sb, &v);
+		emit(p, &sb);
+	}
+	if (p->cfg->count && ++p->printed >= p->cfg->count)
+		p->done = 1;
+}
+
+/* Lost events stay in the stream where they happened: JSON as a record, text on stderr. */
+static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
+{
+	char line[256];
+	struct strbuf sb = STRBUF_ON(line);
+
+	record(p, l, sizeof(*l));
+	p->lost_total += l->count;
+	if (p->display && p->cfg->json) {
+		v6t_json_lost(&sb, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total);
+		emit(p, &sb);
+	} else {
+		v6t_text_lost(&sb, l->count, p->lost_total);
+		fputs(sb.buf, stderr);
+	}
+}
+
+int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, size_t size)
+{
+	struct v6t_netns_rec n;
+
+	if (p->done || size < sizeof(*rec) || rec->size > size)
+		return p->done;
+	switch (rec->type) {
+	case V6T_REC_SOCK_EVENT:
+		if (rec->size >= sizeof(struct v6t_sock_event))
+			on_sock_event(p, (const struct v6t_sock_event *)rec);
+		break;
+	case V6T_REC_LOST:
+		if (rec->size >= sizeof(struct v6t_lost))
+			on_lost(p, (const struct v6t_lost *)rec);
+		break;
+	case V6T_REC_NETNS:
+		if (rec->size >= sizeof(n) && p->writer) {
+			memcpy(&n, rec, sizeof(n));
+			note_netns(p, n.info.netns_ino, n.info.bindv6only);
+		}
+		break;
+	default:
+		/* a record type from a newer version: its size says how far to skip */
+		break;
+	}
+	return p->done;
+}
+
+int v6t_printer_flush(struct v6t_printer *p)
+{
+	int err = 0;
+
+	if (p->writer)
+		err = v6t_writer_flush(p->writer);
+	v6t_sink_flush(&p->out);
+	if (p->out.err && p->out.err != -EPIPE) {
+		fprintf(stderr, "v6trace: writing the output failed: %s\n", strerror(-p->out.err));
+		return p->out.err;
+	}
+	if (p->out.err)
+		p->done = 1;
+	return err;
+}
+
+int v6t_printer_finish(struct v6t_printer *p)
+{
+	int err, werr;
+
+	if (p->summary) {
+		v6t_summary_print(p->summary, &p->out, p->cfg->json);
+		v6t_summary_free(p->summary);
+		p->summary = NULL;
+	}
+	err = v6t_printer_flush(p);
+	werr = v6t_writer_close(p->writer);
+	p->writer = NULL;
+	return err ? err : werr;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one path every record takes, live or replayed: recorded (-w), filtered, decoded,
+ * displayed as text or JSON, counted in the summary. Live tracing and replay differ only in
+ * where records come from, so their output cannot differ.
+ */
+#ifndef V6T_PRINTER_H
+#define V6T_PRINTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "options.h"
+#include "sink.h"
+#include "summary.h"
+#include "writer.h"
+
+#define V6T_NETNS_SEEN_MAX 1024
+
+struct v6t_printer {
+	const struct v6t_config *cfg;
+	struct v6t_sink out;		/* events and summary */
+	struct v6t_writer *writer;	/* -w, or NULL */
+	struct v6t_summary *summary;	/* -s, or NULL */
+	bool display;			/* print events (not -q, and stdout is not the recording) */
+	bool write_all;			/* live: record before the user-space filters */
+	int64_t boot_to_wall;
+	uint64_t printed;
+	uint64_t lost_total;
+	int done;			/* -n reached, or the output is gone */
+	unsigned int n_netns_seen;
+	uint64_t netns_seen[V6T_NETNS_SEEN_MAX];
+};
+
+/* Output goes to stdout, or to stderr when stdout carries the recording (-w -). */
+int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall,
+		     bool write_all);
+/* Hands one record through; returns non-zero once nothing more is wanted (p->done). */
+int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, size_t size);
+/* Flushes the display and the recording; non-zero on a write error other than EPIPE. */
+int v6t_printer_flush(struct v6t_printer *p);
+/* The summary (if -s), a final flush, and the recording closed. Returns the first error. */
+int v6t_printer_finish(struct v6t_printer *p);
+
+#endif

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+#include "reader.h"
+
+#define READ_CHUNK 65536
+#define FOLLOW_POLL_MS 200
+
+struct v6t_reader {
+	int fd;
+	int own_fd;
+	int inotify_fd;		/* --follow: wakes us when the writer appends */
+	char name[PATH_MAX];
+	struct v6t_file_info info;
+	uint64_t offset;	/* file offset of buf[pos] */
+	size_t pos, len;
+	char error[PATH_MAX + 320];
+	/* one record is at most V6T_REC_MAX, so a buffer this size always holds a whole one */
+	unsigned char buf[READ_CHUNK + V6T_REC_MAX];
+	/* aligned copy handed to the caller */
+	union {
+		struct v6t_rec_hdr hdr;
+		unsigned char bytes[V6T_REC_MAX];
+	} rec;
+};
+
+static char open_error[PATH_MAX + 320];
+
+static void set_error(struct v6t_reader *r, uint64_t offset, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(r->error, sizeof(r->error), "%s: offset %llu: %s", r->name, (unsigned long long)offset,
+		 what);
+}
+
+/* Reads more into the buffer; returns bytes added, 0 at end of file, -errno on error. */
+static ssize_t fill(struct v6t_reader *r)
+{
+	ssize_t n;
+
+	if (r->pos) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->offset += r->pos;
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	if (r->len == sizeof(r->buf))
+		return 0;
+	do {
+		n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	r->len += n;
+	return n;
+}
+
+/* Makes at least want bytes available at pos; 0 if it could, 1 at EOF first, -errno. */
+static int need(struct v6t_reader *r, size_t want)
+{
+	while (r->len - r->pos < want) {
+		ssize_t n = fill(r);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void copy_string(char *dst, size_t size, const unsigned char *src, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	/* a recording may come from anywhere: keep control bytes out of terminals */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
+			dst[i] = '?';
+}
+
+static int parse_tags(struct v6t_reader *r, const unsigned char *p, size_t len)
+{
+	size_t off = sizeof(struct v6t_file_header);
+
+	while (off + sizeof(struct v6t_file_tag) <= len) {
+		struct v6t_file_tag tag;
+		const unsigned char *val;
+
+		memcpy(&tag, p + off, sizeof(tag));
+		val = p + off + sizeof(tag);
+		if (tag.len > len - off - sizeof(tag)) {
+			set_error(r, off, "corrupt header: field %u of length %u runs past the header",
+				  tag.tag, tag.len);
+			return -EINVAL;
+		}
+		switch (tag.tag) {
+		case V6T_TAG_HOSTNAME:
+			copy_string(r->info.hostname, sizeof(r->info.hostname), val, tag.len);
+			break;
+		case V6T_TAG_KERNEL:
+			copy_string(r->info.kernel, sizeof(r->info.kernel), val, tag.len);
+			break;
+		case V6T_TAG_BACKENDS:
+			copy_string(r->info.backends, sizeof(r->info.backends), val, tag.len);
+			break;
+		case V6T_TAG_VERSION:
+			copy_string(r->info.version, sizeof(r->info.version), val, tag.len);
+			break;
+		case V6T_TAG_NETNS:
+			if (tag.len >= sizeof(r->info.netns)) {
+				memcpy(&r->info.netns, val, sizeof(r->info.netns));
+				r->info.has_netns = 1;
+			}
+			break;
+		default:
+			break;	/* a field from a newer minor version */
+		}
+		off += sizeof(tag) + ((tag.len + 3UL) & ~3UL);
+	}
+	return 0;
+}
+
+static int read_header(struct v6t_reader *r)
+{
+	struct v6t_file_header h;
+	int rc = need(r, sizeof(h));
+
+	if (rc < 0) {
+		set_error(r, 0, "cannot read: %s", strerror(-rc));
+		return rc;
+	}
+	if (r->len == 0) {
+		set_error(r, 0, "empty file, not a v6trace recording");
+		return -EINVAL;
+	}
+	if (r->len < V6T_FILE_MAGIC_LEN || memcmp(r->buf, V6T_FILE_MAGIC, V6T_FILE_MAGIC_LEN)) {
+		set_error(r, 0, "not a v6trace recording (no V6TRACE magic)");
+		return -EINVAL;
+	}
+	if (rc) {
+		set_error(r, r->len, "truncated header (%zu of %zu bytes)", r->len, sizeof(h));
+		return -EINVAL;
+	}
+	memcpy(&h, r->buf, sizeof(h));
+	if (h.byte_order != V6T_FILE_BOM) {
+		set_error(r, 12, "recorded on a machine of the other byte order, which is not supported");
+		return -EINVAL;
+	}
+	if (h.major != V6T_FILE_MAJOR) {
+		set_error(r, 8, "format version %u.%u is %s than this v6trace reads (%u.x)%s", h.major,
+			  h.minor, h.major > V6T_FILE_MAJOR ? "newer" : "other", V6T_FILE_MAJOR,
+			  h.major > V6T_FILE_MAJOR ? "; use a newer v6trace" : "");
+		return -EINVAL;
+	}
+	if (h.header_size < sizeof(h) || h.header_size > V6T_FILE_HEADER_MAX) {
+		set_error(r, 14, "corrupt header: impossible header size %u", h.header_size);
+		return -EINVAL;
+	}
+	if (h.sock_event_size < sizeof(struct v6t_sock_event) || h.lost_size < sizeof(struct v6t_lost)) {
+		set_error(r, 20, "corrupt header: record sizes %u/%u are smaller than ABI %u's",
+			  h.sock_event_size, h.lost_size, V6T_ABI_VERSION);
+		return -EINVAL;
+	}
+	rc = need(r, h.header_size);
+	if (rc) {
+		set_error(r, r->len, "truncated header (%zu of %u bytes)", r->len, h.header_size);
+		return -EINVAL;
+	}
+	r->info.major = h.major;
+	r->info.minor = h.minor;
+	r->info.boot_to_wall_ns = h.boot_to_wall_ns;
+	r->info.start_wall_ns = h.start_wall_ns;
+	rc = parse_tags(r, r->buf, h.header_size);
+	if (rc)
+		return rc;
+	r->pos = h.header_size;
+	return 0;
+}
+
+static int reader_init(struct v6t_reader **out, struct v6t_reader *r)
+{
+	int err = read_header(r);
+
+	if (err) {
+		snprintf(open_error, sizeof(open_error), "%s", r->error);
+		v6t_reader_close(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+int v6t_reader_open_fd(struct v6t_reader **out, int fd, const char *name)
+{
+	struct v6t_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	r->fd = fd;
+	r->inotify_fd = -1;
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	return reader_init(out, r);
+}
+
+int v6t_reader_open(struct v6t_reader **out, const char *path)
+{
+	struct v6t_reader *r;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return v6t_reader_open_fd(out, STDIN_FILENO, "standard input");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(open_error, sizeof(open_error), "%s: cannot open: %s", path, strerror(errno));
+		return -errno;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		close(fd);
+		return -ENOMEM;
+	}
+	r->fd = fd;
+	r->own_fd = 1;
+	r->inotify_fd = -1;
+	snprintf(r->name, sizeof(r->name), "%s", path);
+	return reader_init(out, r);
+}
+
+const struct v6t_file_info *v6t_reader_info(const struct v6t_reader *r)
+{
+	return &r->info;
+}
+
+/* Smallest valid length per known record type; unknown types need only a header. */
+static size_t min_size(unsigned int type)
+{
+	switch (type) {
+	case V6T_REC_SOCK_EVENT:
+		return sizeof(struct v6t_sock_event);
+	case V6T_REC_LOST:
+		return sizeof(struct v6t_lost);
+	case V6T_REC_NETNS:
+		return sizeof(struct v6t_netns_rec);
+	default:
+		return sizeof(struct v6t_rec_hdr);
+	}
+}
+
+/*
+ * Waits until the file grows (inotify), at most FOLLOW_POLL_MS so that *stop, set by a
+ * signal handler, is seen. Returns 1 when told to stop, 0 to read again.
+ */
+static int wait_for_more(struct v6t_reader *r, volatile int *stop)
+{
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	char events[4096];
+
+	if (r->inotify_fd == -1 && r->own_fd) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", r->fd);
+		r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (r->inotify_fd >= 0 && inotify_add_watch(r->inotify_fd, path, IN_MODIFY) < 0) {
+			close(r->inotify_fd);
+			r->inotify_fd = -2;	/* no watch: the timeout alone paces re-reads */
+		}
+	}
+	if (*stop)
+		return 1;
+	pfd.fd = r->inotify_fd >= 0 ? r->inotify_fd : -1;
+	if (poll(&pfd, 1, FOLLOW_POLL_MS) > 0)
+		while (read(r->inotify_fd, events, sizeof(events)) > 0)
+			;
+	return *stop ? 1 : 0;
+}
+
+enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_hdr **rec, int follow,
+				     volatile int *stop)
+{
+	struct v6t_rec_hdr hdr;
+	int rc;
+
+	for (;;) {
+		uint64_t at = r->offset + r->pos;
+		size_t have;
+
+		rc = need(r, sizeof(hdr));
+		if (rc == 0) {
+			memcpy(&hdr, r->buf + r->pos, sizeof(hdr));
+			if (hdr.size < min_size(hdr.type) || hdr.size > V6T_REC_MAX) {
+				set_error(r, at, "corrupt record: type %u with impossible length %u", hdr.type,
+					  hdr.size);
+				return V6T_READ_ERROR;
+			}
+			rc = need(r, hdr.size);
+		}
+		if (rc < 0) {
+			set_error(r, at, "read error: %s", strerror(-rc));
+			return V6T_READ_ERROR;
+		}
+		if (rc == 0) {
+			memcpy(r->rec.bytes, r->buf + r->pos, hdr.size);
+			r->pos += hdr.size;
+			*rec = &r->rec.hdr;
+			return V6T_READ_RECORD;
+		}
+		/* end of file: clean, or in the middle of a record */
+		have = r->len - r->pos;
+		if (follow && !wait_for_more(r, stop))
+			continue;
+		if (!have)
+			return V6T_READ_END;
+		if (have < sizeof(hdr))
+			set_error(r, at, "truncated record (%zu of %zu header bytes); the rest is missing",
+				  have, sizeof(hdr));
+		else
+			set_error(r, at, "truncated record (%zu of %u bytes); the rest is missing", have,
+				  hdr.size);
+		return V6T_READ_TRUNCATED;
+	}
+}
+
+const char *v6t_reader_error(const struct v6t_reader *r)
+{
+	return r->error;
+}
+
+const char *v6t_reader_open_error(void)
+{
+	return open_error;
+}
+
+void v6t_reader_close(struct v6t_reader *r)
+{
+	if (!r)
+		return;
+	if (r->own_fd)
+		close(r->fd);
+	if (r->inotify_fd >= 0)
+		close(r->inotify_fd);
+	free(r);
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+#include "addr.h"
+#include "decode.h"
+#include "output.h"
+#include "summary.h"
+
+#define MAX_LISTENERS 4096
+#define SLOTS (2 * MAX_LISTENERS)	/* open addressing, at most half full */
+
+struct listener {
+	uint64_t netns;
+	uint8_t addr[16];
+	uint16_t port;
+	uint16_t family;
+	uint32_t pid;
+	char comm[V6T_COMM_LEN + 1];
+	uint8_t v6only;
+	const char *source;
+	uint64_t ipv4_mapped, ipv4, ipv6;
+};
+
+struct v6t_summary {
+	struct listener list[MAX_LISTENERS];	/* in the order first seen */
+	unsigned int n;
+	uint64_t untracked;			/* events of listeners beyond MAX_LISTENERS */
+	int32_t slot[SLOTS];			/* index + 1 into list, 0 = empty */
+};
+
+struct v6t_summary *v6t_summary_new(void)
+{
+	return calloc(1, sizeof(struct v6t_summary));
+}
+
+void v6t_summary_free(struct v6t_summary *s)
+{
+	free(s);
+}
+
+static uint32_t hash_key(uint64_t netns, const uint8_t *addr, uint16_t port, uint16_t family)
+{
+	uint64_t h = 1469598103934665603ULL ^ netns ^ ((uint64_t)port << 32) ^ family;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 1099511628211ULL;
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+static struct listener *lookup(struct v6t_summary *s, const struct v6t_sock_event *e, const uint8_t *addr,
+			       uint16_t port)
+{
+	uint32_t i = hash_key(e->netns_ino, addr, port, e->family) % SLOTS;
+	struct listener *l;
+
+	for (;; i = (i + 1) % SLOTS) {
+		if (!s->slot[i])
+			break;
+		l = &s->list[s->slot[i] - 1];
+		if (l->netns == e->netns_ino && l->port == port && l->family == e->family &&
+		    !memcmp(l->addr, addr, 16))
+			return l;
+	}
+	if (s->n == MAX_LISTENERS)
+		return NULL;
+	l = &s->list[s->n];
+	memset(l, 0, sizeof(*l));
+	l->netns = e->netns_ino;
+	memcpy(l->addr, addr, 16);
+	l->port = port;
+	l->family = e->family;
+	s->slot[i] = ++s->n;
+	return l;
+}
+
+/* The listener's owner and V6ONLY, from its listen event or, failing that, an accept. */
+static void describe(struct listener *l, const struct v6t_sock_event *e, int authoritative)
+{
+	if (l->source && !authoritative)
+		return;
+	l->pid = e->pid;
+	memcpy(l->comm, e->comm, V6T_COMM_LEN);
+	l->comm[V6T_COMM_LEN] = '\0';
+	l->v6only = e->family == V6T_AF_INET6 && e->v6only;
+	l->source = v6t_v6only_source(e);
+}
+
+void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
+{
+	struct listener *l;
+
+	if (e->proto != V6T_IPPROTO_TCP)
+		return;
+	if (e->kind == V6T_EV_LISTEN) {
+		l = lookup(s, e, e->local_addr, e->local_port);
+		if (l)
+			describe(l, e, 1);
+	} else if (e->kind == V6T_EV_ACCEPT && (e->flags & V6T_F_HAS_LISTENER)) {
+		l = lookup(s, e, e->listen_addr, e->listen_port);
+		if (!l) {
+			s->untracked++;
+			return;
+		}
+		describe(l, e, 0);
+		if (v6t_peer_is_mapped(e))
+			l->ipv4_mapped++;
+		else if (e->family == V6T_AF_INET)
+			l->ipv4++;
+		else
+			l->ipv6++;
+	}
+}
+
+static const char *verdict(const struct listener *l)
+{
+	enum v6t_addr_class c = v6t_classify_addr(l->family, l->addr);
+
+	if (l->family == V6T_AF_INET)
+		return "IPv4 only: an AF_INET socket, netstat lists it as tcp";
+	if (c == V6T_ADDR_V4MAPPED)
+		return "IPv4 only, through a v4-mapped address: netstat lists it as tcp6";
+	if (l->v6only)
+		return "IPv6 only (V6ONLY): IPv4 clients need a separate AF_INET socket";
+	if (c == V6T_ADDR_UNSPECIFIED)
+		return "dual-stack: IPv4 clients arrive as ::ffff:a.b.c.d, so netstat lists it only as tcp6";
+	return "IPv6 only: bound to one IPv6 address";
+}
+
+static void print_text(const struct v6t_summary *s, struct v6t_sink *out)
+{
+	char line[V6T_LINE_MAX];
+	struct strbuf sb = STRBUF_ON(line);
+
+	v6t_sink_write(out, "\nSUMMARY: TCP listeners\n", 24);
+	sb_puts(&sb, "LISTENER");
+	sb_pad_to(&sb, 26);
+	sb_puts(&sb, "NETNS");
+	sb_pad_to(&sb, 38);
+	sb_puts(&sb, "PROCESS");
+	sb_pad_to(&sb, 62);
+	sb_puts(&sb, "V6ONLY");
+	sb_pad_to(&sb, 77);
+	sb_puts(&sb, "IPV4");
+	sb_pad_to(&sb, 85);
+	sb_puts(&sb, "IPV6");
+	sb_pad_to(&sb, 93);
+	sb_puts(&sb, "VERDICT\n");
+	v6t_sink_write(out, sb.buf, sb.len);
+	for (unsigned int i = 0; i < s->n; i++) {
+		const struct listener *l = &s->list[i];
+		char ep[V6T_ENDPOINT_LEN];
+
+		sb_reset(&sb);
+		v6t_fmt_endpoint(ep, sizeof(ep), l->family, l->addr, l->port);
+		sb_puts(&sb, ep);
+		sb_pad_to(&sb, 26);
+		sb_u64(&sb, l->netns);
+		sb_pad_to(&sb, 38);
+		sb_puts(&sb, l->comm);
+		sb_putc(&sb, '[');
+		sb_u64(&sb, l->pid);
+		sb_putc(&sb, ']');
+		sb_pad_to(&sb, 62);
+		if (l->family == V6T_AF_INET6) {
+			sb_puts(&sb, l->v6only ? "yes:" : "no:");
+			sb_puts(&sb, l->source);
+		} else {
+			sb_putc(&sb, '-');
+		}
+		sb_pad_to(&sb, 77);
+		sb_u64(&sb, l->ipv4_mapped + l->ipv4);
+		sb_pad_to(&sb, 85);
+		sb_u64(&sb, l->ipv6);
+		sb_pad_to(&sb, 93);
+		sb_puts(&sb, verdict(l));
+		sb_putc(&sb, '\n');
+		v6t_sink_write(out, sb.buf, sb.len);
+	}
+	if (!s->n)
+		v6t_sink_write(out, "(no TCP listener was seen listening or accepting)\n", 51);
+}
+
+static void print_json(const struct v6t_summary *s, struct v6t_sink *out)
+{
+	char line[V6T_LINE_MAX];
+	struct strbuf sb = STRBUF_ON(line);
+
+	for (unsigned int i = 0; i < s->n; i++) {
+		const struct listener *l = &s->list[i];
+		char a[INET6_ADDRSTRLEN];
+
+		sb_reset(&sb);
+		v6t_fmt_addr(a, sizeof(a), l->family, l->addr);
+		sb_puts(&sb, "{\"event\":\"summary\",\"proto\":\"tcp\",\"family\":");
+		sb_json_str(&sb, l->family == V6T_AF_INET6 ? "inet6" : "inet");
+		sb_puts(&sb, ",\"local_addr\":");
+		sb_json_str(&sb, a);
+		sb_puts(&sb, ",\"local_port\":");
+		sb_u64(&sb, l->port);
+		sb_puts(&sb, ",\"netns\":");
+		sb_u64(&sb, l->netns);
+		sb_puts(&sb, ",\"pid\":");
+		sb_u64(&sb, l->pid);
+		sb_puts(&sb, ",\"comm\":");
+		sb_json_str(&sb, l->comm);
+		sb_puts(&sb, ",\"v6only\":");
+		sb_puts(&sb, l->v6only ? "true" : "false");
+		sb_puts(&sb, ",\"v6only_source\":");
+		sb_json_str(&sb, l->source);
+		sb_puts(&sb, ",\"accepts_ipv4_mapped\":");
+		sb_u64(&sb, l->ipv4_mapped);
+		sb_puts(&sb, ",\"accepts_ipv4\":");
+		sb_u64(&sb, l->ipv4);
+		sb_puts(&sb, ",\"accepts_ipv6\":");
+		sb_u64(&sb, l->ipv6);
+		sb_puts(&sb, ",\"verdict\":");
+		sb_json_str(&sb, verdict(l));
+		sb_puts(&sb, "}\n");
+		v6t_sink_write(out, sb.buf, sb.len);
+	}
+}
+
+void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int json)
+{
+	if (json)
+		print_json(s, out);
+	else
+		print_text(s, out);
+	if (s->untracked) {
+		char line[128];
+		struct strbuf sb = STRBUF_ON(line);
+
+		sb_puts(&sb, json ? "{\"event\":\"summary_overflow\",\"untracked_accepts\":" :
+				    "(and accepts of more listeners than the summary keeps: ");
+		sb_u64(&sb, s->untracked);
+		sb_puts(&sb, json ? "}\n" : ")\n");
+		v6t_sink_write(out, sb.buf, sb.len);
+	}
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include "version.h"
+#include "writer.h"
+
+#define WRITER_BUF 65536
+
+struct v6t_writer {
+	struct v6t_writer_opts opts;
+	struct v6t_file_info info;
+	char path[PATH_MAX];
+	int fd;
+	int err;
+	int reported;
+	unsigned int file_index;	/* 0: FILE, n: FILE.n */
+	uint64_t file_bytes;		/* written to the current file, buffered included */
+	size_t header_len;
+	size_t len;
+	unsigned char buf[WRITER_BUF];
+};
+
+static void put_tag(unsigned char *hdr, size_t *off, uint16_t tag, const void *val, size_t len)
+{
+	struct v6t_file_tag t = { .tag = tag, .len = len };
+
+	if (*off + sizeof(t) + len + 3 > V6T_FILE_HEADER_MAX)
+		return;
+	memcpy(hdr + *off, &t, sizeof(t));
+	memcpy(hdr + *off + sizeof(t), val, len);
+	*off += sizeof(t) + ((len + 3) & ~3UL);
+}
+
+static size_t build_header(const struct v6t_file_info *info, unsigned char *hdr)
+{
+	struct v6t_file_header h = {
+		.major = V6T_FILE_MAJOR,
+		.minor = V6T_FILE_MINOR,
+		.byte_order = V6T_FILE_BOM,
+		.abi_version = V6T_ABI_VERSION,
+		.sock_event_size = sizeof(struct v6t_sock_event),
+		.lost_size = sizeof(struct v6t_lost),
+		.boot_to_wall_ns = info->boot_to_wall_ns,
+		.start_wall_ns = info->start_wall_ns,
+	};
+	size_t off = sizeof(h);
+
+	memset(hdr, 0, V6T_FILE_HEADER_MAX);
+	memcpy(h.magic, V6T_FILE_MAGIC, V6T_FILE_MAGIC_LEN);
+	put_tag(hdr, &off, V6T_TAG_HOSTNAME, info->hostname, strlen(info->hostname));
+	put_tag(hdr, &off, V6T_TAG_KERNEL, info->kernel, strlen(info->kernel));
+	put_tag(hdr, &off, V6T_TAG_BACKENDS, info->backends, strlen(info->backends));
+	put_tag(hdr, &off, V6T_TAG_VERSION, info->version, strlen(info->version));
+	if (info->has_netns)
+		put_tag(hdr, &off, V6T_TAG_NETNS, &info->netns, sizeof(info->netns));
+	h.header_size = off;
+	memcpy(hdr, &h, sizeof(h));
+	return off;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void fail(struct v6t_writer *w, int err)
+{
+	if (!w->err)
+		w->err = err;
+	if (!w->reported) {
+		w->reported = 1;
+		fprintf(stderr, "v6trace: writing %s failed: %s\n", w->path, strerror(-err));
+	}
+}
+
+static void name_file(struct v6t_writer *w, char *out, size_t size, unsigned int index)
+{
+	if (index)
+		snprintf(out, size, "%s.%u", w->opts.path, index);
+	else
+		snprintf(out, size, "%s", w->opts.path);
+}
+
+/* Opens file number index and writes its header; each rotated file stands on its own. */
+static int open_file(struct v6t_writer *w, unsigned int index)
+{
+	static unsigned char hdr[V6T_FILE_HEADER_MAX];
+	size_t hlen = build_header(&w->info, hdr);
+
+	w->file_index = index;
+	if (!strcmp(w->opts.path, "-")) {
+		snprintf(w->path, sizeof(w->path), "standard output");
+		w->fd = STDOUT_FILENO;
+	} else {
+		name_file(w, w->path, sizeof(w->path), index);
+		w->fd = open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (w->fd < 0) {
+			int err = -errno;
+
+			fprintf(stderr, "v6trace: cannot create %s: %s\n", w->path, strerror(-err));
+			w->err = err;
+			w->reported = 1;
+			return err;
+		}
+	}
+	memcpy(w->buf, hdr, hlen);
+	w->len = hlen;
+	w->header_len = hlen;
+	w->file_bytes = hlen;
+	if (w->opts.keep_files && index >= w->opts.keep_files) {
+		char old[PATH_MAX];
+
+		name_file(w, old, sizeof(old), index - w->opts.keep_files);
+		if (unlink(old) && errno != ENOENT)
+			fprintf(stderr, "v6trace: warning: cannot remove old recording %s: %s\n", old,
+				strerror(errno));
+	}
+	return v6t_writer_flush(w);
+}
+
+static int close_file(struct v6t_writer *w)
+{
+	int err = v6t_writer_flush(w);
+
+	if (w->fd > STDERR_FILENO) {
+		/* once per file, not per event: what was recorded survives a crash of the host */
+		if (fsync(w->fd) && !err && errno != EINVAL)
+			fail(w, -errno);
+		if (close(w->fd) && !err)
+			fail(w, -errno);
+	}
+	w->fd = -1;
+	return w->err;
+}
+
+void v6t_file_info_local(struct v6t_file_info *info, int64_t boot_to_wall_ns)
+{
+	struct utsname u;
+	struct timespec ts;
+	struct stat st;
+	FILE *f;
+
+	memset(info, 0, sizeof(*info));
+	info->major = V6T_FILE_MAJOR;
+	info->minor = V6T_FILE_MINOR;
+	info->boot_to_wall_ns = boot_to_wall_ns;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	info->start_wall_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (!uname(&u)) {
+		snprintf(info->hostname, sizeof(info->hostname), "%s", u.nodename);
+		snprintf(info->kernel, sizeof(info->kernel), "%s", u.release);
+	}
+	snprintf(info->version, sizeof(info->version), "%s", V6T_VERSION);
+	if (!stat("/proc/self/ns/net", &st)) {
+		int v = 0;
+
+		info->netns.netns_ino = st.st_ino;
+		f = fopen("/proc/sys/net/ipv6/bindv6only", "re");
+		if (f) {
+			info->has_netns = fscanf(f, "%d", &v) == 1;
+			fclose(f);
+		}
+		info->netns.bindv6only = v;
+	}
+}
+
+int v6t_writer_open(struct v6t_writer **out, const struct v6t_writer_opts *opts,
+		    const struct v6t_file_info *info)
+{
+	struct v6t_writer *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	w->opts = *opts;
+	w->info = *info;
+	w->fd = -1;
+	err = open_file(w, 0);
+	if (err) {
+		if (w->fd > STDERR_FILENO)
+			close(w->fd);
+		free(w);
+		return err;
+	}
+	*out = w;
+	return 0;
+}
+
+int v6t_writer_flush(struct v6t_writer *w)
+{
+	int err;
+
+	if (w->err)
+		return w->err;
+	if (!w->len)
+		return 0;
+	err = write_all(w->fd, w->buf, w->len);
+	w->len = 0;
+	if (err)
+		fail(w, err);
+	return w->err;
+}
+
+int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
+{
+	if (w->err)
+		return w->err;
+	/* a file holds at least one record, whatever the limit, so rotation always makes progress */
+	if (w->opts.rotate_bytes && w->fd != STDOUT_FILENO && w->file_bytes + size > w->opts.rotate_bytes &&
+	    w->file_bytes > w->header_len) {
+		if (close_file(w) || open_file(w, w->file_index + 1))
+			return w->err;
+	}
+	if (w->len + size > sizeof(w->buf) && v6t_writer_flush(w))
+		return w->err;
+	memcpy(w->buf + w->len, rec, size);
+	w->len += size;
+	w->file_bytes += size;
+	return 0;
+}
+
+const char *v6t_writer_path(const struct v6t_writer *w)
+{
+	return w->path;
+}
+
+int v6t_writer_close(struct v6t_writer *w)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	err = close_file(w);
+	free(w);
+	return err;
+}
