@@ -9,7 +9,7 @@ ARCH := x86
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
 BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
-TEST_PKGS := libcmocka-dev libjson-c-dev iproute2
+TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
@@ -35,9 +35,11 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 ITEST_SRCS := $(wildcard tests/integration/*.c)
 ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$(ITEST_SRCS))
+# rootless tests that run the built binary (replay of committed recordings)
+ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit integration clean vmlinux
+.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress
 
 all: $(OUTPUT)/v6trace
 
@@ -76,6 +78,10 @@ $(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integra
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP -c $< -o $@
 
+$(OUTPUT)/tests/golden: tests/golden/golden.c tests/golden/cases.h $(OUTPUT)/tests/integration/harness.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP $< $(OUTPUT)/tests/integration/harness.o -lcmocka -ljson-c -o $@
+
 $(OUTPUT)/tests/itest: $(ITEST_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -ljson-c -o $@
@@ -89,15 +95,49 @@ ITEST_ENV := V6TRACE_BIN=$(OUTPUT)/v6trace V6TRACE_EXPECT_BACKEND=$(EXPECT_AUTO)
 run: deps all
 	$(OUTPUT)/v6trace $(ARGS)
 
-unit: $(UNIT_BINS)
-	$(Q)tests/run-tests.sh unit $(UNIT_BINS)
+unit: $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/v6trace
+	$(Q)V6TRACE_BIN=$(OUTPUT)/v6trace tests/run-tests.sh unit $(UNIT_BINS) $(ROOTLESS_BINS)
+
+# Rewrite tests/golden's expected outputs from this build; read the diff before committing.
+golden-update: $(OUTPUT)/tests/golden $(OUTPUT)/v6trace
+	V6TRACE_BIN=$(OUTPUT)/v6trace $(OUTPUT)/tests/golden --update
 
 integration: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
 	$(Q)$(ITEST_ENV) tests/run-tests.sh integration $(OUTPUT)/tests/itest
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(OUTPUT)/tests/itest
-	$(Q)$(ITEST_ENV) tests/run-tests.sh check $(UNIT_BINS) $(OUTPUT)/tests/itest
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest \
+		$(OUTPUT)/fuzz/fuzz_reader
+	$(Q)$(MAKE) --no-print-directory fuzz-regress
+	$(Q)$(ITEST_ENV) tests/run-tests.sh check $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest
+
+# The recording reader under libFuzzer with ASan and UBSan. The harness links the user-space
+# objects rebuilt with the sanitizers (libbpf stays as packaged).
+FUZZ_SRCS := fuzz/fuzz_reader.c $(filter-out src/main.c src/live.c src/tracer.c src/preflight.c,$(wildcard src/*.c))
+FUZZ_FLAGS := -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=gnu11 \
+	-D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)
+FUZZ_SECONDS ?= 60
+FUZZ_CORPUS := tests/fuzz/corpus
+FUZZ_CRASHES := $(wildcard tests/fuzz/crashes/*)
+
+$(OUTPUT)/fuzz/fuzz_reader: $(FUZZ_SRCS) $(wildcard src/*.h) include/v6trace.h
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(OUTPUT)/fuzz
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(FUZZ_SRCS) $(LDLIBS) -o $@
+
+# Explore for FUZZ_SECONDS; new inputs go to $(OUTPUT)/fuzz/corpus, crashes to $(OUTPUT)/fuzz/.
+# Copy a crash into tests/fuzz/crashes/ once fixed: `make check` replays it from then on.
+fuzz: $(OUTPUT)/fuzz/fuzz_reader
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
+	$(OUTPUT)/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
+		-artifact_prefix=$(OUTPUT)/fuzz/ $(OUTPUT)/fuzz/corpus $(FUZZ_CORPUS)
+
+# The regression run in `make check`: every committed corpus file and saved crash, once.
+FUZZ_INPUTS := $(wildcard $(FUZZ_CORPUS)/*) $(FUZZ_CRASHES)
+fuzz-regress: $(OUTPUT)/fuzz/fuzz_reader
+	$(Q)$(OUTPUT)/fuzz/fuzz_reader $(FUZZ_INPUTS) > $(OUTPUT)/fuzz/regress.log 2>&1 || \
+		{ cat $(OUTPUT)/fuzz/regress.log; echo "fuzz-regress: a saved input crashes the reader"; exit 1; }
+	$(Q)echo "fuzz-regress: $(words $(FUZZ_INPUTS)) saved inputs replayed under ASan/UBSan, no crash"
 
 # Regenerate the committed vmlinux.h from this machine's kernel BTF.
 vmlinux:

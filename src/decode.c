@@ -145,8 +145,8 @@ static void note_accept(struct v6t_view *v)
 	const struct v6t_sock_event *e = v->e;
 
 	if (v->mapped)
-		snprintf(v->note, sizeof(v->note), "%s = IPv4 %s via dual-stack %s", v->peer_addr, v->ipv4,
-			 v->listener);
+		snprintf(v->note, sizeof(v->note), "%s = IPv4 %s via %s %s", v->peer_addr, v->ipv4,
+			 v6t_addr_is_v4mapped(e->listen_addr) ? "v4-mapped" : "dual-stack", v->listener);
 	else if (e->family == V6T_AF_INET6)
 		snprintf(v->note, sizeof(v->note), "IPv6 peer via %s", v->listener);
 	else
@@ -169,7 +169,13 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 		v->netstat_kind = inet6 ? "tcp6" : "tcp";
 	v->v6only = inet6 && e->v6only;
 	v->v6only_source = v6t_v6only_source(e);
-	v->error = e->err ? v6t_errno_name(-e->err) : NULL;
+	/* a recording is untrusted input: only -4095..-1 are errnos (and -INT_MIN overflows) */
+	if (!e->err)
+		v->error = NULL;
+	else if (e->err < 0 && e->err > -4096)
+		v->error = v6t_errno_name(-e->err);
+	else
+		v->error = "E?";
 	v->backend = v6t_backend_name(e->backend);
 	v->has_peer = e->flags & V6T_F_HAS_PEER;
 	v->has_listener = e->flags & V6T_F_HAS_LISTENER;

@@ -274,6 +274,12 @@ void tracer_cleanup(struct tracer *t)
 
 int run_capture(const char *const *argv, char *out, size_t out_size, char *err, size_t err_size)
 {
+	return run_capture_stdin(argv, NULL, out, out_size, err, err_size);
+}
+
+int run_capture_stdin(const char *const *argv, const char *stdin_path, char *out, size_t out_size,
+		      char *err, size_t err_size)
+{
 	char out_path[64], err_path[64];
 	int out_fd = make_temp(out_path, sizeof(out_path), "rout");
 	int err_fd = make_temp(err_path, sizeof(err_path), "rerr");
@@ -283,6 +289,12 @@ int run_capture(const char *const *argv, char *out, size_t out_size, char *err, 
 
 	pid = fork();
 	if (pid == 0) {
+		if (stdin_path) {
+			int in = open(stdin_path, O_RDONLY);
+
+			if (in < 0 || dup2(in, STDIN_FILENO) < 0)
+				_exit(126);
+		}
 		dup2(out_fd, STDOUT_FILENO);
 		dup2(err_fd, STDERR_FILENO);
 		execv(argv[0], (char *const *)argv);

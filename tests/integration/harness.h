@@ -52,6 +52,9 @@ void tracer_cleanup(struct tracer *t);
 
 /* Runs argv to completion with stdout/stderr captured; returns the wait status. */
 int run_capture(const char *const *argv, char *out, size_t out_size, char *err, size_t err_size);
+/* The same with standard input read from stdin_path. */
+int run_capture_stdin(const char *const *argv, const char *stdin_path, char *out, size_t out_size,
+		      char *err, size_t err_size);
 
 /* JSON event access. */
 const char *ev_str(json_object *e, const char *key);	/* NULL if missing or null */

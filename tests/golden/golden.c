@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rootless replay tests: committed recordings from real runs, replayed to text, JSON and
+ * summaries and compared byte for byte with committed expected output; and bad recordings,
+ * made here by damaging a real one, each giving one clear error line naming file and offset.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "cases.h"
+#include "harness.h"
+
+#define BUF (256 * 1024)
+#define DIR "tests/golden/"
+
+static char out[BUF], err[BUF];
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, n + 1);
+	assert_int_equal(fread(buf, 1, n, f), n);
+	fclose(f);
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static int replay(const char *recording, const char *const *args, const char *stdin_path)
+{
+	const char *argv[16] = { tracer_binary(), "-r", recording };
+	int n = 3;
+
+	for (int i = 0; args && args[i]; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	return run_capture_stdin(argv, stdin_path, out, sizeof(out), err, sizeof(err));
+}
+
+static void test_golden_outputs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < GOLDEN_CASES; i++) {
+		const struct golden_case *c = &golden_cases[i];
+		char rec[256], exp[256];
+		char *expected;
+		int status;
+
+		snprintf(rec, sizeof(rec), DIR "%s", c->recording);
+		snprintf(exp, sizeof(exp), DIR "%s", c->expected);
+		status = replay(rec, c->args, NULL);
+		expected = slurp(exp, NULL);
+		if (strcmp(out, expected))
+			fprintf(stderr, "golden: %s differs from the replay of %s\n", exp, rec);
+		assert_string_equal(out, expected);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		/* only the truncated recording warns, once */
+		if (strcmp(c->recording, "truncated.v6t"))
+			assert_string_equal(err, "");
+		else
+			assert_non_null(strstr(err, "warning: " DIR "truncated.v6t: offset 3240: truncated record"));
+		free(expected);
+	}
+}
+
+/* -r - reads standard input: the same output as from the file */
+static void test_replay_stdin(void **state)
+{
+	char *expected = slurp(DIR "dualstack.jsonl", NULL);
+
+	(void)state;
+	assert_int_equal(replay("-", (const char *[]){ "-j", NULL }, DIR "dualstack.v6t"), 0);
+	assert_string_equal(out, expected);
+	free(expected);
+}
+
+/* --since/--until select by the recording machine's wall-clock time, inclusive */
+static void test_since_until(void **state)
+{
+	json_object *first, *last;
+	char since[64], until[64];
+	char *all_text, *line, *save = NULL;
+	const char *lines[64];
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(replay(DIR "dualstack.v6t", (const char *[]){ "-j", NULL }, NULL), 0);
+	all_text = strdup(out);
+	for (line = strtok_r(all_text, "\n", &save); line && n < 64; line = strtok_r(NULL, "\n", &save))
+		lines[n++] = line;
+	assert_true(n > 6);
+	first = json_tokener_parse(lines[2]);
+	last = json_tokener_parse(lines[4]);
+	snprintf(since, sizeof(since), "%s", json_object_get_string(json_object_object_get(first, "time")));
+	snprintf(until, sizeof(until), "%s", json_object_get_string(json_object_object_get(last, "time")));
+	assert_int_equal(replay(DIR "dualstack.v6t",
+				(const char *[]){ "-j", "--since", since, "--until", until, NULL }, NULL), 0);
+	{
+		char expect[8192] = "";
+
+		for (int i = 2; i <= 4; i++) {
+			strcat(expect, lines[i]);
+			strcat(expect, "\n");
+		}
+		assert_string_equal(out, expect);
+	}
+	json_object_put(first);
+	json_object_put(last);
+	free(all_text);
+}
+
+/* Writes a damaged copy of dualstack.v6t: the first len bytes, then patch at offset. */
+static void damaged(const char *path, size_t len, size_t at, const void *patch, size_t patch_len)
+{
+	size_t n;
+	char *data = slurp(DIR "dualstack.v6t", &n);
+	FILE *f = fopen(path, "wb");
+
+	if (len > n)
+		len = n;
+	if (patch)
+		memcpy(data + at, patch, patch_len);
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	free(data);
+}
+
+static void expect_error(const char *path, const char *message)
+{
+	int status = replay(path, (const char *[]){ "-j", NULL }, NULL);
+	char prefix[256];
+
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	snprintf(prefix, sizeof(prefix), "v6trace: %s: offset ", path);
+	assert_true(!strncmp(err, prefix, strlen(prefix)));
+	assert_non_null(strstr(err, message));
+	assert_string_equal(strchr(err, '\n'), "\n");	/* one line */
+}
+
+static void test_bad_recordings(void **state)
+{
+	char path[] = "/tmp/v6t-bad-XXXXXX";
+	uint16_t v;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	damaged(path, 0, 0, NULL, 0);
+	expect_error(path, "empty file");
+	damaged(path, 4096, 0, "GIF89a", 6);
+	expect_error(path, "not a v6trace recording");
+	damaged(path, 20, 0, NULL, 0);
+	expect_error(path, "truncated header");
+	v = 2;
+	damaged(path, 4096, 8, &v, 2);
+	expect_error(path, "format version 2.0 is newer than this v6trace reads");
+	v = 9000;
+	damaged(path, 4096, 14, &v, 2);
+	expect_error(path, "impossible header size 9000");
+	v = 7;	/* the first record (a netns record at 176) claims 7 bytes */
+	damaged(path, 4096, 176 + 2, &v, 2);
+	expect_error(path, "offset 176: corrupt record: type 3 with impossible length 7");
+	v = 60000;
+	damaged(path, 4096, 176 + 2, &v, 2);
+	expect_error(path, "impossible length 60000");
+	v = 0x0201;
+	damaged(path, 4096, 12, &v, 2);
+	expect_error(path, "other byte order");
+	unlink(path);
+}
+
+/* A record type from a newer version is skipped by its length, not treated as an error. */
+static void test_unknown_record_skipped(void **state)
+{
+	char path[] = "/tmp/v6t-unknown-XXXXXX";
+	uint16_t type = 77;
+	char *expected = slurp(DIR "dualstack.jsonl", NULL);
+	int fd = mkstemp(path);
+
+	(void)state;
+	close(fd);
+	damaged(path, 1 << 20, 176, &type, 2);	/* the netns record becomes type 77 */
+	assert_int_equal(replay(path, (const char *[]){ "-j", NULL }, NULL), 0);
+	assert_string_equal(out, expected);
+	assert_string_equal(err, "");
+	unlink(path);
+	free(expected);
+}
+
+/* --update: rewrite the expected files from this build (read the git diff before committing) */
+static int update_expected(void)
+{
+	for (size_t i = 0; i < GOLDEN_CASES; i++) {
+		const struct golden_case *c = &golden_cases[i];
+		char rec[256], exp[256];
+		FILE *f;
+
+		snprintf(rec, sizeof(rec), DIR "%s", c->recording);
+		snprintf(exp, sizeof(exp), DIR "%s", c->expected);
+		replay(rec, c->args, NULL);
+		f = fopen(exp, "w");
+		if (!f || fputs(out, f) < 0 || fclose(f)) {
+			perror(exp);
+			return 1;
+		}
+		printf("wrote %s\n", exp);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_outputs),
+		cmocka_unit_test(test_replay_stdin),
+		cmocka_unit_test(test_since_until),
+		cmocka_unit_test(test_bad_recordings),
+		cmocka_unit_test(test_unknown_record_skipped),
+	};
+
+	setenv("TZ", "UTC", 1);
+	if (argc == 2 && !strcmp(argv[1], "--update"))
+		return update_expected();
+	return cmocka_run_group_tests_name("golden", tests, NULL, NULL);
+}
