@@ -13,7 +13,7 @@ int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_
 {
 	bool recording_on_stdout = cfg->write_path && !strcmp(cfg->write_path, "-");
 
-	memset(p, 0, offsetof(struct v6t_printer, netns_seen));
+	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->boot_to_wall = boot_to_wall;
 	p->write_all = write_all;
@@ -39,22 +39,6 @@ static void record(struct v6t_printer *p, const void *rec, size_t size)
 		p->done = 1;
 }
 
-/* The recording says which namespaces it saw, and their bindv6only, once each. */
-static void note_netns(struct v6t_printer *p, uint64_t ino, uint8_t bindv6only)
-{
-	struct v6t_netns_rec n = {
-		.hdr = { .type = V6T_REC_NETNS, .size = sizeof(n) },
-		.info = { .netns_ino = ino, .bindv6only = bindv6only },
-	};
-
-	for (unsigned int i = 0; i < p->n_netns_seen; i++)
-		if (p->netns_seen[i] == ino)
-			return;
-	if (p->n_netns_seen < V6T_NETNS_SEEN_MAX)
-		p->netns_seen[p->n_netns_seen++] = ino;
-	record(p, &n, sizeof(n));
-}
-
 static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 {
 	uint64_t wall = e->ts_boot_ns + p->boot_to_wall;
@@ -64,7 +48,9 @@ static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 	bool match = v6t_filter_match(p->cfg, e, wall);
 
 	if (p->writer && (match || p->write_all)) {
-		note_netns(p, e->netns_ino, e->sysctl_v6only);
+		/* the recording says which namespaces it saw, and their bindv6only */
+		if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
+			p->done = 1;
 		record(p, e, sizeof(*e));
 	}
 	if (!match)
@@ -118,7 +104,8 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 	case V6T_REC_NETNS:
 		if (rec->size >= sizeof(n) && p->writer) {
 			memcpy(&n, rec, sizeof(n));
-			note_netns(p, n.info.netns_ino, n.info.bindv6only);
+			if (v6t_writer_add_netns(p->writer, n.info.netns_ino, n.info.bindv6only))
+				p->done = 1;
 		}
 		break;
 	default:

@@ -14,8 +14,6 @@
 #include "summary.h"
 #include "writer.h"
 
-#define V6T_NETNS_SEEN_MAX 1024
-
 struct v6t_printer {
 	const struct v6t_config *cfg;
 	struct v6t_sink out;		/* events and summary */
@@ -27,8 +25,6 @@ struct v6t_printer {
 	uint64_t printed;
 	uint64_t lost_total;
 	int done;			/* -n reached, or the output is gone */
-	unsigned int n_netns_seen;
-	uint64_t netns_seen[V6T_NETNS_SEEN_MAX];
 };
 
 /* Output goes to stdout, or to stderr when stdout carries the recording (-w -). */

@@ -13,6 +13,7 @@
 #include "writer.h"
 
 #define WRITER_BUF 65536
+#define MAX_NETNS 1024
 
 struct v6t_writer {
 	struct v6t_writer_opts opts;
@@ -24,9 +25,13 @@ struct v6t_writer {
 	unsigned int file_index;	/* 0: FILE, n: FILE.n */
 	uint64_t file_bytes;		/* written to the current file, buffered included */
 	size_t header_len;
+	unsigned int n_netns;
+	struct v6t_netns_rec netns[MAX_NETNS];	/* in the order first seen */
 	size_t len;
 	unsigned char buf[WRITER_BUF];
 };
+
+static int buffer_record(struct v6t_writer *w, const void *rec, size_t size);
 
 static void put_tag(unsigned char *hdr, size_t *off, uint16_t tag, const void *val, size_t len)
 {
@@ -126,8 +131,10 @@ static int open_file(struct v6t_writer *w, unsigned int index)
 	}
 	memcpy(w->buf, hdr, hlen);
 	w->len = hlen;
-	w->header_len = hlen;
 	w->file_bytes = hlen;
+	for (unsigned int i = 0; i < w->n_netns; i++)
+		buffer_record(w, &w->netns[i], sizeof(w->netns[i]));
+	w->header_len = w->file_bytes;
 	if (w->opts.keep_files && index >= w->opts.keep_files) {
 		char old[PATH_MAX];
 
@@ -222,6 +229,31 @@ int v6t_writer_flush(struct v6t_writer *w)
 	return w->err;
 }
 
+static int buffer_record(struct v6t_writer *w, const void *rec, size_t size)
+{
+	if (w->len + size > sizeof(w->buf) && v6t_writer_flush(w))
+		return w->err;
+	memcpy(w->buf + w->len, rec, size);
+	w->len += size;
+	w->file_bytes += size;
+	return 0;
+}
+
+int v6t_writer_add_netns(struct v6t_writer *w, uint64_t netns_ino, uint8_t bindv6only)
+{
+	struct v6t_netns_rec n = {
+		.hdr = { .type = V6T_REC_NETNS, .size = sizeof(n) },
+		.info = { .netns_ino = netns_ino, .bindv6only = bindv6only },
+	};
+
+	for (unsigned int i = 0; i < w->n_netns; i++)
+		if (w->netns[i].info.netns_ino == netns_ino)
+			return w->err;
+	if (w->n_netns < MAX_NETNS)
+		w->netns[w->n_netns++] = n;
+	return v6t_writer_add(w, &n, sizeof(n));
+}
+
 int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
 {
 	if (w->err)
@@ -232,12 +264,7 @@ int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
 		if (close_file(w) || open_file(w, w->file_index + 1))
 			return w->err;
 	}
-	if (w->len + size > sizeof(w->buf) && v6t_writer_flush(w))
-		return w->err;
-	memcpy(w->buf + w->len, rec, size);
-	w->len += size;
-	w->file_bytes += size;
-	return 0;
+	return buffer_record(w, rec, size);
 }
 
 const char *v6t_writer_path(const struct v6t_writer *w)

@@ -24,6 +24,11 @@ int v6t_writer_open(struct v6t_writer **out, const struct v6t_writer_opts *opts,
 		    const struct v6t_file_info *info);
 /* Appends one record (its header's size says how long). 0 or the first write error. */
 int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size);
+/*
+ * Records a namespace's bindv6only once per file: a rotated file repeats the namespaces seen
+ * so far right after its header, so each file stands on its own.
+ */
+int v6t_writer_add_netns(struct v6t_writer *w, uint64_t netns_ino, uint8_t bindv6only);
 /* Writes what is buffered (not fsync). 0 or the first write error, reported once on stderr. */
 int v6t_writer_flush(struct v6t_writer *w);
 /* Flushes, fsyncs a regular file and closes; returns the first error seen. NULL is fine. */

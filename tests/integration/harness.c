@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -180,8 +181,9 @@ static int parse_output(struct tracer *t)
 	int bad = 0;
 
 	t->stderr_text = read_file(t->err_path);
+	t->stdout_text = strdup(text);
 	if (t->text) {
-		t->stdout_text = text;
+		free(text);
 		return 0;
 	}
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -270,6 +272,35 @@ void tracer_cleanup(struct tracer *t)
 	free(t->stderr_text);
 	free(t->stdout_text);
 	t->stderr_text = t->stdout_text = NULL;
+}
+
+int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms)
+{
+	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	struct pollfd pfd = { .fd = in, .events = POLLIN };
+	char events[4096];
+	int found = 0;
+
+	if (in < 0 || inotify_add_watch(in, t->out_path, IN_MODIFY) < 0)
+		return -1;
+	/* check after the watch is set, so a write between the two is not missed */
+	for (;;) {
+		char *text = read_file(t->out_path);
+
+		found = text && strstr(text, needle);
+		free(text);
+		if (found || poll(&pfd, 1, timeout_ms) != 1)
+			break;
+		while (read(in, events, sizeof(events)) > 0)
+			;
+	}
+	close(in);
+	return found ? 0 : -1;
+}
+
+const char *tracer_stdout(const struct tracer *t)
+{
+	return t->stdout_text ? t->stdout_text : "";
 }
 
 int run_capture(const char *const *argv, char *out, size_t out_size, char *err, size_t err_size)

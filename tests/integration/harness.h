@@ -49,6 +49,10 @@ int tracer_stop(struct tracer *t);
 /* Waits (bounded) for it to exit on its own, then parses like tracer_stop. */
 int tracer_wait(struct tracer *t, int timeout_s);
 void tracer_cleanup(struct tracer *t);
+/* Waits (inotify, bounded) until the tracer's stdout file contains needle; 0 if it did. */
+int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms);
+/* Raw stdout of a stopped tracer (JSON mode keeps it too). */
+const char *tracer_stdout(const struct tracer *t);
 
 /* Runs argv to completion with stdout/stderr captured; returns the wait status. */
 int run_capture(const char *const *argv, char *out, size_t out_size, char *err, size_t err_size);

@@ -70,5 +70,6 @@ int main(void)
 	failed += run_scenario_tests();
 	failed += run_filter_tests();
 	failed += run_cli_tests();
+	failed += run_record_tests();
 	return failed ? 1 : 0;
 }
