@@ -90,7 +90,7 @@ struct v6t_sock_event {
 	__u8 requested;			/* v6only event: value asked for, or V6T_REQUESTED_UNKNOWN */
 	__u8 flags;			/* V6T_F_* */
 	__u8 backend;			/* V6T_BACKEND_* */
-	__u8 pad;
+	__u8 pad[5];			/* zero; keeps the size a multiple of 8 without hidden padding */
 };
 
 /* Events lost because the ring buffer was full (user space emits these). */
@@ -151,6 +151,13 @@ _Static_assert(sizeof(struct v6t_rec_hdr) == 8, "v6t_rec_hdr size is ABI");
 _Static_assert(sizeof(struct v6t_sock_event) == 160, "v6t_sock_event size is ABI");
 _Static_assert(sizeof(struct v6t_lost) == 24, "v6t_lost size is ABI");
 _Static_assert(sizeof(struct v6t_sock_event) % 8 == 0, "records keep 8-byte alignment");
+/* docs/format.md lists these offsets: recordings depend on them */
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, local_addr) == 40, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, comm) == 88, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, pid) == 120, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, local_port) == 140, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, kind) == 148, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, pad) == 155, "ABI offset");
 #endif
 
 #endif /* V6TRACE_ABI_H */
