@@ -18,6 +18,7 @@ enum {
 	OPT_EVENT,
 	OPT_SINCE,
 	OPT_UNTIL,
+	OPT_COLOR,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +42,7 @@ static const struct option long_options[] = {
 	{ "event", required_argument, NULL, OPT_EVENT },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -77,6 +79,8 @@ static const char usage_text[] =
 	"\n"
 	"Output and duration:\n"
 	"  -j, --json             JSON Lines, one object per event (schema in README)\n"
+	"      --color WHEN       colour the text: auto (on a terminal, unless NO_COLOR is set),\n"
+	"                         always or never\n"
 	"  -d, --duration SECS    stop after SECS seconds\n"
 	"  -n, --count N          stop after N events\n"
 	"\n"
@@ -219,6 +223,16 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		if (!v)
 			return bad(err, "event", arg, "expected bind, v6only, listen or accept");
 		cfg->event_mask |= 1U << v;
+		return 0;
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto"))
+			cfg->color = V6T_COLOR_AUTO;
+		else if (!strcmp(arg, "never"))
+			cfg->color = V6T_COLOR_NEVER;
+		else if (!strcmp(arg, "always"))
+			cfg->color = V6T_COLOR_ALWAYS;
+		else
+			return bad(err, "color", arg, "expected auto, always or never");
 		return 0;
 	case OPT_SINCE:
 	case OPT_UNTIL:

@@ -36,7 +36,12 @@ struct v6t_config {
 	unsigned int rotate_keep;	/* -W: keep at most this many files (0: all) */
 	uint32_t event_mask;		/* --event: bit per V6T_EV_* kind (0: all) */
 	uint64_t since_ns, until_ns;	/* --since/--until: wall-clock bounds (0: none) */
+	int color;			/* V6T_COLOR_*: --color */
 };
+
+#define V6T_COLOR_AUTO 0	/* on a terminal, unless NO_COLOR is set */
+#define V6T_COLOR_NEVER 1
+#define V6T_COLOR_ALWAYS 2
 
 enum v6t_opt_result {
 	V6T_OPT_RUN = 0,	/* go on and trace */

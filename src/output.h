@@ -13,7 +13,8 @@
 #define V6T_LINE_MAX 1024
 
 void v6t_text_header(struct strbuf *sb);
-void v6t_text_event(struct strbuf *sb, const struct v6t_view *v);
+/* color: wrap what matters (IPv4-mapped accepts, failures) in ANSI SGR sequences */
+void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, int color);
 void v6t_json_event(struct strbuf *sb, const struct v6t_view *v);
 /* count events lost since the previous report; total since start */
 void v6t_text_lost(struct strbuf *sb, uint64_t count, uint64_t total);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "decode.h"
@@ -19,6 +20,11 @@ int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_
 	p->write_all = write_all;
 	p->display = !cfg->quiet && !recording_on_stdout;
 	v6t_sink_init(&p->out, recording_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
+	/* https://no-color.org: a set, non-empty NO_COLOR turns automatic colour off */
+	if (cfg->color == V6T_COLOR_ALWAYS)
+		p->color = !cfg->json;
+	else if (cfg->color == V6T_COLOR_AUTO)
+		p->color = !cfg->json && isatty(p->out.fd) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	if (cfg->summary) {
 		p->summary = v6t_summary_new();
 		if (!p->summary)
@@ -62,7 +68,7 @@ static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 		if (p->cfg->json)
 			v6t_json_event(&sb, &v);
 		else
-			v6t_text_event(&sb, &v);
+			v6t_text_event(&sb, &v, p->color);
 		emit(p, &sb);
 	}
 	if (p->cfg->count && ++p->printed >= p->cfg->count)

@@ -21,6 +21,7 @@ struct v6t_printer {
 	struct v6t_summary *summary;	/* -s, or NULL */
 	bool display;			/* print events (not -q, and stdout is not the recording) */
 	bool write_all;			/* live: record before the user-space filters */
+	bool color;			/* ANSI colours in the text display */
 	int64_t boot_to_wall;
 	uint64_t printed;
 	uint64_t lost_total;

@@ -38,8 +38,25 @@ void v6t_text_header(struct strbuf *sb)
 	sb_putc(sb, '\n');
 }
 
-void v6t_text_event(struct strbuf *sb, const struct v6t_view *v)
+/*
+ * What should catch the eye: a failed call in red, an IPv4 client behind a tcp6 socket in
+ * yellow, a dual-stack socket's note in cyan. Colour codes do not count as columns.
+ */
+static const char *note_color(const struct v6t_view *v)
 {
+	if (v->error)
+		return "\033[1;31m";
+	if (v->mapped)
+		return "\033[1;33m";
+	if (v->e->family == V6T_AF_INET6 && !v->v6only && v->e->kind != V6T_EV_ACCEPT &&
+	    v6t_event_is_dualstack(v->e))
+		return "\033[36m";
+	return NULL;
+}
+
+void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, int color)
+{
+	const char *hi = color ? note_color(v) : NULL;
 	size_t s = sb->len;
 
 	for (int col = 0; col < NCOLS; col++) {
@@ -75,7 +92,11 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v)
 			sb_puts(sb, v->v6only_source);
 			break;
 		case COL_NOTE:
+			if (hi)
+				sb_puts(sb, hi);
 			sb_puts(sb, v->note);
+			if (hi)
+				sb_puts(sb, "\033[0m");
 			break;
 		}
 	}

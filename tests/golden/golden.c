@@ -207,6 +207,52 @@ static void test_unknown_record_skipped(void **state)
 	free(expected);
 }
 
+/*
+ * In a real terminal (tmux): colour marks IPv4-mapped accepts and failures, and NO_COLOR or
+ * --color=never leaves plain text. tmux wait-for is the readiness signal that the replay ended.
+ */
+static void terminal_capture(const char *env, const char *extra, char *screen, size_t size)
+{
+	char cmd[1024];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd),
+		 "tmux -L v6t-test kill-server 2>/dev/null; "
+		 "tmux -L v6t-test new-session -d -x 260 -y 40 "
+		 "'env %s TERM=xterm-256color %s -r " DIR "dualstack.v6t %s; tmux -L v6t-test wait-for -S v6t-done; sleep 60' && "
+		 "tmux -L v6t-test wait-for v6t-done && tmux -L v6t-test capture-pane -p -e -J; "
+		 "tmux -L v6t-test kill-server",
+		 env, tracer_binary(), extra);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(screen, 1, size - 1, p);
+	screen[n] = '\0';
+	assert_int_equal(pclose(p), 0);
+}
+
+static void test_terminal_colour(void **state)
+{
+	static char screen[65536];
+
+	(void)state;
+	terminal_capture("-u NO_COLOR", "", screen, sizeof(screen));
+	/* tmux re-encodes SGR; bold yellow comes back as ESC[1m ESC[33m */
+	assert_non_null(strstr(screen, "\033[1m\033[33m::ffff:127.0.0.1 = IPv4 127.0.0.1 via dual-stack [::]:8080"));
+	assert_non_null(strstr(screen, "\033[1m\033[31mfailed: EADDRINUSE"));
+	assert_non_null(strstr(screen, "TIME            PID"));
+	terminal_capture("NO_COLOR=1", "", screen, sizeof(screen));
+	assert_non_null(strstr(screen, "::ffff:127.0.0.1 = IPv4 127.0.0.1 via dual-stack [::]:8080"));
+	assert_null(strstr(screen, "\033[3"));
+	terminal_capture("-u NO_COLOR", "--color=never", screen, sizeof(screen));
+	assert_null(strstr(screen, "\033[3"));
+	/* not a terminal: plain unless asked */
+	assert_int_equal(replay(DIR "dualstack.v6t", NULL, NULL), 0);
+	assert_null(strchr(out, '\033'));
+	assert_int_equal(replay(DIR "dualstack.v6t", (const char *[]){ "--color=always", NULL }, NULL), 0);
+	assert_non_null(strstr(out, "\033[1;33m::ffff:127.0.0.1 = IPv4"));
+}
+
 /* --update: rewrite the expected files from this build (read the git diff before committing) */
 static int update_expected(void)
 {
@@ -236,6 +282,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_since_until),
 		cmocka_unit_test(test_bad_recordings),
 		cmocka_unit_test(test_unknown_record_skipped),
+		cmocka_unit_test(test_terminal_colour),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -83,12 +83,16 @@ static void test_replay_equals_live(void **state)
 
 	temp_dir(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/core.v6t", dir);
-	start_traced(t, ns, (const char *[]){ "-w", path, NULL });
+	start_traced(t, ns, (const char *[]){ "-w", path, "-s", NULL });
 	drive_scenarios();
 	stop_traced(t);
 	assert_true(t->n_events >= 12);
+	/* the live summary, at the end of the stream: the dual-stack listener and its clients */
+	assert_non_null(strstr(tracer_stdout(t), "{\"event\":\"summary\",\"proto\":\"tcp\",\"family\":\"inet6\","
+						 "\"local_addr\":\"::\",\"local_port\":8300"));
+	assert_non_null(strstr(tracer_stdout(t), "\"accepts_ipv4_mapped\":1,\"accepts_ipv4\":0,\"accepts_ipv6\":1"));
 
-	assert_int_equal(replay(path, (const char *[]){ "-j", NULL }), 0);
+	assert_int_equal(replay(path, (const char *[]){ "-j", "-s", NULL }), 0);
 	assert_string_equal(out, tracer_stdout(t));
 	assert_string_equal(err, "");
 	/* and the text form replays the same as the text of the JSON's events */

@@ -48,7 +48,7 @@ static void render(const struct v6t_sock_event *e, char *text, char *json)
 	struct strbuf ts = STRBUF_ON(tb), js = STRBUF_ON(jb);
 
 	v6t_decode(e, (int64_t)(WALL_NS - BOOT_NS), &v);
-	v6t_text_event(&ts, &v);
+	v6t_text_event(&ts, &v, 0);
 	v6t_json_event(&js, &v);
 	strcpy(text, tb);
 	strcpy(json, jb);
@@ -193,6 +193,32 @@ static void test_lost_lines(void **state)
 	assert_non_null(strstr(buf, "lost 5 events"));
 }
 
+/* colour marks the note only, and only where it matters */
+static void test_color(void **state)
+{
+	struct v6t_sock_event e = mapped_accept();
+	char tb[V6T_LINE_MAX];
+	struct strbuf sb = STRBUF_ON(tb);
+	struct v6t_view v;
+
+	(void)state;
+	v6t_decode(&e, 0, &v);
+	v6t_text_event(&sb, &v, 1);
+	assert_non_null(strstr(tb, "\033[1;33m::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\033[0m\n"));
+	e = base(V6T_EV_V6ONLY, V6T_AF_INET6);
+	e.err = -22;
+	e.requested = 1;
+	v6t_decode(&e, 0, &v);
+	sb_reset(&sb);
+	v6t_text_event(&sb, &v, 1);
+	assert_non_null(strstr(tb, "\033[1;31msetsockopt(IPV6_V6ONLY, 1) failed"));
+	e = base(V6T_EV_BIND, V6T_AF_INET);	/* nothing to point out */
+	v6t_decode(&e, 0, &v);
+	sb_reset(&sb);
+	v6t_text_event(&sb, &v, 1);
+	assert_null(strchr(tb, '\033'));
+}
+
 static void test_header(void **state)
 {
 	char buf[256];
@@ -223,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_comm_is_escaped),
 		cmocka_unit_test(test_lost_lines),
 		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_color),
 	};
 
 	return cmocka_run_group_tests_name("output", tests, utc, NULL);
