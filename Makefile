@@ -8,14 +8,14 @@ BPFTOOL ?= bpftool
 ARCH := x86
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
-BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev pkg-config
 TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)
-LDLIBS := -lbpf -lelf -lz
+LDLIBS := -lbpf -lelf -lz -lmnl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -Ivmlinux
 
 ifeq ($(V),1)
@@ -82,7 +82,8 @@ $(OUTPUT)/tests/golden: tests/golden/golden.c tests/golden/cases.h $(OUTPUT)/tes
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP $< $(OUTPUT)/tests/integration/harness.o -lcmocka -ljson-c -o $@
 
-$(OUTPUT)/tests/itest: $(ITEST_OBJS)
+# the tests use the product's cgroup2 lookup rather than a second copy of it
+$(OUTPUT)/tests/itest: $(ITEST_OBJS) $(OUTPUT)/src/cgroup.o
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -ljson-c -o $@
 

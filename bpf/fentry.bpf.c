@@ -65,3 +65,35 @@ int v6t_fexit_csk_accept(__u64 *ctx)
 	v6t_on_accept((const struct sock *)lsk, (const struct sock *)sk, V6T_BACKEND_FENTRY);
 	return 0;
 }
+
+/* inet_stream_connect(sock, uaddr, addr_len, flags): every TCP connect, syscall or io_uring. */
+SEC("fexit/inet_stream_connect")
+int v6t_fexit_connect(__u64 *ctx)
+{
+	__u64 sock = 0, uaddr = 0, ret = 0;
+
+	bpf_get_func_arg(ctx, 0, &sock);
+	bpf_get_func_arg(ctx, 1, &uaddr);
+	bpf_get_func_ret(ctx, &ret);
+	v6t_on_connect((const struct socket *)sock, (const void *)uaddr, 0, (int)ret, V6T_BACKEND_FENTRY);
+	return 0;
+}
+
+/*
+ * udpv6_recvmsg(sk, msg, len, [noblock,] flags, addr_len) (noblock went in 5.19): sk and msg
+ * keep their places. msg->msg_name is the kernel's copy of the source, filled in by now.
+ */
+SEC("fexit/udpv6_recvmsg")
+int v6t_fexit_udp6_recv(__u64 *ctx)
+{
+	__u64 sk = 0, msg = 0, ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	if ((long)ret < 0)
+		return 0;
+	bpf_get_func_arg(ctx, 0, &sk);
+	bpf_get_func_arg(ctx, 1, &msg);
+	v6t_on_udp_recv((const struct sock *)sk, BPF_CORE_READ((struct msghdr *)msg, msg_name), 0,
+			V6T_BACKEND_FENTRY);
+	return 0;
+}

@@ -122,3 +122,40 @@ int BPF_KRETPROBE(v6t_krp_csk_accept, void *sk)
 	v6t_on_accept((const struct sock *)a.arg[0], (const struct sock *)sk, V6T_BACKEND_KPROBE);
 	return 0;
 }
+
+SEC("kprobe/inet_stream_connect")
+int BPF_KPROBE(v6t_kp_connect, void *sock, void *uaddr)
+{
+	stash(V6T_HOOK_CONNECT, (__u64)sock, (__u64)uaddr, 0, 0);
+	return 0;
+}
+
+SEC("kretprobe/inet_stream_connect")
+int BPF_KRETPROBE(v6t_krp_connect, int ret)
+{
+	struct call_args a;
+
+	if (unstash(V6T_HOOK_CONNECT, &a))
+		return 0;
+	v6t_on_connect((const struct socket *)a.arg[0], (const void *)a.arg[1], 0, ret, V6T_BACKEND_KPROBE);
+	return 0;
+}
+
+SEC("kprobe/udpv6_recvmsg")
+int BPF_KPROBE(v6t_kp_udp6_recv, void *sk, void *msg)
+{
+	stash(V6T_HOOK_UDP_RECV, (__u64)sk, (__u64)msg, 0, 0);
+	return 0;
+}
+
+SEC("kretprobe/udpv6_recvmsg")
+int BPF_KRETPROBE(v6t_krp_udp6_recv, int ret)
+{
+	struct call_args a;
+
+	if (unstash(V6T_HOOK_UDP_RECV, &a) || ret < 0)
+		return 0;
+	v6t_on_udp_recv((const struct sock *)a.arg[0], BPF_CORE_READ((struct msghdr *)a.arg[1], msg_name), 0,
+			V6T_BACKEND_KPROBE);
+	return 0;
+}

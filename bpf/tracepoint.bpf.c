@@ -4,11 +4,16 @@
  * raw tracepoint on syscall exit. The syscall's arguments are still in the saved user registers,
  * so one hook per syscall suffices (no sys_enter twin), and no tracefs mount is needed.
  * Sockets are found from the fd through the task's file table. Only x86-64 syscalls are seen:
- * not io_uring operations, not in-kernel sockets, not 32-bit (compat) processes.
+ * not io_uring operations, not in-kernel sockets, not 32-bit (compat) processes, and for UDP
+ * only recvfrom/recvmsg/recvmmsg that ask for the source address.
  */
 #include "v6trace.bpf.h"
 
+#define NR_connect 42
 #define NR_accept 43
+#define NR_recvfrom 45
+#define NR_recvmsg 47
+#define NR_recvmmsg 299
 #define NR_bind 49
 #define NR_setsockopt 54
 #define NR_accept4 288
@@ -74,6 +79,35 @@ static __always_inline void tp_accept(struct task_struct *task, struct pt_regs *
 		v6t_on_accept(BPF_CORE_READ(lsock, sk), BPF_CORE_READ(sock, sk), V6T_BACKEND_TRACEPOINT);
 }
 
+static __always_inline void tp_connect(struct task_struct *task, struct pt_regs *regs, long ret)
+{
+	struct socket *sock;
+
+	if (fd_error(ret))
+		return;
+	sock = fd_to_socket(task, regs->di);
+	if (sock)
+		v6t_on_connect(sock, (const void *)regs->si, 1, ret, V6T_BACKEND_TRACEPOINT);
+}
+
+/* The source address is in the caller's buffer: recvfrom's 5th argument, or msg_name. */
+static __always_inline void tp_recv(struct task_struct *task, struct pt_regs *regs, long nr, long ret)
+{
+	struct socket *sock;
+	const void *src = NULL;
+
+	if (ret < 0)
+		return;
+	sock = fd_to_socket(task, regs->di);
+	if (!sock || BPF_CORE_READ(sock, type) != 2 /* SOCK_DGRAM */)
+		return;
+	if (nr == NR_recvfrom)
+		src = (const void *)regs->r8;
+	else	/* recvmsg's msghdr, or recvmmsg's first mmsghdr: msg_name comes first in both */
+		bpf_probe_read_user(&src, sizeof(src), (const void *)regs->si);
+	v6t_on_udp_recv(BPF_CORE_READ(sock, sk), src, 1, V6T_BACKEND_TRACEPOINT);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -81,7 +115,8 @@ int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
 	long nr = regs->orig_ax;
 
 	/* the early exit every unrelated syscall of every task takes: keep it first and cheap */
-	if (nr != NR_bind && nr != NR_setsockopt && nr != NR_accept && nr != NR_accept4)
+	if (nr != NR_bind && nr != NR_setsockopt && nr != NR_accept && nr != NR_accept4 &&
+	    nr != NR_connect && nr != NR_recvfrom && nr != NR_recvmsg && nr != NR_recvmmsg)
 		return 0;
 	task = bpf_get_current_task_btf();
 	/* compat syscall numbers overlap the native ones (32-bit 43 is times()) */
@@ -93,8 +128,14 @@ int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
 	} else if (nr == NR_setsockopt) {
 		if (cfg_tp_hooks & (1 << V6T_HOOK_V6ONLY))
 			tp_setsockopt(task, regs, ret);
-	} else if (cfg_tp_hooks & (1 << V6T_HOOK_ACCEPT)) {
-		tp_accept(task, regs, ret);
+	} else if (nr == NR_accept || nr == NR_accept4) {
+		if (cfg_tp_hooks & (1 << V6T_HOOK_ACCEPT))
+			tp_accept(task, regs, ret);
+	} else if (nr == NR_connect) {
+		if (cfg_tp_hooks & (1 << V6T_HOOK_CONNECT))
+			tp_connect(task, regs, ret);
+	} else if (cfg_tp_hooks & (1 << V6T_HOOK_UDP_RECV)) {
+		tp_recv(task, regs, nr, ret);
 	}
 	return 0;
 }

@@ -62,12 +62,21 @@ V6T_MAP struct {
 	__type(value, __u8);
 } filter_ports SEC(".maps");
 
+/* LRU: closed sockets are never told to us, so old entries must age out on their own. */
 V6T_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct v6t_setter);
 } v6only_setters SEC(".maps");
+
+/* udp6 sockets already reported for a v4-mapped source, keyed by struct sock address. */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u8);
+} udp_mapped_seen SEC(".maps");
 
 /* Set by the loader through skel->rodata before load; the verifier prunes what is off. */
 extern const volatile __u32 cfg_filter_pids;
@@ -76,9 +85,12 @@ extern const volatile __u32 cfg_mapped_only;
 extern const volatile __u64 cfg_netns;
 extern const volatile char cfg_comm[V6T_COMM_LEN];
 extern const volatile __u32 cfg_tp_hooks;	/* bit V6T_HOOK_x: served by the tracepoint backend */
+extern const volatile __u64 cfg_cgroup;	/* cgroup v2 id (its directory's inode), 0 = any */
 
 static __always_inline int v6t_task_filtered_out(void)
 {
+	if (cfg_cgroup && bpf_get_current_cgroup_id() != cfg_cgroup)
+		return 1;
 	if (cfg_filter_pids) {
 		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
@@ -292,6 +304,87 @@ static __always_inline void v6t_on_accept(const struct sock *lsk, const struct s
 	e.sock_ino = v6t_sock_ino(lsk);
 	v6t_read_setter(&e, e.sock_ino);
 	v6t_emit(&e, V6T_EV_ACCEPT, backend);
+}
+
+/* A TCP connect(): uaddr is the destination asked for (kernel copy, or the user's buffer). */
+static __always_inline void v6t_on_connect(const struct socket *sock, const void *uaddr, int uaddr_is_user,
+					   int ret, __u8 backend)
+{
+	struct v6t_sock_event e = {};
+	struct sockaddr_in6 sa = {};
+	const struct sock *sk;
+	long rc;
+
+	if (v6t_task_filtered_out())
+		return;
+	sk = BPF_CORE_READ(sock, sk);
+	if (v6t_read_sock(&e, sk) || e.proto != V6T_IPPROTO_TCP)
+		return;
+	if (uaddr_is_user) {
+		rc = bpf_probe_read_user(&sa, sizeof(sa), uaddr);
+		if (rc)
+			rc = bpf_probe_read_user(&sa, sizeof(struct sockaddr_in), uaddr);
+	} else {
+		rc = bpf_probe_read_kernel(&sa, sizeof(sa), uaddr);
+	}
+	if (rc)
+		return;
+	if (e.family == V6T_AF_INET6 && sa.sin6_family == V6T_AF_INET6) {
+		__builtin_memcpy(e.peer_addr, &sa.sin6_addr, 16);
+		e.peer_port = bpf_ntohs(sa.sin6_port);
+	} else if (e.family == V6T_AF_INET && sa.sin6_family == V6T_AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&sa;
+
+		__builtin_memcpy(e.peer_addr, &sin->sin_addr, 4);
+		e.peer_port = bpf_ntohs(sin->sin_port);
+	} else {
+		return;	/* AF_UNSPEC disconnects and the like: not a connection */
+	}
+	e.flags |= V6T_F_HAS_PEER;
+	/* the source address and port are chosen before the SYN leaves, so they are known here */
+	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
+	e.err = ret;
+	e.sock_ino = BPF_CORE_READ(sock, file, f_inode, i_ino);
+	v6t_read_setter(&e, e.sock_ino);
+	v6t_emit(&e, V6T_EV_CONNECT, backend);
+}
+
+/*
+ * A datagram received on a udp6 socket from src (a sockaddr_in6 the kernel filled in). Only
+ * the first v4-mapped source per socket is reported: a busy dual-stack DNS server would
+ * otherwise flood the ring with one event per query.
+ */
+static __always_inline void v6t_on_udp_recv(const struct sock *sk, const void *src, int src_is_user,
+					    __u8 backend)
+{
+	struct v6t_sock_event e = {};
+	struct sockaddr_in6 sa = {};
+	__u64 key = (__u64)sk;
+	__u8 one = 1;
+	long rc;
+
+	if (!src || bpf_map_lookup_elem(&udp_mapped_seen, &key))
+		return;
+	if (v6t_task_filtered_out())
+		return;
+	if (v6t_read_sock(&e, sk) || e.family != V6T_AF_INET6 || e.proto != V6T_IPPROTO_UDP)
+		return;
+	if (src_is_user)
+		rc = bpf_probe_read_user(&sa, sizeof(sa), src);
+	else
+		rc = bpf_probe_read_kernel(&sa, sizeof(sa), src);
+	if (rc || sa.sin6_family != V6T_AF_INET6)
+		return;
+	__builtin_memcpy(e.peer_addr, &sa.sin6_addr, 16);
+	if (!v6t_addr_is_v4mapped(e.peer_addr))
+		return;
+	e.peer_port = bpf_ntohs(sa.sin6_port);
+	e.flags |= V6T_F_HAS_PEER;
+	bpf_map_update_elem(&udp_mapped_seen, &key, &one, BPF_ANY);
+	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
+	e.sock_ino = v6t_sock_ino(sk);
+	v6t_read_setter(&e, e.sock_ino);
+	v6t_emit(&e, V6T_EV_UDP_MAPPED, backend);
 }
 
 #endif /* V6TRACE_BPF_H */

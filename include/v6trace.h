@@ -25,7 +25,10 @@
 #define V6T_EV_V6ONLY 2
 #define V6T_EV_LISTEN 3
 #define V6T_EV_ACCEPT 4
-#define V6T_EV_MAX 4
+#define V6T_EV_SOCKET 5		/* already listening/bound when tracing began (sock_diag) */
+#define V6T_EV_CONNECT 6
+#define V6T_EV_UDP_MAPPED 7	/* first datagram from a v4-mapped source on a udp6 socket */
+#define V6T_EV_MAX 7
 
 /* Which backend produced an event, in v6t_sock_event.backend and in probe results. */
 #define V6T_BACKEND_AUTO 0
@@ -38,7 +41,9 @@
 #define V6T_HOOK_V6ONLY 1
 #define V6T_HOOK_ACCEPT 2
 #define V6T_HOOK_LISTEN 3
-#define V6T_HOOK_COUNT 4
+#define V6T_HOOK_CONNECT 4
+#define V6T_HOOK_UDP_RECV 5
+#define V6T_HOOK_COUNT 6
 
 /* v6t_sock_event.flags */
 #define V6T_F_SETTER_KNOWN 0x01	/* this tracer saw setsockopt(IPV6_V6ONLY) on the socket */
@@ -129,7 +134,8 @@ static inline int v6t_peer_is_mapped(const struct v6t_sock_event *e)
 }
 
 /*
- * Is this event about dual-stack behaviour (what --mapped-only keeps)? A v4-mapped peer, an
+ * Is this event about dual-stack behaviour (what --mapped-only keeps)? A v4-mapped peer (accept,
+ * connect, UDP source), an
  * AF_INET6 socket bound to a v4-mapped address, an AF_INET6 wildcard socket without V6ONLY
  * (it takes IPv4 too), and every IPV6_V6ONLY change.
  */
@@ -139,7 +145,7 @@ static inline int v6t_event_is_dualstack(const struct v6t_sock_event *e)
 		return 1;
 	if (e->family != V6T_AF_INET6)
 		return 0;
-	if (e->kind == V6T_EV_ACCEPT)
+	if (e->kind == V6T_EV_ACCEPT || e->kind == V6T_EV_CONNECT || e->kind == V6T_EV_UDP_MAPPED)
 		return v6t_peer_is_mapped(e);
 	if (v6t_addr_is_v4mapped(e->local_addr))
 		return 1;

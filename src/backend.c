@@ -56,6 +56,24 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sys_exit"),
 		},
 	},
+	[V6T_HOOK_CONNECT] = {
+		.name = "connect",
+		.kfuncs = { "inet_stream_connect" },
+		.progs = {
+			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_connect"),
+			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_connect", "v6t_krp_connect"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sys_exit"),
+		},
+	},
+	[V6T_HOOK_UDP_RECV] = {
+		.name = "udp-recv",
+		.kfuncs = { "udpv6_recvmsg" },
+		.progs = {
+			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_udp6_recv"),
+			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_udp6_recv", "v6t_krp_udp6_recv"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sys_exit"),
+		},
+	},
 	/* sock:inet_sock_set_state serves listen in every backend: nothing better exists */
 	[V6T_HOOK_LISTEN] = {
 		.name = "listen",
@@ -241,7 +259,7 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 		int chosen = plan->backend[hook];
 		const char *const *progs = v6t_hook_programs(hook, chosen);
 
-		fprintf(err, "v6trace: hook %-7s -> %-10s (", hooks[hook].name, v6t_backend_name(chosen));
+		fprintf(err, "v6trace: hook %-8s -> %-10s (", hooks[hook].name, v6t_backend_name(chosen));
 		for (int i = 0; progs && progs[i]; i++)
 			fprintf(err, "%s%s", i ? " " : "", progs[i]);
 		fputc(')', err);

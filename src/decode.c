@@ -11,6 +11,9 @@ static const char *const event_names[V6T_EV_MAX + 1] = {
 	[V6T_EV_V6ONLY] = "v6only",
 	[V6T_EV_LISTEN] = "listen",
 	[V6T_EV_ACCEPT] = "accept",
+	[V6T_EV_SOCKET] = "listening",
+	[V6T_EV_CONNECT] = "connect",
+	[V6T_EV_UDP_MAPPED] = "udp-mapped",
 };
 
 const char *v6t_event_name(unsigned int kind)
@@ -140,6 +143,53 @@ static void note_listen(struct v6t_view *v)
 		snprintf(v->note, sizeof(v->note), "IPv6 listener%s", setter);
 }
 
+/* A socket found by the start-up snapshot: what netstat/ss would list, explained. */
+static void note_socket(struct v6t_view *v)
+{
+	const struct v6t_sock_event *e = v->e;
+	enum v6t_addr_class c = v6t_classify_addr(e->family, e->local_addr);
+
+	if (e->proto == V6T_IPPROTO_TCP) {
+		note_listen(v);
+		return;
+	}
+	if (e->family == V6T_AF_INET)
+		snprintf(v->note, sizeof(v->note), "bound IPv4 socket");
+	else if (c == V6T_ADDR_V4MAPPED)
+		snprintf(v->note, sizeof(v->note), "IPv4-only udp6 socket on a v4-mapped address");
+	else if (e->v6only)
+		snprintf(v->note, sizeof(v->note), "IPv6-only udp6 socket");
+	else if (c == V6T_ADDR_UNSPECIFIED)
+		snprintf(v->note, sizeof(v->note),
+			 "dual-stack udp6 socket: IPv4 datagrams arrive from ::ffff:a.b.c.d");
+	else
+		snprintf(v->note, sizeof(v->note), "udp6 socket on one IPv6 address");
+}
+
+static void note_connect(struct v6t_view *v)
+{
+	const struct v6t_sock_event *e = v->e;
+	const char *progress = e->err == -EINPROGRESS ? " (non-blocking, in progress)" : "";
+
+	if (v->error)
+		snprintf(v->note, sizeof(v->note), "connect failed: %s%s", v->error,
+			 v->mapped ? " (an IPv4 destination from a tcp6 socket)" : "");
+	else if (v->mapped)
+		snprintf(v->note, sizeof(v->note),
+			 "%s = IPv4 %s from a tcp6 socket: netstat lists this IPv4 connection as tcp6%s",
+			 v->peer_addr, v->ipv4, progress);
+	else
+		snprintf(v->note, sizeof(v->note), "%s connection%s",
+			 e->family == V6T_AF_INET6 ? "IPv6" : "IPv4", progress);
+}
+
+static void note_udp_mapped(struct v6t_view *v)
+{
+	snprintf(v->note, sizeof(v->note),
+		 "first IPv4 datagram on this udp6 socket: %s = IPv4 %s (later ones are not reported)",
+		 v->peer_addr, v->ipv4);
+}
+
 static void note_accept(struct v6t_view *v)
 {
 	const struct v6t_sock_event *e = v->e;
@@ -170,13 +220,14 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 	v->v6only = inet6 && e->v6only;
 	v->v6only_source = v6t_v6only_source(e);
 	/* a recording is untrusted input: only -4095..-1 are errnos (and -INT_MIN overflows) */
-	if (!e->err)
+	/* a non-blocking connect that is under way has not failed */
+	if (!e->err || (e->kind == V6T_EV_CONNECT && e->err == -EINPROGRESS))
 		v->error = NULL;
 	else if (e->err < 0 && e->err > -4096)
 		v->error = v6t_errno_name(-e->err);
 	else
 		v->error = "E?";
-	v->backend = v6t_backend_name(e->backend);
+	v->backend = e->kind == V6T_EV_SOCKET ? "sock_diag" : v6t_backend_name(e->backend);
 	v->has_peer = e->flags & V6T_F_HAS_PEER;
 	v->has_listener = e->flags & V6T_F_HAS_LISTENER;
 	v->setter_known = e->flags & V6T_F_SETTER_KNOWN;
@@ -209,6 +260,15 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 		break;
 	case V6T_EV_ACCEPT:
 		note_accept(v);
+		break;
+	case V6T_EV_SOCKET:
+		note_socket(v);
+		break;
+	case V6T_EV_CONNECT:
+		note_connect(v);
+		break;
+	case V6T_EV_UDP_MAPPED:
+		note_udp_mapped(v);
 		break;
 	default:
 		v->note[0] = '\0';

@@ -14,6 +14,8 @@ bool v6t_filter_match(const struct v6t_config *cfg, const struct v6t_sock_event 
 		return false;
 	if (cfg->netns && e->netns_ino != cfg->netns)
 		return false;
+	if (cfg->cgroup && e->cgroup_id != cfg->cgroup)
+		return false;
 	if (cfg->comm[0] && strncmp(cfg->comm, e->comm, V6T_COMM_LEN))
 		return false;
 	if (cfg->mapped_only && !v6t_event_is_dualstack(e))

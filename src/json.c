@@ -51,6 +51,7 @@ void v6t_json_event(struct strbuf *sb, const struct v6t_view *v)
 	kv_str(sb, "comm", v->comm);
 	kv_u64(sb, "netns", e->netns_ino);
 	kv_u64(sb, "cgroup", e->cgroup_id);
+	kv_u64(sb, "inode", e->sock_ino);
 	kv_str(sb, "proto", v->proto);
 	kv_str(sb, "family", v->family);
 	kv_str(sb, "local_addr", v->local_addr);

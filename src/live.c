@@ -10,6 +10,7 @@
 #include "output.h"
 #include "preflight.h"
 #include "printer.h"
+#include "snapshot.h"
 #include "tracer.h"
 
 #define POLL_MS 100
@@ -87,6 +88,26 @@ static int elapsed_at_least(const struct timespec *start, unsigned int seconds)
 	       (int64_t)seconds * 1000000000LL;
 }
 
+int v6t_run_listeners(const struct v6t_config *cfg)
+{
+	static struct v6t_printer p;
+	int err, ferr;
+
+	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset(), false);
+	if (err)
+		return err;
+	if (p.display && !cfg->json) {
+		char line[256];
+		struct strbuf sb = STRBUF_ON(line);
+
+		v6t_text_header(&sb);
+		v6t_sink_write(&p.out, sb.buf, sb.len);
+	}
+	err = v6t_snapshot(&p, cfg->all_netns);
+	ferr = v6t_printer_finish(&p);
+	return err ? err : ferr;
+}
+
 int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 {
 	static struct v6t_printer p;	/* static: the output buffer does not belong on the stack */
@@ -127,6 +148,12 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 
 		v6t_text_header(&sb);
 		v6t_sink_write(&p.out, sb.buf, sb.len);
+	}
+	/* after attaching, so nothing falls between the snapshot and the first live event */
+	if (!cfg->no_snapshot) {
+		err = v6t_snapshot(&p, cfg->all_netns);
+		if (err)
+			goto out;
 	}
 	v6t_printer_flush(&p);
 	signal_ready(cfg->ready_fd);

@@ -46,7 +46,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "v6trace: cannot install signal handlers: %s\n", strerror(-err));
 		return 1;
 	}
-	if (cfg.read_path)
+	if (cfg.listeners_only)
+		err = v6t_run_listeners(&cfg);
+	else if (cfg.read_path)
 		err = v6t_run_replay(&cfg, (volatile int *)&stop_requested);
 	else
 		err = v6t_run_live(&cfg, (volatile int *)&stop_requested);

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include "backend.h"
 #include "decode.h"
 #include "options.h"
@@ -19,6 +22,10 @@ enum {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_COLOR,
+	OPT_NO_SNAPSHOT,
+	OPT_ALL_NETNS,
+	OPT_WIDE,
+	OPT_CGROUP,
 };
 
 static const struct option long_options[] = {
@@ -43,6 +50,11 @@ static const struct option long_options[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "listeners", no_argument, NULL, 'l' },
+	{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+	{ "wide", no_argument, NULL, OPT_WIDE },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -63,10 +75,18 @@ static const char usage_text[] =
 	"  -P, --port PORT        only sockets with this local port (repeatable, up to 64)\n"
 	"  -m, --mapped-only      only dual-stack events: v4-mapped peers and addresses,\n"
 	"                         AF_INET6 wildcard sockets without V6ONLY, V6ONLY changes\n"
-	"  -N, --netns INODE      only this network namespace (see: stat -L -c %i /proc/PID/ns/net)\n"
-	"      --event KIND       only bind, v6only, listen or accept events (repeatable)\n"
+	"  -N, --netns NS         only this network namespace: an inode number, /proc/PID/ns/net\n"
+	"                         or /run/netns/NAME\n"
+	"      --cgroup PATH      only tasks in this cgroup v2 directory (e.g. a container's)\n"
+	"      --event KIND       only events of this kind (repeatable): bind, v6only, listen,\n"
+	"                         accept, listening, connect, udp-mapped\n"
 	"      --since TIME       only events at or after TIME (RFC 3339, or @UNIX_SECONDS)\n"
 	"      --until TIME       only events at or before TIME\n"
+	"\n"
+	"Sockets that exist already (NETLINK_SOCK_DIAG):\n"
+	"  -l, --listeners        list TCP listeners and bound UDP sockets with V6ONLY, and exit\n"
+	"      --all-netns        with -l or at start: every network namespace, not just ours\n"
+	"      --no-snapshot      do not list existing sockets when tracing starts\n"
 	"\n"
 	"Recording and replay:\n"
 	"  -w, --write FILE       record every event to FILE (\"-\": standard output)\n"
@@ -79,6 +99,7 @@ static const char usage_text[] =
 	"\n"
 	"Output and duration:\n"
 	"  -j, --json             JSON Lines, one object per event (schema in README)\n"
+	"      --wide             show each event's container (the last element of its cgroup)\n"
 	"      --color WHEN       colour the text: auto (on a terminal, unless NO_COLOR is set),\n"
 	"                         always or never\n"
 	"  -d, --duration SECS    stop after SECS seconds\n"
@@ -129,6 +150,8 @@ static int parse_ulong(const char *s, unsigned long long min, unsigned long long
 static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err)
 {
 	unsigned long long v;
+	struct statfs sfs;
+	struct stat st;
 
 	switch (opt) {
 	case 'p':
@@ -154,9 +177,34 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->mapped_only = true;
 		return 0;
 	case 'N':
-		if (parse_ulong(arg, 1, UINT32_MAX, &v))
-			return bad(err, "netns", arg, "expected a namespace inode number");
+		if (isdigit((unsigned char)arg[0])) {
+			if (parse_ulong(arg, 1, UINT32_MAX, &v))
+				return bad(err, "netns", arg, "expected an inode number or a namespace file");
+		} else if (stat(arg, &st) || st.st_ino == 0) {
+			return bad(err, "netns", arg, "expected an inode number or a namespace file");
+		} else {
+			v = st.st_ino;	/* /proc/PID/ns/net or a bind mount under /run/netns */
+		}
 		cfg->netns = v;
+		return 0;
+	case OPT_CGROUP:
+		/* a cgroup v2 id is its directory's inode number in the cgroup2 filesystem */
+		if (stat(arg, &st) || !S_ISDIR(st.st_mode) || statfs(arg, &sfs) ||
+		    sfs.f_type != CGROUP2_SUPER_MAGIC)
+			return bad(err, "cgroup", arg, "expected a cgroup v2 directory, e.g. under /sys/fs/cgroup");
+		cfg->cgroup = st.st_ino;
+		return 0;
+	case 'l':
+		cfg->listeners_only = true;
+		return 0;
+	case OPT_NO_SNAPSHOT:
+		cfg->no_snapshot = true;
+		return 0;
+	case OPT_ALL_NETNS:
+		cfg->all_netns = true;
+		return 0;
+	case OPT_WIDE:
+		cfg->wide = true;
 		return 0;
 	case 'j':
 		cfg->json = true;
@@ -221,7 +269,8 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 	case OPT_EVENT:
 		v = v6t_event_kind(arg);
 		if (!v)
-			return bad(err, "event", arg, "expected bind, v6only, listen or accept");
+			return bad(err, "event", arg,
+				   "expected bind, v6only, listen, accept, listening, connect or udp-mapped");
 		cfg->event_mask |= 1U << v;
 		return 0;
 	case OPT_COLOR:
@@ -347,6 +396,12 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 	else if (cfg->read_path && cfg->write_path && !strcmp(cfg->read_path, cfg->write_path) &&
 		 strcmp(cfg->read_path, "-"))
 		why = "-r and -w name the same file";
+	else if (cfg->listeners_only && (cfg->read_path || cfg->write_path || cfg->follow))
+		why = "-l lists the sockets there are now: not with -r, -w or --follow";
+	else if (cfg->read_path && cfg->all_netns)
+		why = "--all-netns applies to live tracing and -l, not to -r";
+	else if (cfg->read_path && cfg->no_snapshot)
+		why = "--no-snapshot applies to live tracing, not to -r";
 	else if (cfg->since_ns && cfg->until_ns && cfg->since_ns > cfg->until_ns)
 		why = "--since is after --until";
 	if (!why)
@@ -367,7 +422,7 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once (tests) */
 	opterr = 0;	/* our own messages, one line each */
-	while ((opt = getopt_long(argc, argv, ":p:c:P:mN:jd:n:B:vVhw:r:qsC:W:", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:c:P:mN:jd:n:B:vVhw:r:qsC:W:l", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(usage_text, out);

@@ -37,6 +37,11 @@ struct v6t_config {
 	uint32_t event_mask;		/* --event: bit per V6T_EV_* kind (0: all) */
 	uint64_t since_ns, until_ns;	/* --since/--until: wall-clock bounds (0: none) */
 	int color;			/* V6T_COLOR_*: --color */
+	bool listeners_only;		/* -l: print the snapshot of existing sockets and exit */
+	bool no_snapshot;		/* --no-snapshot: live tracing without the start-up snapshot */
+	bool all_netns;			/* --all-netns: snapshot every network namespace */
+	bool wide;			/* --wide: show the container (cgroup) of each event */
+	uint64_t cgroup;		/* --cgroup: cgroup v2 id, 0 = any */
 };
 
 #define V6T_COLOR_AUTO 0	/* on a terminal, unless NO_COLOR is set */

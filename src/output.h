@@ -13,8 +13,10 @@
 #define V6T_LINE_MAX 1024
 
 void v6t_text_header(struct strbuf *sb);
-/* color: wrap what matters (IPv4-mapped accepts, failures) in ANSI SGR sequences */
-void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, int color);
+#define V6T_TEXT_COLOR 0x1	/* wrap what matters (IPv4-mapped peers, failures) in ANSI SGR */
+#define V6T_TEXT_WIDE 0x2	/* prefix the note with the task's container (cgroup) */
+
+void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int flags);
 void v6t_json_event(struct strbuf *sb, const struct v6t_view *v);
 /* count events lost since the previous report; total since start */
 void v6t_text_lost(struct strbuf *sb, uint64_t count, uint64_t total);

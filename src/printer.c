@@ -68,7 +68,8 @@ static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 		if (p->cfg->json)
 			v6t_json_event(&sb, &v);
 		else
-			v6t_text_event(&sb, &v, p->color);
+			v6t_text_event(&sb, &v, (p->color ? V6T_TEXT_COLOR : 0) |
+						(p->cfg->wide ? V6T_TEXT_WIDE : 0));
 		emit(p, &sb);
 	}
 	if (p->cfg->count && ++p->printed >= p->cfg->count)

@@ -91,7 +91,7 @@ void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
 
 	if (e->proto != V6T_IPPROTO_TCP)
 		return;
-	if (e->kind == V6T_EV_LISTEN) {
+	if (e->kind == V6T_EV_LISTEN || e->kind == V6T_EV_SOCKET) {
 		l = lookup(s, e, e->local_addr, e->local_port);
 		if (l)
 			describe(l, e, 1);

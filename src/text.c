@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The human-readable stream: fixed columns, like bcc's tools and ss. */
+#include "cgroup.h"
 #include "clock.h"
 #include "output.h"
 
@@ -14,11 +15,11 @@ static const struct {
 	[COL_PID] = { 16, "PID" },
 	[COL_COMM] = { 24, "COMM" },
 	[COL_EVENT] = { 41, "EVENT" },
-	[COL_KIND] = { 48, "PROTO" },
-	[COL_LOCAL] = { 54, "LOCAL" },
-	[COL_PEER] = { 80, "PEER" },
-	[COL_V6ONLY] = { 106, "V6ONLY" },
-	[COL_NOTE] = { 121, "NOTE" },
+	[COL_KIND] = { 52, "PROTO" },
+	[COL_LOCAL] = { 58, "LOCAL" },
+	[COL_PEER] = { 84, "PEER" },
+	[COL_V6ONLY] = { 110, "V6ONLY" },
+	[COL_NOTE] = { 125, "NOTE" },
 };
 
 static void next_column(struct strbuf *sb, size_t line_start, int col)
@@ -54,9 +55,9 @@ static const char *note_color(const struct v6t_view *v)
 	return NULL;
 }
 
-void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, int color)
+void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
 {
-	const char *hi = color ? note_color(v) : NULL;
+	const char *hi = flags & V6T_TEXT_COLOR ? note_color(v) : NULL;
 	size_t s = sb->len;
 
 	for (int col = 0; col < NCOLS; col++) {
@@ -66,10 +67,14 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, int color)
 			v6t_fmt_local_time(sb, v->wall_ns);
 			break;
 		case COL_PID:
-			sb_u64(sb, v->e->pid);
+			/* 0: a snapshot socket whose owner could not be found */
+			if (v->e->pid)
+				sb_u64(sb, v->e->pid);
+			else
+				sb_putc(sb, '-');
 			break;
 		case COL_COMM:
-			sb_puts(sb, v->comm);
+			sb_puts(sb, v->comm[0] ? v->comm : "-");
 			break;
 		case COL_EVENT:
 			sb_puts(sb, v->event);
@@ -92,6 +97,13 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, int color)
 			sb_puts(sb, v->v6only_source);
 			break;
 		case COL_NOTE:
+			if (flags & V6T_TEXT_WIDE) {
+				const char *cg = v6t_cgroup_name(v->e->cgroup_id);
+
+				sb_putc(sb, '[');
+				sb_puts(sb, cg ? cg : "?");
+				sb_puts(sb, "] ");
+			}
 			if (hi)
 				sb_puts(sb, hi);
 			sb_puts(sb, v->note);

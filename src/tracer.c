@@ -51,6 +51,7 @@ static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, co
 	skel->rodata->cfg_filter_ports = cfg->n_ports > 0;
 	skel->rodata->cfg_mapped_only = cfg->mapped_only;
 	skel->rodata->cfg_netns = cfg->netns;
+	skel->rodata->cfg_cgroup = cfg->cgroup;
 	memcpy((char *)skel->rodata->cfg_comm, cfg->comm, V6T_COMM_LEN);
 	skel->rodata->cfg_tp_hooks = 0;
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)

@@ -253,11 +253,11 @@ static void test_verbose_names_backends(void **state)
 	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8200, -1);
 	assert_true(fd >= 0);
 	stop_traced(t);
-	snprintf(expect, sizeof(expect), "hook bind    -> %s", expected_backend());
+	snprintf(expect, sizeof(expect), "hook bind     -> %s", expected_backend());
 	assert_non_null(strstr(t->stderr_text, expect));
-	snprintf(expect, sizeof(expect), "hook accept  -> %s", expected_backend());
+	snprintf(expect, sizeof(expect), "hook accept   -> %s", expected_backend());
 	assert_non_null(strstr(t->stderr_text, expect));
-	assert_non_null(strstr(t->stderr_text, "hook listen  -> tracepoint"));
+	assert_non_null(strstr(t->stderr_text, "hook listen   -> tracepoint"));
 	assert_int_equal(ev_count(t, "bind", 8200), 1);
 	close(fd);
 }
@@ -281,13 +281,15 @@ static void test_text_stream(void **state)
 	stop_traced(t);
 
 	assert_true(!strncmp(t->stdout_text, "TIME ", 5));
-	assert_int_equal(count_lines(t->stdout_text), 4);	/* header, bind, listen, accept */
-	line = strstr(t->stdout_text, " accept ");
+	/* header, bind, listen, the client's connect (AF_INET: plain IPv4), accept */
+	assert_int_equal(count_lines(t->stdout_text), 5);
+	assert_non_null(strstr(t->stdout_text, " connect    tcp   127.0.0.1:"));
+	line = strstr(t->stdout_text, " accept     ");
 	assert_non_null(line);
 	assert_non_null(strstr(line, "tcp6  [::ffff:127.0.0.1]:8201"));
 	assert_non_null(strstr(line, "no:default"));
 	assert_non_null(strstr(line, "::ffff:127.0.0.1 = IPv4 127.0.0.1 via dual-stack [::]:8201\n"));
-	line = strstr(t->stdout_text, " listen ");
+	line = strstr(t->stdout_text, " listen     ");
 	assert_non_null(line);
 	assert_non_null(strstr(line, "dual-stack listener: netstat shows only tcp6"));
 	close(afd);

@@ -71,5 +71,6 @@ int main(void)
 	failed += run_filter_tests();
 	failed += run_cli_tests();
 	failed += run_record_tests();
+	failed += run_existing_tests();
 	return failed ? 1 : 0;
 }

@@ -76,7 +76,7 @@ static void test_text_mapped_accept(void **state)
 	(void)state;
 	render(&e, text, json);
 	assert_string_equal(text,
-		"10:00:01.123456 4242    httpd            accept tcp6  [::ffff:10.0.0.1]:80      "
+		"10:00:01.123456 4242    httpd            accept     tcp6  [::ffff:10.0.0.1]:80      "
 		"[::ffff:10.0.0.20]:51234  no:default     "
 		"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\n");
 }
@@ -90,7 +90,7 @@ static void test_json_mapped_accept(void **state)
 	render(&e, text, json);
 	assert_string_equal(json,
 		"{\"time\":\"2026-11-24T10:00:01.123456789Z\",\"event\":\"accept\",\"pid\":4242,"
-		"\"tid\":4243,\"uid\":33,\"comm\":\"httpd\",\"netns\":4026531840,\"cgroup\":7,"
+		"\"tid\":4243,\"uid\":33,\"comm\":\"httpd\",\"netns\":4026531840,\"cgroup\":7,\"inode\":0,"
 		"\"proto\":\"tcp\",\"family\":\"inet6\",\"local_addr\":\"::ffff:10.0.0.1\","
 		"\"local_port\":80,\"peer_addr\":\"::ffff:10.0.0.20\",\"peer_port\":51234,"
 		"\"v6only\":false,\"v6only_source\":\"default\",\"v6only_set_by\":null,"
@@ -111,7 +111,7 @@ static void test_v6only_failure(void **state)
 	e.requested = 1;
 	e.local_port = 8080;
 	render(&e, text, json);
-	assert_non_null(strstr(text, " v6only tcp6  [::]:8080 "));
+	assert_non_null(strstr(text, " v6only     tcp6  [::]:8080 "));
 	assert_non_null(strstr(text, "setsockopt(IPV6_V6ONLY, 1) failed: EINVAL: already bound to [::]:8080, "
 				     "set it before bind(); stays dual-stack\n"));
 	obj = json_tokener_parse(json);
@@ -151,7 +151,7 @@ static void test_bind_eaddrinuse_ipv4(void **state)
 	e.local_port = 53;
 	inet_pton(AF_INET, "127.0.0.53", e.local_addr);
 	render(&e, text, json);
-	assert_non_null(strstr(text, " bind   udp   127.0.0.53:53 "));
+	assert_non_null(strstr(text, " bind       udp   127.0.0.53:53 "));
 	assert_non_null(strstr(text, " -              failed: EADDRINUSE\n"));
 	assert_non_null(strstr(json, "\"family\":\"inet\",\"local_addr\":\"127.0.0.53\""));
 	assert_non_null(strstr(json, "\"v6only\":false,\"v6only_source\":\"n/a\""));
@@ -203,19 +203,19 @@ static void test_color(void **state)
 
 	(void)state;
 	v6t_decode(&e, 0, &v);
-	v6t_text_event(&sb, &v, 1);
+	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
 	assert_non_null(strstr(tb, "\033[1;33m::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\033[0m\n"));
 	e = base(V6T_EV_V6ONLY, V6T_AF_INET6);
 	e.err = -22;
 	e.requested = 1;
 	v6t_decode(&e, 0, &v);
 	sb_reset(&sb);
-	v6t_text_event(&sb, &v, 1);
+	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
 	assert_non_null(strstr(tb, "\033[1;31msetsockopt(IPV6_V6ONLY, 1) failed"));
 	e = base(V6T_EV_BIND, V6T_AF_INET);	/* nothing to point out */
 	v6t_decode(&e, 0, &v);
 	sb_reset(&sb);
-	v6t_text_event(&sb, &v, 1);
+	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
 	assert_null(strchr(tb, '\033'));
 }
 
@@ -226,7 +226,7 @@ static void test_header(void **state)
 
 	(void)state;
 	v6t_text_header(&sb);
-	assert_string_equal(buf, "TIME            PID     COMM             EVENT  PROTO LOCAL                     "
+	assert_string_equal(buf, "TIME            PID     COMM             EVENT      PROTO LOCAL                     "
 				 "PEER                      V6ONLY         NOTE\n");
 }
 

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "snapshot.h"
+
+#define MAX_SOCKETS 65536
+#define MAX_NETNS 1024
+#define TCP_LISTEN_STATE 10
+
+struct found {
+	struct v6t_sock_event *ev;
+	unsigned int n;
+	unsigned int cap;
+	uint64_t netns;
+	uint8_t bindv6only;
+	uint64_t now_boot_ns;
+};
+
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* This namespace's values: /proc/sys/net is the opener's namespace, /proc/self/ns/net too. */
+static void current_netns(struct found *f)
+{
+	struct stat st;
+	FILE *in;
+	int v = 0;
+
+	f->netns = stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
+	in = fopen("/proc/sys/net/ipv6/bindv6only", "re");
+	if (in) {
+		if (fscanf(in, "%d", &v) != 1)
+			v = 0;
+		fclose(in);
+	}
+	f->bindv6only = v;
+}
+
+static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+	struct found *f = data;
+	struct v6t_sock_event *e;
+	struct nlattr *attr;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+		return MNL_CB_ERROR;
+	/* an unbound UDP socket (port 0) is not "listening" on anything */
+	if (!m->id.idiag_sport || f->n == f->cap)
+		return MNL_CB_OK;
+	e = &f->ev[f->n++];
+	memset(e, 0, sizeof(*e));
+	e->hdr.type = V6T_REC_SOCK_EVENT;
+	e->hdr.size = sizeof(*e);
+	e->kind = V6T_EV_SOCKET;
+	e->ts_boot_ns = f->now_boot_ns;
+	e->family = m->idiag_family;
+	e->local_port = ntohs(m->id.idiag_sport);
+	memcpy(e->local_addr, m->id.idiag_src, m->idiag_family == AF_INET6 ? 16 : 4);
+	e->uid = m->idiag_uid;
+	e->sock_ino = m->idiag_inode;
+	e->netns_ino = f->netns;
+	e->sysctl_v6only = f->bindv6only;
+	/* the kernel sends INET_DIAG_SKV6ONLY only for LISTEN and CLOSE sockets: all we ask for */
+	mnl_attr_for_each(attr, nlh, sizeof(*m))
+		if (mnl_attr_get_type(attr) == INET_DIAG_SKV6ONLY)
+			e->v6only = mnl_attr_get_u8(attr);
+	return MNL_CB_OK;
+}
+
+/* One sock_diag dump: family x protocol, TCP listeners or every UDP socket. */
+static int dump(struct mnl_socket *nl, uint8_t family, uint8_t proto, struct found *f)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct inet_diag_req_v2 *req;
+	struct nlmsghdr *nlh;
+	unsigned int seq = time(NULL), first = f->n;
+	int n;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = family;
+	req->sdiag_protocol = proto;
+	req->idiag_states = proto == IPPROTO_TCP ? 1U << TCP_LISTEN_STATE : ~0U;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		n = mnl_cb_run(buf, n, seq, mnl_socket_get_portid(nl), on_diag_msg, f);
+		if (n <= MNL_CB_STOP)
+			break;
+	}
+	if (n < 0)
+		return -errno;
+	for (unsigned int i = first; i < f->n; i++)
+		f->ev[i].proto = proto;
+	return 0;
+}
+
+static int snapshot_here(struct found *f)
+{
+	static const uint8_t families[] = { AF_INET6, AF_INET };
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+	int err = 0;
+
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		goto out;
+	}
+	current_netns(f);
+	f->now_boot_ns = boot_ns();
+	for (unsigned int fi = 0; fi < 2 && !err; fi++)
+		for (unsigned int pi = 0; pi < 2 && !err; pi++)
+			err = dump(nl, families[fi], protos[pi], f);
+out:
+	mnl_socket_close(nl);
+	return err;
+}
+
+/*
+ * Owners, as ss -p finds them: a socket's fd in /proc/PID/fd reads "socket:[INODE]". One scan
+ * of /proc for all sockets at once. Without privileges other users' fds stay unknown (pid 0).
+ */
+static void find_owners(struct found *f)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *pd;
+
+	if (!proc)
+		return;
+	while ((pd = readdir(proc))) {
+		char path[64], link[64], comm[V6T_COMM_LEN + 1] = "";
+		struct dirent *fd;
+		DIR *fds;
+		int pid = atoi(pd->d_name);
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while ((fd = readdir(fds))) {
+			char fdpath[96];
+			ssize_t len;
+			unsigned long long ino;
+
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%.32s", pid, fd->d_name);
+			len = readlink(fdpath, link, sizeof(link) - 1);
+			if (len <= 0)
+				continue;
+			link[len] = '\0';
+			if (sscanf(link, "socket:[%llu]", &ino) != 1)
+				continue;
+			for (unsigned int i = 0; i < f->n; i++) {
+				if (f->ev[i].sock_ino != ino || f->ev[i].pid)
+					continue;
+				if (!comm[0]) {
+					FILE *c;
+
+					snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+					c = fopen(path, "re");
+					if (c) {
+						if (fgets(comm, sizeof(comm), c))
+							comm[strcspn(comm, "\n")] = '\0';
+						fclose(c);
+					}
+				}
+				f->ev[i].pid = f->ev[i].tid = pid;
+				memcpy(f->ev[i].comm, comm, V6T_COMM_LEN);
+			}
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+}
+
+/* Distinct network namespaces: of every process, and the named ones (ip netns add). */
+static unsigned int list_netns(char paths[][64], uint64_t *inos, unsigned int max)
+{
+	static const char *const dirs[] = { "/proc", "/run/netns" };
+	unsigned int n = 0;
+
+	for (unsigned int d = 0; d < 2; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir)) && n < max) {
+			struct stat st;
+			unsigned int i;
+
+			if (de->d_name[0] == '.' || (d == 0 && atoi(de->d_name) <= 0))
+				continue;
+			if (d == 0)
+				snprintf(paths[n], 64, "/proc/%.16s/ns/net", de->d_name);
+			else
+				snprintf(paths[n], 64, "/run/netns/%.40s", de->d_name);
+			if (stat(paths[n], &st))
+				continue;
+			for (i = 0; i < n && inos[i] != st.st_ino; i++)
+				;
+			if (i == n)
+				inos[n++] = st.st_ino;
+		}
+		if (dir)
+			closedir(dir);
+	}
+	return n;
+}
+
+int v6t_snapshot(struct v6t_printer *p, bool all_netns)
+{
+	static char paths[MAX_NETNS][64];
+	static uint64_t inos[MAX_NETNS];
+	struct found f = { .cap = MAX_SOCKETS };
+	int err = 0, self = -1;
+	unsigned int n_ns = 1;
+
+	f.ev = calloc(f.cap, sizeof(*f.ev));
+	if (!f.ev)
+		return -ENOMEM;
+	if (all_netns) {
+		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		n_ns = list_netns(paths, inos, MAX_NETNS);
+	}
+	for (unsigned int i = 0; i < n_ns && !err; i++) {
+		if (all_netns) {
+			int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+
+			/* a process may have gone since the listing: not an error */
+			if (fd < 0)
+				continue;
+			err = setns(fd, CLONE_NEWNET) ? -errno : 0;
+			close(fd);
+			if (err) {
+				fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n", paths[i],
+					strerror(-err));
+				break;
+			}
+		}
+		err = snapshot_here(&f);
+		if (err)
+			fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n", strerror(-err));
+	}
+	if (self >= 0) {
+		if (setns(self, CLONE_NEWNET) && !err) {
+			err = -errno;
+			fprintf(stderr, "v6trace: cannot return to our network namespace: %s\n", strerror(-err));
+		}
+		close(self);
+	}
+	if (!err) {
+		find_owners(&f);
+		for (unsigned int i = 0; i < f.n && !p->done; i++)
+			v6t_printer_record(p, &f.ev[i].hdr, sizeof(f.ev[i]));
+	}
+	free(f.ev);
+	return err;
+}

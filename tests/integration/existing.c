@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gaps other tracers leave: sockets that existed before tracing began, outbound IPv4
+ * connections from tcp6 sockets, IPv4 datagrams on udp6 sockets, and containers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "itest.h"
+
+static char out[1 << 20], err[1 << 16];
+
+/* A listener made before v6trace starts is in the start-up snapshot, with its V6ONLY. */
+static void test_snapshot_at_start(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int dual = tcp_listen(AF_INET6, "::", 8400, -1);
+	int v6 = tcp_listen(AF_INET6, "::", 8401, 1);
+	int udp = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8402, -1);
+	int v4 = tcp_listen(AF_INET, "127.0.0.1", 8403, -1);
+	json_object *e;
+	char comm[32] = "";
+	FILE *f = fopen("/proc/self/comm", "r");
+
+	assert_true(dual >= 0 && v6 >= 0 && udp >= 0 && v4 >= 0);
+	assert_non_null(fgets(comm, sizeof(comm), f));
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	start_traced(t, ns, NULL);
+	stop_traced(t);
+
+	assert_int_equal(ev_count(t, "listening", 0), 4);
+	e = ev_find(t, "listening", 8400, 0);
+	assert_non_null(e);
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_int_equal(ev_bool(e, "v6only"), 0);
+	assert_str(ev_str(e, "v6only_source"), "default");
+	assert_int_equal(ev_int(e, "pid"), getpid());
+	assert_str(ev_str(e, "comm"), comm);
+	assert_int_equal(ev_int(e, "netns"), ns);
+	assert_str(ev_str(e, "backend"), "sock_diag");
+	assert_true(ev_int(e, "inode") > 0);
+	e = ev_find(t, "listening", 8401, 0);
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	/* the sysctl is 0 here, so only setsockopt can have set it */
+	assert_str(ev_str(e, "v6only_source"), "setsockopt");
+	e = ev_find(t, "listening", 8402, 0);
+	assert_str(ev_str(e, "proto"), "udp");
+	assert_non_null(strstr(ev_str(e, "note"), "dual-stack udp6"));
+	e = ev_find(t, "listening", 8403, 0);
+	assert_str(ev_str(e, "family"), "inet");
+	assert_str(ev_str(e, "local_addr"), "127.0.0.1");
+	close(dual), close(v6), close(udp), close(v4);
+}
+
+/* --all-netns finds a listener in another namespace and labels it with that namespace. */
+static void test_listeners_all_netns(void **state)
+{
+	const char *argv[] = { tracer_binary(), "-l", "--all-netns", "-j", "-P", "8410", NULL };
+	int go[2], ready[2], status;
+	uint64_t ns_a, ns_b;
+	pid_t holder;
+	char c;
+
+	(void)state;
+	ns_a = netns_enter_new();
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	holder = fork();
+	if (holder == 0) {
+		/* keeps namespace A alive, with its listener, while we look from B */
+		int fd = tcp_listen(AF_INET6, "::", 8410, 1);
+
+		if (write(ready[1], fd >= 0 ? "y" : "n", 1) != 1 || read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(c, 'y');
+	ns_b = netns_enter_new();
+	assert_true(ns_b != ns_a);
+
+	status = run_capture(argv, out, sizeof(out), err, sizeof(err));
+	assert_int_equal(write(go[1], "g", 1), 1);
+	waitpid(holder, NULL, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_string_equal(err, "");
+	{
+		json_object *e = json_tokener_parse(out);
+
+		assert_non_null(e);
+		assert_str(ev_str(e, "event"), "listening");
+		assert_int_equal(ev_int(e, "netns"), ns_a);
+		assert_int_equal(ev_int(e, "pid"), holder);
+		assert_int_equal(ev_bool(e, "v6only"), 1);
+		json_object_put(e);
+	}
+	/* exactly one such socket on the whole machine */
+	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
+}
+
+/* An AF_INET6 socket connecting to ::ffff:127.0.0.1: a mapped connect (Java's tcp6 case). */
+static void test_connect_mapped(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	struct sockaddr_in6 local;
+	socklen_t len = sizeof(local);
+	int lfd, cfd, afd, cfd6;
+	json_object *e;
+
+	lfd = tcp_listen(AF_INET, "127.0.0.1", 8420, -1);
+	assert_true(lfd >= 0);
+	start_traced(t, ns, (const char *[]){ "--no-snapshot", NULL });
+	cfd = tcp_connect(AF_INET6, "::ffff:127.0.0.1", 8420);
+	assert_true(cfd >= 0);
+	afd = accept_one(lfd);
+	assert_int_equal(tcp_connect(AF_INET6, "::1", 8499), -ECONNREFUSED);
+	cfd6 = -1;
+	stop_traced(t);
+
+	assert_int_equal(getsockname(cfd, (struct sockaddr *)&local, &len), 0);
+	assert_int_equal(ev_count(t, "connect", 0), 2);
+	e = ev_find(t, "connect", 0, 0);
+	assert_str(ev_str(e, "family"), "inet6");
+	assert_str(ev_str(e, "peer_addr"), "::ffff:127.0.0.1");
+	assert_int_equal(ev_int(e, "peer_port"), 8420);
+	assert_int_equal(ev_int(e, "local_port"), ntohs(local.sin6_port));
+	assert_str(ev_str(e, "local_addr"), "::ffff:127.0.0.1");
+	assert_int_equal(ev_bool(e, "mapped"), 1);
+	assert_str(ev_str(e, "ipv4"), "127.0.0.1");
+	assert_true(ev_is_null(e, "error"));
+	assert_int_equal(ev_int(e, "pid"), getpid());
+	assert_non_null(strstr(ev_str(e, "note"), "netstat lists this IPv4 connection as tcp6"));
+	e = ev_find(t, "connect", 0, 1);
+	assert_str(ev_str(e, "peer_addr"), "::1");
+	assert_str(ev_str(e, "error"), "ECONNREFUSED");
+	assert_int_equal(ev_bool(e, "mapped"), 0);
+	/* the accept on the AF_INET listener is plain IPv4 */
+	assert_int_equal(ev_bool(ev_find(t, "accept", 8420, 0), "mapped"), 0);
+	close(afd), close(cfd), close(lfd);
+	(void)cfd6;
+}
+
+/* A udp6 socket receiving from 127.0.0.1: one udp-mapped event, not one per datagram. */
+static void test_udp_mapped_once(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	struct sockaddr_in6 from;
+	socklen_t len;
+	char buf[16];
+	int u6, u4, n6;
+	json_object *e;
+
+	u6 = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8430, -1);
+	u4 = socket(AF_INET, SOCK_DGRAM, 0);
+	n6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	assert_true(u6 >= 0 && u4 >= 0 && n6 >= 0);
+	start_traced(t, ns, (const char *[]){ "--no-snapshot", NULL });
+	{
+		struct sockaddr_in to4 = { .sin_family = AF_INET, .sin_port = htons(8430),
+					   .sin_addr = { htonl(INADDR_LOOPBACK) } };
+		struct sockaddr_in6 to6 = { .sin6_family = AF_INET6, .sin6_port = htons(8430),
+					    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+
+		/* a native IPv6 datagram first: not reported, and it does not use up the one report */
+		assert_int_equal(sendto(n6, "6", 1, 0, (struct sockaddr *)&to6, sizeof(to6)), 1);
+		len = sizeof(from);
+		assert_int_equal(recvfrom(u6, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len), 1);
+		for (int i = 0; i < 5; i++) {
+			assert_int_equal(sendto(u4, "4", 1, 0, (struct sockaddr *)&to4, sizeof(to4)), 1);
+			len = sizeof(from);
+			assert_int_equal(recvfrom(u6, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len), 1);
+		}
+	}
+	stop_traced(t);
+
+	assert_int_equal(ev_count(t, "udp-mapped", 0), 1);
+	e = ev_find(t, "udp-mapped", 8430, 0);
+	assert_non_null(e);
+	assert_str(ev_str(e, "peer_addr"), "::ffff:127.0.0.1");
+	assert_int_equal(ev_int(e, "peer_port"), ntohs(from.sin6_port));
+	assert_str(ev_str(e, "ipv4"), "127.0.0.1");
+	assert_int_equal(ev_bool(e, "mapped"), 1);
+	assert_int_equal(ev_int(e, "pid"), getpid());
+	close(u6), close(u4), close(n6);
+}
+
+/* -N takes a namespace file as well as an inode: /proc/PID/ns/net */
+static void test_netns_by_path(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", getpid());
+	assert_int_equal(tracer_start(t, (const char *[]){ "-N", path, "--no-snapshot", NULL }), 0);
+	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8440, -1);
+	stop_traced(t);
+	assert_int_equal(ev_count(t, "bind", 8440), 1);
+	assert_int_equal(ev_int(ev_find(t, "bind", 8440, 0), "netns"), ns);
+	close(fd);
+}
+
+/* --cgroup passes only tasks in that cgroup v2 directory, filtered in the kernel. */
+static void test_cgroup_filter(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	char root[1024], dir[1200], procs[1300], pidbuf[32];
+	int go[2], fd, status, pfd;
+	struct stat st;
+	pid_t child;
+	char c;
+
+	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
+	snprintf(dir, sizeof(dir), "%s/v6trace-test-%d", root, getpid());
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(pipe(go), 0);
+	child = fork();
+	if (child == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		_exit(sock_bind(AF_INET6, SOCK_DGRAM, "::", 8451, -1) >= 0 ? 0 : 1);
+	}
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	pfd = open(procs, O_WRONLY);
+	assert_true(pfd >= 0);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", child);
+	assert_int_equal(write(pfd, pidbuf, strlen(pidbuf)), (ssize_t)strlen(pidbuf));
+	close(pfd);
+
+	start_traced(t, ns, (const char *[]){ "--cgroup", dir, "--no-snapshot", NULL });
+	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8450, -1);	/* not in the cgroup */
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	stop_traced(t);
+	rmdir(dir);
+
+	assert_int_equal(ev_count(t, "bind", 8450), 0);
+	assert_int_equal(ev_count(t, "bind", 8451), 1);
+	assert_int_equal(ev_int(ev_find(t, "bind", 8451, 0), "cgroup"), st.st_ino);
+	assert_int_equal(t->n_events, 1);
+	close(fd), close(go[0]), close(go[1]);
+}
+
+int run_existing_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_snapshot_at_start, itest_setup, itest_teardown),
+		cmocka_unit_test(test_listeners_all_netns),
+		cmocka_unit_test_setup_teardown(test_connect_mapped, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_udp_mapped_once, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_netns_by_path, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_cgroup_filter, itest_setup, itest_teardown),
+	};
+
+	return cmocka_run_group_tests_name("existing", tests, NULL, NULL);
+}
