@@ -31,16 +31,18 @@ int v6t_fexit_inet6_bind(__u64 *ctx)
 }
 
 /*
- * do_ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen) since 5.9: the 16-byte
- * sockptr_t takes two argument slots (pointer, is_kernel), so optlen is slot 5.
+ * ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen) since 5.9: the entry for TCP,
+ * UDP and raw AF_INET6 sockets (do_ipv6_setsockopt, static with one caller, may be inlined).
+ * The 16-byte sockptr_t takes two argument slots (pointer, is_kernel), so optlen is slot 5.
  */
-SEC("fexit/do_ipv6_setsockopt")
+SEC("fexit/ipv6_setsockopt")
 int v6t_fexit_ipv6_sockopt(__u64 *ctx)
 {
-	__u64 sk = 0, optname = 0, optval = 0, is_kernel = 0, optlen = 0, ret = 0;
+	__u64 sk = 0, level = 0, optname = 0, optval = 0, is_kernel = 0, optlen = 0, ret = 0;
 
+	bpf_get_func_arg(ctx, 1, &level);
 	bpf_get_func_arg(ctx, 2, &optname);
-	if ((int)optname != IPV6_V6ONLY_OPT)
+	if ((int)level != SOL_IPV6_LEVEL || (int)optname != IPV6_V6ONLY_OPT)
 		return 0;
 	bpf_get_func_arg(ctx, 0, &sk);
 	bpf_get_func_arg(ctx, 3, &optval);

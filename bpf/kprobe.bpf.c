@@ -79,21 +79,21 @@ int BPF_KRETPROBE(v6t_krp_inet6_bind, int ret)
 }
 
 /*
- * do_ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen): on x86-64 the 16-byte
+ * ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen): on x86-64 the 16-byte
  * sockptr_t is passed in two registers (rcx: pointer, r8: is_kernel), so optlen is in r9.
  */
-SEC("kprobe/do_ipv6_setsockopt")
+SEC("kprobe/ipv6_setsockopt")
 int BPF_KPROBE(v6t_kp_ipv6_sockopt, void *sk, int level, int optname)
 {
 	struct pt_regs *regs = ctx;
 
-	if (optname != IPV6_V6ONLY_OPT)
+	if (level != SOL_IPV6_LEVEL || optname != IPV6_V6ONLY_OPT)
 		return 0;
 	stash(V6T_HOOK_V6ONLY, (__u64)sk, PT_REGS_PARM4(regs), PT_REGS_PARM5(regs), regs->r9);
 	return 0;
 }
 
-SEC("kretprobe/do_ipv6_setsockopt")
+SEC("kretprobe/ipv6_setsockopt")
 int BPF_KRETPROBE(v6t_krp_ipv6_sockopt, int ret)
 {
 	struct call_args a;

@@ -40,7 +40,7 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 	},
 	[V6T_HOOK_V6ONLY] = {
 		.name = "v6only",
-		.kfuncs = { "do_ipv6_setsockopt" },
+		.kfuncs = { "ipv6_setsockopt" },
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_ipv6_sockopt"),
 			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_ipv6_sockopt", "v6t_krp_ipv6_sockopt"),
