@@ -70,7 +70,7 @@ V6T_MAP struct {
 	__type(value, struct v6t_setter);
 } v6only_setters SEC(".maps");
 
-/* udp6 sockets already reported for a v4-mapped source, keyed by struct sock address. */
+/* udp6 sockets already reported for a v4-mapped source, keyed by socket inode. */
 V6T_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
@@ -359,11 +359,17 @@ static __always_inline void v6t_on_udp_recv(const struct sock *sk, const void *s
 {
 	struct v6t_sock_event e = {};
 	struct sockaddr_in6 sa = {};
-	__u64 key = (__u64)sk;
 	__u8 one = 1;
+	__u64 key;
 	long rc;
 
-	if (!src || bpf_map_lookup_elem(&udp_mapped_seen, &key))
+	if (!src)
+		return;
+	/* the inode, not the address: a freed struct sock is soon reused by another socket */
+	key = v6t_sock_ino(sk);
+	if (!key)
+		key = (__u64)sk;
+	if (bpf_map_lookup_elem(&udp_mapped_seen, &key))
 		return;
 	if (v6t_task_filtered_out())
 		return;
@@ -382,7 +388,7 @@ static __always_inline void v6t_on_udp_recv(const struct sock *sk, const void *s
 	e.flags |= V6T_F_HAS_PEER;
 	bpf_map_update_elem(&udp_mapped_seen, &key, &one, BPF_ANY);
 	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
-	e.sock_ino = v6t_sock_ino(sk);
+	e.sock_ino = key;
 	v6t_read_setter(&e, e.sock_ino);
 	v6t_emit(&e, V6T_EV_UDP_MAPPED, backend);
 }
