@@ -212,20 +212,17 @@ static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 b
  * backend's only job is to find them.
  */
 
-/* uaddr is the sockaddr passed to bind(): a kernel copy (fentry, kprobe) or the user's buffer. */
-static __always_inline void v6t_on_bind(const struct socket *sock, const void *uaddr, int uaddr_is_user,
-					int ret, __u8 backend)
+/*
+ * The address and port of a sockaddr passed to bind() or connect(), laid out for a socket of
+ * family: a kernel copy (fentry, kprobe) or the caller's buffer (tracepoint). Non-zero when
+ * it cannot be read or is of another family (AF_UNSPEC, a mismatched sockaddr).
+ */
+static __always_inline int v6t_read_sockaddr(__u16 family, const void *uaddr, int uaddr_is_user, __u8 *addr,
+					     __u16 *port)
 {
-	struct v6t_sock_event e = {};
 	struct sockaddr_in6 sa = {};
-	const struct sock *sk;
 	long rc;
 
-	if (v6t_task_filtered_out())
-		return;
-	sk = BPF_CORE_READ(sock, sk);
-	if (v6t_read_sock(&e, sk))
-		return;
 	if (uaddr_is_user) {
 		rc = bpf_probe_read_user(&sa, sizeof(sa), uaddr);
 		if (rc)	/* a short sockaddr_in at the end of a mapping */
@@ -233,15 +230,34 @@ static __always_inline void v6t_on_bind(const struct socket *sock, const void *u
 	} else {
 		rc = bpf_probe_read_kernel(&sa, sizeof(sa), uaddr);
 	}
-	if (!rc && e.family == V6T_AF_INET6 && sa.sin6_family == V6T_AF_INET6) {
-		__builtin_memcpy(e.local_addr, &sa.sin6_addr, 16);
-		e.local_port = bpf_ntohs(sa.sin6_port);
-	} else if (!rc && e.family == V6T_AF_INET) {
+	if (rc || sa.sin6_family != family)
+		return -1;
+	if (family == V6T_AF_INET6) {
+		__builtin_memcpy(addr, &sa.sin6_addr, 16);
+		*port = bpf_ntohs(sa.sin6_port);
+	} else {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&sa;
 
-		__builtin_memcpy(e.local_addr, &sin->sin_addr, 4);
-		e.local_port = bpf_ntohs(sin->sin_port);
+		__builtin_memcpy(addr, &sin->sin_addr, 4);
+		*port = bpf_ntohs(sin->sin_port);
 	}
+	return 0;
+}
+
+/* uaddr is the sockaddr passed to bind(): a kernel copy (fentry, kprobe) or the user's buffer. */
+static __always_inline void v6t_on_bind(const struct socket *sock, const void *uaddr, int uaddr_is_user,
+					int ret, __u8 backend)
+{
+	struct v6t_sock_event e = {};
+	const struct sock *sk;
+
+	if (v6t_task_filtered_out())
+		return;
+	sk = BPF_CORE_READ(sock, sk);
+	if (v6t_read_sock(&e, sk))
+		return;
+	/* AF_INET sockets accept AF_UNSPEC as INADDR_ANY: the zeroed address stands for it */
+	v6t_read_sockaddr(e.family, uaddr, uaddr_is_user, e.local_addr, &e.local_port);
 	/* port 0 asks for an ephemeral port: report the one the kernel picked */
 	if (ret == 0)
 		e.local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
@@ -311,35 +327,16 @@ static __always_inline void v6t_on_connect(const struct socket *sock, const void
 					   int ret, __u8 backend)
 {
 	struct v6t_sock_event e = {};
-	struct sockaddr_in6 sa = {};
 	const struct sock *sk;
-	long rc;
 
 	if (v6t_task_filtered_out())
 		return;
 	sk = BPF_CORE_READ(sock, sk);
 	if (v6t_read_sock(&e, sk) || e.proto != V6T_IPPROTO_TCP)
 		return;
-	if (uaddr_is_user) {
-		rc = bpf_probe_read_user(&sa, sizeof(sa), uaddr);
-		if (rc)
-			rc = bpf_probe_read_user(&sa, sizeof(struct sockaddr_in), uaddr);
-	} else {
-		rc = bpf_probe_read_kernel(&sa, sizeof(sa), uaddr);
-	}
-	if (rc)
+	/* AF_UNSPEC disconnects and the like are not connections */
+	if (v6t_read_sockaddr(e.family, uaddr, uaddr_is_user, e.peer_addr, &e.peer_port))
 		return;
-	if (e.family == V6T_AF_INET6 && sa.sin6_family == V6T_AF_INET6) {
-		__builtin_memcpy(e.peer_addr, &sa.sin6_addr, 16);
-		e.peer_port = bpf_ntohs(sa.sin6_port);
-	} else if (e.family == V6T_AF_INET && sa.sin6_family == V6T_AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&sa;
-
-		__builtin_memcpy(e.peer_addr, &sin->sin_addr, 4);
-		e.peer_port = bpf_ntohs(sin->sin_port);
-	} else {
-		return;	/* AF_UNSPEC disconnects and the like: not a connection */
-	}
 	e.flags |= V6T_F_HAS_PEER;
 	/* the source address and port are chosen before the SYN leaves, so they are known here */
 	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);

@@ -96,13 +96,7 @@ int v6t_run_listeners(const struct v6t_config *cfg)
 	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset(), false);
 	if (err)
 		return err;
-	if (p.display && !cfg->json) {
-		char line[256];
-		struct strbuf sb = STRBUF_ON(line);
-
-		v6t_text_header(&sb);
-		v6t_sink_write(&p.out, sb.buf, sb.len);
-	}
+	v6t_printer_header(&p);
 	err = v6t_snapshot(&p, cfg->all_netns);
 	ferr = v6t_printer_finish(&p);
 	return err ? err : ferr;
@@ -129,26 +123,15 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	if (cfg->verbose)
 		v6t_plan_print(v6t_tracer_plan(t), stderr);
 	if (cfg->write_path) {
-		struct v6t_writer_opts wo = {
-			.path = cfg->write_path,
-			.rotate_bytes = cfg->rotate_bytes,
-			.keep_files = cfg->rotate_keep,
-		};
 		struct v6t_file_info info;
 
 		v6t_file_info_local(&info, p.boot_to_wall);
 		describe_backends(v6t_tracer_plan(t), info.backends, sizeof(info.backends));
-		err = v6t_writer_open(&p.writer, &wo, &info);
+		err = v6t_printer_open_writer(&p, &info);
 		if (err)
 			goto out;
 	}
-	if (p.display && !cfg->json) {
-		char line[256];
-		struct strbuf sb = STRBUF_ON(line);
-
-		v6t_text_header(&sb);
-		v6t_sink_write(&p.out, sb.buf, sb.len);
-	}
+	v6t_printer_header(&p);
 	/* after attaching, so nothing falls between the snapshot and the first live event */
 	if (!cfg->no_snapshot) {
 		err = v6t_snapshot(&p, cfg->all_netns);

@@ -33,6 +33,28 @@ int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_
 	return 0;
 }
 
+int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *info)
+{
+	struct v6t_writer_opts wo = {
+		.path = p->cfg->write_path,
+		.rotate_bytes = p->cfg->rotate_bytes,
+		.keep_files = p->cfg->rotate_keep,
+	};
+
+	return v6t_writer_open(&p->writer, &wo, info);
+}
+
+void v6t_printer_header(struct v6t_printer *p)
+{
+	char line[256];
+	struct strbuf sb = STRBUF_ON(line);
+
+	if (!p->display || p->cfg->json)
+		return;
+	v6t_text_header(&sb);
+	v6t_sink_write(&p->out, sb.buf, sb.len);
+}
+
 static void emit(struct v6t_printer *p, const struct strbuf *sb)
 {
 	if (v6t_sink_write(&p->out, sb->buf, sb->len))

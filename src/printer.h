@@ -31,6 +31,10 @@ struct v6t_printer {
 /* Output goes to stdout, or to stderr when stdout carries the recording (-w -). */
 int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall,
 		     bool write_all);
+/* Starts the recording (-w) with this header information. 0 or -errno (reported). */
+int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *info);
+/* The text header line, when events are displayed as text. */
+void v6t_printer_header(struct v6t_printer *p);
 /* Hands one record through; returns non-zero once nothing more is wanted (p->done). */
 int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, size_t size);
 /* Flushes the display and the recording; non-zero on a write error other than EPIPE. */

@@ -38,23 +38,11 @@ int v6t_run_replay(const struct v6t_config *cfg, volatile int *stop)
 	if (err)
 		goto out;
 	if (cfg->write_path) {
-		struct v6t_writer_opts wo = {
-			.path = cfg->write_path,
-			.rotate_bytes = cfg->rotate_bytes,
-			.keep_files = cfg->rotate_keep,
-		};
-
-		err = v6t_writer_open(&p.writer, &wo, v6t_reader_info(r));
+		err = v6t_printer_open_writer(&p, v6t_reader_info(r));
 		if (err)
 			goto out;
 	}
-	if (p.display && !cfg->json) {
-		char line[256];
-		struct strbuf sb = STRBUF_ON(line);
-
-		v6t_text_header(&sb);
-		v6t_sink_write(&p.out, sb.buf, sb.len);
-	}
+	v6t_printer_header(&p);
 	while (!p.done && (res = v6t_reader_next(r, &rec, cfg->follow, stop)) == V6T_READ_RECORD) {
 		v6t_printer_record(&p, rec, rec->size);
 		/* following a live file: show each batch as it arrives */
