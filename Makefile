@@ -39,7 +39,7 @@ ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$
 ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress
+.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest
 
 all: $(OUTPUT)/v6trace
 
@@ -111,6 +111,7 @@ check: deps
 		$(OUTPUT)/fuzz/fuzz_reader
 	$(Q)$(MAKE) --no-print-directory fuzz-regress
 	$(Q)$(ITEST_ENV) tests/run-tests.sh check $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest
+	$(Q)$(MAKE) --no-print-directory vmtest
 
 # The recording reader under libFuzzer with ASan and UBSan. The harness links the user-space
 # objects rebuilt with the sanitizers (libbpf stays as packaged).
@@ -139,6 +140,10 @@ fuzz-regress: $(OUTPUT)/fuzz/fuzz_reader
 	$(Q)$(OUTPUT)/fuzz/fuzz_reader $(FUZZ_INPUTS) > $(OUTPUT)/fuzz/regress.log 2>&1 || \
 		{ cat $(OUTPUT)/fuzz/regress.log; echo "fuzz-regress: a saved input crashes the reader"; exit 1; }
 	$(Q)echo "fuzz-regress: $(words $(FUZZ_INPUTS)) saved inputs replayed under ASan/UBSan, no crash"
+
+# The kernel matrix: this host (auto) and Debian's 6.1 kernel under qemu with every backend.
+vmtest: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
+	$(Q)tests/vm/matrix.sh $(OUTPUT) $(EXPECT_AUTO)
 
 # Regenerate the committed vmlinux.h from this machine's kernel BTF.
 vmlinux:

@@ -152,10 +152,12 @@ SEC("kretprobe/udpv6_recvmsg")
 int BPF_KRETPROBE(v6t_krp_udp6_recv, int ret)
 {
 	struct call_args a;
+	struct msghdr *msg;
 
 	if (unstash(V6T_HOOK_UDP_RECV, &a) || ret < 0)
 		return 0;
-	v6t_on_udp_recv((const struct sock *)a.arg[0], BPF_CORE_READ((struct msghdr *)a.arg[1], msg_name), 0,
-			V6T_BACKEND_KPROBE);
+	/* through a plain variable: BPF_CORE_READ on a.arg[1] would relocate our own call_args */
+	msg = (struct msghdr *)a.arg[1];
+	v6t_on_udp_recv((const struct sock *)a.arg[0], BPF_CORE_READ(msg, msg_name), 0, V6T_BACKEND_KPROBE);
 	return 0;
 }

@@ -18,6 +18,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "  APT    $missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-# shellcheck disable=SC2086 # word splitting of the package list is intended
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# another install (unattended upgrades, a parallel make) may hold the dpkg lock: wait for it
+lock="-o DPkg::Lock::Timeout=300"
+# shellcheck disable=SC2086 # word splitting of the lock option and package list is intended
+apt-get $lock update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get $lock install -y -qq --no-install-recommends $missing >/dev/null

@@ -133,11 +133,9 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	}
 	v6t_printer_header(&p);
 	/* after attaching, so nothing falls between the snapshot and the first live event */
-	if (!cfg->no_snapshot) {
-		err = v6t_snapshot(&p, cfg->all_netns);
-		if (err)
-			goto out;
-	}
+	/* the snapshot adds to tracing; without it (no inet_diag, say) tracing still works */
+	if (!cfg->no_snapshot && v6t_snapshot(&p, cfg->all_netns))
+		fprintf(stderr, "v6trace: warning: existing sockets are not listed; tracing goes on\n");
 	v6t_printer_flush(&p);
 	signal_ready(cfg->ready_fd);
 	clock_gettime(CLOCK_MONOTONIC, &start);

@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs in the guest: the backend-specific integration tests once per backend (-B fentry,
+# kprobe, tracepoint) and once with auto, which must choose fentry on this kernel. One
+# V6TRACE_VM_RESULT line per run for the host's matrix; exit status 0 only if all passed.
+groups=${V6TRACE_ITEST_GROUPS:-scenarios,filters,existing}
+failed=0
+for backend in fentry kprobe tracepoint auto; do
+	log=/tmp/itest-$backend.log
+	V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=$backend V6TRACE_EXPECT_BACKEND=fentry \
+		V6TRACE_ITEST_GROUPS=$groups /opt/vmtest/itest > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+	fails=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+	[ "$rc" -ne 0 ] && [ "$fails" -eq 0 ] && fails=1
+	[ "$rc" -ne 0 ] && failed=1
+	echo "V6TRACE_VM_RESULT backend=$backend passed=$passed failed=$fails"
+done
+exit $failed

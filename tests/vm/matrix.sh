@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The kernel matrix: the backend-specific integration tests on this host (auto) and, in a
+# qemu guest running Debian's 6.1 kernel, with each backend forced and with auto (which must
+# choose fentry there). Prints kernel x backend -> result and ends with "vmtest: N passed,
+# M failed". Usage: tests/vm/matrix.sh BUILD_DIR HOST_EXPECTED_BACKEND
+set -uo pipefail
+build=${1:?build dir}
+host_expect=${2:?backend auto must choose on this host}
+here=$(cd "$(dirname "$0")" && pwd)
+groups=scenarios,filters,existing
+rows=()
+total_pass=0
+total_fail=0
+
+count() { # log, PASSED|FAILED
+	local pattern='^\[  PASSED  \] \([0-9]*\) test(s)\.'
+	[ "$2" = FAILED ] && pattern='^\[  FAILED  \] \([0-9]*\) test(s), listed below:'
+	sed -n "s/$pattern/\\1/p" "$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+log=$(mktemp)
+V6TRACE_BIN=$build/v6trace V6TRACE_BACKEND=auto V6TRACE_EXPECT_BACKEND=$host_expect \
+	V6TRACE_ITEST_GROUPS=$groups "$build/tests/itest" > "$log" 2>&1
+rc=$?
+p=$(count "$log" PASSED)
+f=$(count "$log" FAILED)
+[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { cat "$log"; f=1; }
+rows+=("$(uname -r) (host)|auto -> $host_expect|$p|$f")
+total_pass=$((total_pass + p))
+total_fail=$((total_fail + f))
+
+"$here/run.sh" --build-dir "$build" --timeout 1200 --pack "$build/v6trace" --pack "$build/tests/itest" \
+	--pack "$here/guest-tests.sh" -- ./guest-tests.sh > "$log" 2>&1
+rc=$?
+kernel=$(grep -a -o 'V6TRACE_VM_KERNEL=[^[:space:]]*' "$log" | head -n 1 | cut -d= -f2)
+results=$(grep -a -o 'V6TRACE_VM_RESULT backend=[a-z]* passed=[0-9]* failed=[0-9]*' "$log")
+if [ -z "$results" ]; then
+	cat "$log"
+	echo "vmtest: the guest ran no tests (status $rc); see the console above" >&2
+	rows+=("${kernel:-guest} (vm)|all|0|1")
+	total_fail=$((total_fail + 1))
+else
+	[ "$rc" -ne 0 ] && cat "$log"
+	while read -r _ b p f; do
+		b=${b#backend=}; p=${p#passed=}; f=${f#failed=}
+		[ "$b" = auto ] && b="auto -> fentry"
+		rows+=("$kernel (vm)|$b|$p|$f")
+		total_pass=$((total_pass + p))
+		total_fail=$((total_fail + f))
+	done <<< "$results"
+fi
+rm -f "$log"
+
+printf '\nKernel matrix (integration groups %s)\n' "$groups"
+printf '%-28s %-24s %-7s %s\n' KERNEL BACKEND RESULT TESTS
+for row in "${rows[@]}"; do
+	IFS='|' read -r k b p f <<< "$row"
+	result=pass
+	[ "$f" -ne 0 ] && result=FAIL
+	printf '%-28s %-24s %-7s %s\n' "$k" "$b" "$result" "$p passed, $f failed"
+done
+echo "vmtest: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
