@@ -10,6 +10,9 @@ ARCH := x86
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
 BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev pkg-config
 TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux
+# the man page, completion, service and .deb tests (tests/packaging)
+PKG_TEST_PKGS := scdoc bash-completion man-db python3 util-linux systemd debhelper dpkg-dev lintian \
+	build-essential
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
@@ -39,12 +42,12 @@ ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$
 ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest
+.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging
 
 all: $(OUTPUT)/v6trace
 
 deps:
-	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS) $(PKG_TEST_PKGS)
 
 $(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/tests/integration:
 	$(Q)mkdir -p $@
@@ -111,7 +114,16 @@ check: deps
 		$(OUTPUT)/fuzz/fuzz_reader
 	$(Q)$(MAKE) --no-print-directory fuzz-regress
 	$(Q)$(ITEST_ENV) tests/run-tests.sh check $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest
+	$(Q)$(MAKE) --no-print-directory packaging
 	$(Q)$(MAKE) --no-print-directory vmtest
+
+include mk/install.mk
+
+# The man page, the bash completion, the systemd unit's privileges and the .deb, end to end.
+PACKAGING_TESTS := tests/packaging/man-matches-help.sh tests/packaging/completion.sh \
+	tests/packaging/service.sh tests/packaging/deb.sh
+packaging: $(OUTPUT)/v6trace
+	$(Q)tests/run-scripts.sh $(PACKAGING_TESTS)
 
 # The recording reader under libFuzzer with ASan and UBSan. The harness links the user-space
 # objects rebuilt with the sanitizers (libbpf stays as packaged).
