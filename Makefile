@@ -42,7 +42,7 @@ ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$
 ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging
+.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench
 
 all: $(OUTPUT)/v6trace
 
@@ -156,6 +156,16 @@ fuzz-regress: $(OUTPUT)/fuzz/fuzz_reader
 # The kernel matrix: this host (auto) and Debian's 6.1 kernel under qemu with every backend.
 vmtest: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
 	$(Q)tests/vm/matrix.sh $(OUTPUT) $(EXPECT_AUTO)
+
+# The benchmark (not part of check): a few minutes on 2 cores; see BENCHMARKS.md.
+$(OUTPUT)/bench/acceptstorm: bench/acceptstorm.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -pthread $< -o $@
+
+bench: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm
+	$(Q)scripts/install-deps.sh bpftrace python3
+	$(Q)python3 bench/run.py $(BENCH_ARGS)
 
 # Regenerate the committed vmlinux.h from this machine's kernel BTF.
 vmlinux:

@@ -86,6 +86,7 @@ extern const volatile __u64 cfg_netns;
 extern const volatile char cfg_comm[V6T_COMM_LEN];
 extern const volatile __u32 cfg_tp_hooks;	/* bit V6T_HOOK_x: served by the tracepoint backend */
 extern const volatile __u64 cfg_cgroup;	/* cgroup v2 id (its directory's inode), 0 = any */
+extern const volatile __u64 cfg_wakeup_bytes;	/* wake the reader only past this much data */
 
 static __always_inline int v6t_task_filtered_out(void)
 {
@@ -180,7 +181,7 @@ static __always_inline void v6t_read_setter(struct v6t_sock_event *e, __u64 ino)
 /* Fill in the task, apply the filters that need the whole event, and send it. */
 static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 backend)
 {
-	__u64 pid_tgid;
+	__u64 pid_tgid, wake = 0;
 	__u32 zero = 0;
 	__u64 *lost;
 
@@ -199,8 +200,16 @@ static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 b
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/*
+	 * A wake-up per event costs the reader a syscall per event: at high rates that, not the
+	 * tracing, is what slows the traced machine. So wake it only once a batch has built up;
+	 * user space also polls with a timeout, which bounds how long an event waits.
+	 */
+	if (cfg_wakeup_bytes)
+		wake = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+											   : BPF_RB_NO_WAKEUP;
 	/* building on the stack and copying lets filtered events skip the ring buffer entirely */
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0)) {
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), wake)) {
 		lost = bpf_map_lookup_elem(&lost_events, &zero);
 		if (lost)
 			(*lost)++;

@@ -68,13 +68,28 @@ void sb_pad_to(struct strbuf *sb, size_t col)
 		sb_putc(sb, ' ');
 }
 
+/* Bytes a JSON string can carry as they are: printable ASCII but '"' and '\\'. */
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void sb_json_str(struct strbuf *sb, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 
 	sb_putc(sb, '"');
-	for (; *p; p++) {
+	while (*p) {
+		const unsigned char *run = p;
+
+		/* copy plain runs whole: nearly every byte of an event is plain */
+		while (json_plain(*p))
+			p++;
+		if (p > run)
+			sb_putn(sb, (const char *)run, p - run);
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"':
 			sb_puts(sb, "\\\"");
@@ -88,16 +103,14 @@ void sb_json_str(struct strbuf *sb, const char *s)
 		case '\t':
 			sb_puts(sb, "\\t");
 			break;
-		default:
+		default: {
 			/* comm is attacker-chosen: escape every control byte and non-ASCII byte */
-			if (*p < 0x20 || *p >= 0x7f) {
-				char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+			char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
 
-				sb_putn(sb, esc, sizeof(esc));
-			} else {
-				sb_putc(sb, *p);
-			}
+			sb_putn(sb, esc, sizeof(esc));
 		}
+		}
+		p++;
 	}
 	sb_putc(sb, '"');
 }

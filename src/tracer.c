@@ -52,6 +52,8 @@ static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, co
 	skel->rodata->cfg_mapped_only = cfg->mapped_only;
 	skel->rodata->cfg_netns = cfg->netns;
 	skel->rodata->cfg_cgroup = cfg->cgroup;
+	/* an eighth of the ring: big batches, and far from full when the reader wakes */
+	skel->rodata->cfg_wakeup_bytes = cfg->buffer_kib * 1024ULL / 8;
 	memcpy((char *)skel->rodata->cfg_comm, cfg->comm, V6T_COMM_LEN);
 	skel->rodata->cfg_tp_hooks = 0;
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
@@ -223,7 +225,15 @@ fail:
 
 int v6t_tracer_poll(struct v6t_tracer *t, int timeout_ms)
 {
-	return ring_buffer__poll(t->rb, timeout_ms);
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	/*
+	 * Records queued without a wake-up (below cfg_wakeup_bytes) raise no epoll event, and
+	 * ring_buffer__poll reads only rings that did: take them now, at the end of the timeout.
+	 */
+	if (n == 0)
+		n = ring_buffer__consume(t->rb);
+	return n;
 }
 
 int v6t_tracer_drain(struct v6t_tracer *t)

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load for the benchmark, in a network namespace of its own:
+ *   storm   a dual-stack listener on [::] and K client threads connecting from 127.0.0.1
+ *           (v4-mapped accepts) and ::1 alternately, each connection accepted and closed
+ *   getppid a tight loop of one cheap syscall: the tax tracing puts on unrelated work
+ *   pipe    a 1-byte ping-pong between two threads over two pipes
+ * It prints {"netns":INODE} and waits for a line on stdin, so a tracer can be started on that
+ * namespace first; then it runs and prints one JSON line of results.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CLIENTS 64
+
+static unsigned long total = 20000;
+static unsigned int clients = 4;
+static unsigned short port = 9999;
+static atomic_ulong accepted, failed_connects;
+static atomic_int clients_done;
+static double last_accept;
+static int listen_fd;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "acceptstorm: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		die("lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		die("lo up");
+	close(fd);
+}
+
+/*
+ * Accepts until the clients are done and the queue stays empty. Not "until N": when the accept
+ * queue overflows (a slow acceptor), a client's connect can succeed while the server drops its
+ * half-open socket, which is then never accepted. What was accepted is the figure.
+ */
+static void *acceptor(void *arg)
+{
+	struct pollfd pfd = { .fd = listen_fd, .events = POLLIN };
+
+	(void)arg;
+	for (;;) {
+		int fd, ready = poll(&pfd, 1, 100);
+
+		if (ready == 0 && atomic_load(&clients_done))
+			break;
+		if (ready <= 0)
+			continue;
+		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)
+				continue;
+			die("accept");
+		}
+		close(fd);
+		atomic_fetch_add(&accepted, 1);
+		last_accept = now();
+	}
+	return NULL;
+}
+
+/* Each client closes with an RST (SO_LINGER 0): no TIME_WAIT to run out of ports. */
+static void *client(void *arg)
+{
+	unsigned long id = (unsigned long)arg, n = total / clients + (id < total % clients);
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr = { htonl(INADDR_LOOPBACK) } };
+
+	for (unsigned long i = 0; i < n; i++) {
+		int v4 = (i + id) % 2 == 0;
+		int fd = socket(v4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			die("socket");
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		if (connect(fd, v4 ? (struct sockaddr *)&a4 : (struct sockaddr *)&a6,
+			    v4 ? sizeof(a4) : sizeof(a6)))
+			atomic_fetch_add(&failed_connects, 1);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void storm(void)
+{
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	pthread_t acc, cl[MAX_CLIENTS];
+	int zero = 0;
+	double t0, t1;
+
+	listen_fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (listen_fd < 0 || setsockopt(listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) ||
+	    bind(listen_fd, (struct sockaddr *)&any, sizeof(any)) || listen(listen_fd, 4096))
+		die("listener");
+	t0 = now();
+	pthread_create(&acc, NULL, acceptor, NULL);
+	for (unsigned long i = 0; i < clients; i++)
+		pthread_create(&cl[i], NULL, client, (void *)i);
+	for (unsigned long i = 0; i < clients; i++)
+		pthread_join(cl[i], NULL);
+	atomic_store(&clients_done, 1);
+	pthread_join(acc, NULL);
+	t1 = last_accept;
+	printf("{\"mode\":\"storm\",\"connections\":%lu,\"accepted\":%lu,\"failed\":%lu,\"seconds\":%.6f,"
+	       "\"per_second\":%.1f}\n", total, atomic_load(&accepted), atomic_load(&failed_connects),
+	       t1 - t0, atomic_load(&accepted) / (t1 - t0));
+}
+
+static void getppid_loop(void)
+{
+	double t0 = now(), t1;
+
+	for (unsigned long i = 0; i < total; i++)
+		syscall(SYS_getppid);
+	t1 = now();
+	printf("{\"mode\":\"getppid\",\"syscalls\":%lu,\"seconds\":%.6f,\"per_second\":%.1f}\n", total,
+	       t1 - t0, total / (t1 - t0));
+}
+
+static int ping[2], pong[2];
+
+static void *ponger(void *arg)
+{
+	char c;
+
+	(void)arg;
+	for (unsigned long i = 0; i < total; i++)
+		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
+			die("pong");
+	return NULL;
+}
+
+static void pipe_loop(void)
+{
+	pthread_t t;
+	double t0, t1;
+	char c = 'x';
+
+	if (pipe(ping) || pipe(pong))
+		die("pipe");
+	pthread_create(&t, NULL, ponger, NULL);
+	t0 = now();
+	for (unsigned long i = 0; i < total; i++)
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			die("ping");
+	t1 = now();
+	pthread_join(t, NULL);
+	printf("{\"mode\":\"pipe\",\"round_trips\":%lu,\"seconds\":%.6f,\"per_second\":%.1f}\n", total,
+	       t1 - t0, total / (t1 - t0));
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = "storm";
+	char line[16];
+	struct stat st;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "m:n:k:p:")) != -1) {
+		switch (opt) {
+		case 'm':
+			mode = optarg;
+			break;
+		case 'n':
+			total = strtoul(optarg, NULL, 10);
+			break;
+		case 'k':
+			clients = strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			port = strtoul(optarg, NULL, 10);
+			break;
+		default:
+			fprintf(stderr, "usage: acceptstorm [-m storm|getppid|pipe] [-n N] [-k CLIENTS] [-p PORT]\n");
+			return 2;
+		}
+	}
+	if (!total || !clients || clients > MAX_CLIENTS)
+		return 2;
+	if (unshare(CLONE_NEWNET))
+		die("unshare(CLONE_NEWNET)");
+	lo_up();
+	if (stat("/proc/self/ns/net", &st))
+		die("netns");
+	printf("{\"netns\":%lu}\n", (unsigned long)st.st_ino);
+	fflush(stdout);
+	/* the go signal: the tracer is attached */
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	if (!strcmp(mode, "storm"))
+		storm();
+	else if (!strcmp(mode, "getppid"))
+		getppid_loop();
+	else if (!strcmp(mode, "pipe"))
+		pipe_loop();
+	else
+		return 2;
+	return 0;
+}

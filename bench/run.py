@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The v6trace benchmark (make bench): one run, configurations alternated round by round,
+medians and ratios side by side, as these machines are shared and noisy.
+
+  accept storm   untraced | v6trace text | JSON | -w -q | bpftrace one-liner
+  syscall tax    getppid and a pipe ping-pong, untraced | v6trace attached (no events)
+  start-up       exec to ready: v6trace --ready-fd | bpftrace BEGIN (after its probes attach)
+  per event      BPF run time per program (kernel.bpf_stats_enabled), CPU and peak RSS
+
+Every traced run starts the tracer on the load's own network namespace and waits for its
+readiness signal before the load starts: no sleeps decide anything here.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(TOP, ".output", "bench")
+V6TRACE = os.path.join(TOP, ".output", "v6trace")
+STORM = os.path.join(OUT, "acceptstorm")
+BPFTRACE_PROG = ('tracepoint:syscalls:sys_exit_accept4, tracepoint:syscalls:sys_exit_accept '
+                 '/comm == "acceptstorm" && args->ret >= 0/ '
+                 '{ printf("%d %s accept fd=%d\\n", pid, comm, args->ret); } '
+                 'BEGIN { printf("ready\\n"); }')
+
+
+def start_load(mode, n):
+    p = subprocess.Popen([STORM, "-m", mode, "-n", str(n)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    netns = json.loads(p.stdout.readline())["netns"]
+    return p, netns
+
+
+def finish_load(p):
+    p.stdin.write("go\n")
+    p.stdin.flush()
+    result = json.loads(p.stdout.readline())
+    p.wait(timeout=300)
+    return result
+
+
+def wait_ready(fd, what, timeout=60):
+    ready, _, _ = select.select([fd], [], [], timeout)
+    if not ready:
+        sys.exit(f"bench: {what} did not become ready in {timeout}s")
+
+
+def start_v6trace(args, netns, out_path):
+    r, w = os.pipe()
+    out = open(out_path, "w")
+    t0 = time.monotonic()
+    p = subprocess.Popen([V6TRACE, "-N", str(netns), "--no-snapshot", "--ready-fd", str(w)] + args,
+                         pass_fds=[w], stdout=out, stderr=subprocess.PIPE, text=True)
+    os.close(w)
+    wait_ready(r, "v6trace")
+    if os.read(r, 16) != b"ready\n":
+        sys.exit("bench: v6trace failed to start: " + p.stderr.read())
+    os.close(r)
+    return p, out, time.monotonic() - t0
+
+
+def cpu_seconds(pid):
+    """utime + stime of a running process, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_bpftrace(out_path):
+    """bpftrace with a thread copying its output to a file, so a full pipe never slows it."""
+    out = open(out_path, "w")
+    ready = threading.Event()
+    t0 = time.monotonic()
+    p = subprocess.Popen(["bpftrace", "-B", "line", "-e", BPFTRACE_PROG], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+
+    def copy():
+        for line in p.stdout:
+            if line.strip() == "ready":
+                ready.set()
+            else:
+                out.write(line)
+        ready.set()
+    p.copier = threading.Thread(target=copy, daemon=True)
+    p.copier.start()
+    if not ready.wait(60) or p.poll() is not None:
+        sys.exit("bench: bpftrace failed: " + p.stderr.read())
+    return p, out, time.monotonic() - t0
+
+
+def stop(p, out, cpu_at_ready=0.0):
+    """SIGINT, wait; returns (CPU seconds since ready, peak RSS in KiB, stderr)."""
+    with open(f"/proc/{p.pid}/status") as f:
+        hwm = int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1))
+    p.send_signal(signal.SIGINT)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if hasattr(p, "copier"):
+        p.copier.join(30)
+    err = p.stderr.read()
+    out.close()
+    return ru.ru_utime + ru.ru_stime - cpu_at_ready, hwm, err
+
+
+def count(path, needle):
+    with open(path, errors="replace") as f:
+        return sum(line.count(needle) for line in f)
+
+
+def lost_in(path, err):
+    lost = 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            if '"event":"lost"' in line:
+                lost += json.loads(line)["count"]
+    for m in re.finditer(r"lost (\d+) events", err):
+        lost += int(m.group(1))
+    return lost
+
+
+def storm_round(config, n, results):
+    load, netns = start_load("storm", n)
+    path = os.path.join(OUT, f"out-{config}")
+    tracer = None
+    if config == "text":
+        tracer, out, _ = start_v6trace([], netns, path)
+    elif config == "json":
+        tracer, out, _ = start_v6trace(["-j"], netns, path)
+    elif config == "record":
+        tracer, out, _ = start_v6trace(["-q", "-w", path + ".v6t"], netns, path)
+    elif config == "bpftrace":
+        tracer, out, _ = start_bpftrace(path)
+    cpu0 = cpu_seconds(tracer.pid) if tracer else 0
+    res = finish_load(load)
+    r = {"rate": res["per_second"], "made": res["accepted"]}
+    if tracer:
+        cpu, hwm, err = stop(tracer, out, cpu0)
+        if config == "record":
+            subprocess.run([V6TRACE, "-r", path + ".v6t", "-j"], stdout=open(path, "w"), check=True)
+            os.unlink(path + ".v6t")
+        needle = " accept fd=" if config == "bpftrace" else ('"event":"accept"' if config != "text"
+                                                             else " accept ")
+        r.update(events=count(path, needle), lost=lost_in(path, err), cpu=cpu, rss=hwm)
+        os.unlink(path)
+    results.setdefault(config, []).append(r)
+
+
+def tax_round(mode, n, traced, results):
+    load, netns = start_load(mode, n)
+    tracer = None
+    if traced:
+        # filtered to another namespace: only the cost of being attached, no events
+        tracer, out, _ = start_v6trace(["-j"], 1, os.path.join(OUT, "out-tax"))
+    res = finish_load(load)
+    if tracer:
+        stop(tracer, out)
+    results.setdefault((mode, traced), []).append(res["per_second"])
+
+
+def startup(rounds):
+    v6, bt = [], []
+    for _ in range(rounds):
+        p, out, t = start_v6trace(["-j"], 1, os.path.join(OUT, "out-start"))
+        stop(p, out)
+        v6.append(t * 1000)
+        p, out, t = start_bpftrace(os.path.join(OUT, "out-start-bt"))
+        stop(p, out)
+        bt.append(t * 1000)
+    return statistics.median(v6), statistics.median(bt)
+
+
+def bpf_prog_costs(n):
+    """ns per run of each v6trace program: during a traced storm, and during unrelated syscalls."""
+    def snapshot():
+        progs = json.loads(subprocess.run(["bpftool", "prog", "show", "-j"], capture_output=True,
+                                          text=True, check=True).stdout)
+        return {p["name"]: (p.get("run_time_ns", 0), p.get("run_cnt", 0))
+                for p in progs if p.get("name", "").startswith("v6t_")}
+
+    old = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
+    open("/proc/sys/kernel/bpf_stats_enabled", "w").write("1")
+    try:
+        costs = {}
+        for label, mode, count_n in (("storm", "storm", n), ("getppid", "getppid", 1000000)):
+            load, netns = start_load(mode, count_n)
+            tracer, out, _ = start_v6trace(["-j"], netns if mode == "storm" else 1,
+                                           os.path.join(OUT, "out-stats"))
+            before = snapshot()
+            finish_load(load)
+            after = snapshot()
+            stop(tracer, out)
+            for name, (t, c) in after.items():
+                dt, dc = t - before.get(name, (0, 0))[0], c - before.get(name, (0, 0))[1]
+                if dc:
+                    costs[(label, name)] = (dt / dc, dc)
+        return costs
+    finally:
+        open("/proc/sys/kernel/bpf_stats_enabled", "w").write(old)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--connections", type=int, default=60000)
+    ap.add_argument("--syscalls", type=int, default=2000000)
+    a = ap.parse_args()
+    if not os.path.ismount("/sys/kernel/tracing"):
+        # bpftrace's tracepoint probes need tracefs; v6trace does not
+        subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"], check=True)
+        print("bench: mounted tracefs at /sys/kernel/tracing for bpftrace", file=sys.stderr)
+
+    storms, taxes = {}, {}
+    configs = ["untraced", "text", "json", "record", "bpftrace"]
+    for i in range(a.rounds):
+        # rotate the order so no configuration always runs first or last
+        for config in configs[i % len(configs):] + configs[:i % len(configs)]:
+            storm_round(config, a.connections, storms)
+        for mode, n in (("getppid", a.syscalls), ("pipe", a.syscalls // 20)):
+            for traced in ((False, True) if i % 2 == 0 else (True, False)):
+                tax_round(mode, n, traced, taxes)
+        print(f"bench: round {i + 1}/{a.rounds} done", file=sys.stderr)
+    start_v6, start_bt = startup(a.rounds)
+    costs = bpf_prog_costs(a.connections)
+
+    med = {c: statistics.median(r["rate"] for r in storms[c]) for c in configs}
+    lines = []
+    emit = lines.append
+    emit(f"# v6trace benchmark\n")
+    emit(f"- machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+         f"kernel {platform.release()}")
+    emit(f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    emit(f"- command: `make bench` (bench/run.py --rounds {a.rounds} --connections {a.connections} "
+         f"--syscalls {a.syscalls})")
+    emit(f"- backend: {json.dumps(subprocess.run([V6TRACE, '-v', '-d', '1', '-N', '1', '-j', '--no-snapshot'], capture_output=True, text=True).stderr.split(chr(10))[0])}\n")
+    emit("## Accept storm (dual-stack [::] listener, IPv4 and IPv6 clients, RST close)\n")
+    emit("| configuration | median conn/s | ratio to untraced | accepts captured / made | lost | "
+         "tracer CPU ms per 10k events | peak RSS KiB |")
+    emit("|---|---:|---:|---:|---:|---:|---:|")
+    for c in configs:
+        rs = storms[c]
+        if c == "untraced":
+            emit(f"| untraced | {med[c]:.0f} | 1.000 | - | - | - | - |")
+            continue
+        ev = sum(r["events"] for r in rs)
+        made = sum(r["made"] for r in rs)
+        lost = sum(r["lost"] for r in rs)
+        cpu10k = statistics.median(r["cpu"] / max(r["events"], 1) * 10000 * 1000 for r in rs)
+        rss = max(r["rss"] for r in rs)
+        name = {"text": "v6trace, text to a file", "json": "v6trace -j to a file",
+                "record": "v6trace -q -w FILE", "bpftrace": "bpftrace one-liner (accept only)"}[c]
+        emit(f"| {name} | {med[c]:.0f} | {med[c] / med['untraced']:.3f} | {ev}/{made} | {lost} | "
+             f"{cpu10k:.0f} | {rss} |")
+    emit(f"\nv6trace (JSON) against bpftrace: {med['json'] / med['bpftrace']:.3f} times the throughput.\n")
+    emit("## Tax on unrelated syscalls (v6trace attached, filtered to another namespace)\n")
+    emit("| workload | untraced /s | traced /s | ratio |")
+    emit("|---|---:|---:|---:|")
+    for mode in ("getppid", "pipe"):
+        u = statistics.median(taxes[(mode, False)])
+        t = statistics.median(taxes[(mode, True)])
+        emit(f"| {mode} | {u:.0f} | {t:.0f} | {t / u:.3f} |")
+    emit("\n## Start-up: exec to attached and ready (median)\n")
+    emit(f"| v6trace (--ready-fd) | {start_v6:.1f} ms |\n|---|---:|\n| bpftrace (BEGIN runs) | {start_bt:.1f} ms |")
+    emit("\n## BPF programs: run time per invocation (kernel.bpf_stats_enabled)\n")
+    emit("| workload | program | ns per run | runs |")
+    emit("|---|---|---:|---:|")
+    for (label, name), (ns, cnt) in sorted(costs.items()):
+        emit(f"| {label} | {name} | {ns:.0f} | {cnt} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(os.path.join(OUT, "results.md"), "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
