@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cgroup.h"
 #include "snapshot.h"
 
 #define MAX_SOCKETS 65536
@@ -140,6 +141,37 @@ out:
 	return err;
 }
 
+/* A process's cgroup v2 id: the inode of its directory named in /proc/PID/cgroup ("0::PATH"). */
+static uint64_t cgroup_of(int pid)
+{
+	static char root[1024];
+	static int have_root = -1;
+	char path[64], line[2048], dir[3072];
+	uint64_t id = 0;
+	struct stat st;
+	FILE *f;
+
+	if (have_root < 0)
+		have_root = v6t_cgroup2_mount(root, sizeof(root)) == 0;
+	if (!have_root)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(dir, sizeof(dir), "%s%s", root, line + 3);
+		if (!stat(dir, &st))
+			id = st.st_ino;
+		break;
+	}
+	fclose(f);
+	return id;
+}
+
 /*
  * Owners, as ss -p finds them: a socket's fd in /proc/PID/fd reads "socket:[INODE]". One scan
  * of /proc for all sockets at once. Without privileges other users' fds stay unknown (pid 0).
@@ -191,6 +223,7 @@ static void find_owners(struct found *f)
 				}
 				f->ev[i].pid = f->ev[i].tid = pid;
 				memcpy(f->ev[i].comm, comm, V6T_COMM_LEN);
+				f->ev[i].cgroup_id = cgroup_of(pid);
 			}
 		}
 		closedir(fds);

@@ -63,6 +63,26 @@ static void test_snapshot_at_start(void **state)
 	close(dual), close(v6), close(udp), close(v4);
 }
 
+/* A snapshot socket's cgroup is its owner's, the same id the kernel-side events carry. */
+static void test_snapshot_cgroup(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int64_t cgroup;
+	int fd;
+
+	start_traced(t, ns, (const char *[]){ "--no-snapshot", NULL });
+	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8404, -1);
+	assert_true(fd >= 0);
+	stop_traced(t);
+	cgroup = ev_int(ev_find(t, "bind", 8404, 0), "cgroup");
+	assert_true(cgroup > 0);
+	start_traced(t, ns, NULL);
+	stop_traced(t);
+	assert_int_equal(ev_int(ev_find(t, "listening", 8404, 0), "cgroup"), cgroup);
+	close(fd);
+}
+
 /* --all-netns finds a listener in another namespace and labels it with that namespace. */
 static void test_listeners_all_netns(void **state)
 {
@@ -263,6 +283,7 @@ int run_existing_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_snapshot_at_start, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_cgroup, itest_setup, itest_teardown),
 		cmocka_unit_test(test_listeners_all_netns),
 		cmocka_unit_test_setup_teardown(test_connect_mapped, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp_mapped_once, itest_setup, itest_teardown),
