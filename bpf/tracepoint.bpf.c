@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * tracepoint backend, for kernels where neither trampolines nor kprobes attach: one BTF-typed
- * raw tracepoint on syscall exit. The syscall's arguments are still in the saved user registers,
- * so one hook per syscall suffices (no sys_enter twin), and no tracefs mount is needed.
- * Sockets are found from the fd through the task's file table. Only x86-64 syscalls are seen:
- * not io_uring operations, not in-kernel sockets, not 32-bit (compat) processes, and for UDP
- * only recvfrom/recvmsg/recvmmsg that ask for the source address.
+ * tracepoint backend, for kernels where neither trampolines nor kprobes attach: syscall exits.
+ * The syscall's arguments are still in the saved user registers, so the exit alone suffices
+ * (no sys_enter twin). Sockets are found from the fd through the task's file table.
+ *
+ * Preferred: one syscalls:sys_exit_NAME tracepoint per syscall we need, so no other syscall
+ * runs a program (every syscall still takes the tracing slow path, but that alone is cheap).
+ * Fallback, when no tracefs gives the tracepoint ids: one BTF-typed raw tracepoint on every
+ * syscall's exit, with an early exit on the syscall number.
+ *
+ * Only x86-64 syscalls are seen: not io_uring operations, not in-kernel sockets, not 32-bit
+ * (compat) processes, and for UDP only recvfrom/recvmsg/recvmmsg that ask for the source.
  */
 #include "v6trace.bpf.h"
 
@@ -137,5 +142,87 @@ int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
 	} else if (cfg_tp_hooks & (1 << V6T_HOOK_UDP_RECV)) {
 		tp_recv(task, regs, nr, ret);
 	}
+	return 0;
+}
+
+/*
+ * syscalls:sys_exit_NAME: the record holds only the syscall number and return value; the
+ * arguments are read from the registers saved at entry. These tracepoints do not fire for
+ * compat syscalls (x86's trace_get_syscall_nr() hides them), so no compat check is needed.
+ */
+static __always_inline struct pt_regs *user_regs(struct task_struct *task)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(task);
+}
+
+SEC("tracepoint/syscalls/sys_exit_bind")
+int v6t_tp_exit_bind(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	tp_bind(task, user_regs(task), ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_setsockopt")
+int v6t_tp_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	tp_setsockopt(task, user_regs(task), ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int v6t_tp_exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	tp_accept(task, user_regs(task), ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int v6t_tp_exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	tp_accept(task, user_regs(task), ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int v6t_tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	tp_connect(task, user_regs(task), ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvfrom")
+int v6t_tp_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	tp_recv(task, user_regs(task), NR_recvfrom, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvmsg")
+int v6t_tp_exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	tp_recv(task, user_regs(task), NR_recvmsg, ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvmmsg")
+int v6t_tp_exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	tp_recv(task, user_regs(task), NR_recvmmsg, ctx->ret);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "backend.h"
+#include "tracefs.h"
 
 static const char *const backend_names[V6T_BACKEND_COUNT] = {
 	[V6T_BACKEND_AUTO] = "auto",
@@ -22,6 +23,13 @@ struct hook_desc {
 	const char *name;
 	const char *kfuncs[3];	/* what fentry and kprobe attach to */
 	const char *const *progs[V6T_BACKEND_COUNT];
+	/*
+	 * The tracepoint backend prefers one syscalls:sys_exit_NAME tracepoint per syscall (these
+	 * events, in the same order as its programs): only those syscalls run a program. Without
+	 * tracefs it falls back to raw_progs, one program on every syscall's exit.
+	 */
+	const char *tp_events[4];
+	const char *const *raw_progs;
 };
 
 #define PROGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -35,8 +43,10 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_inet_bind", "v6t_fexit_inet6_bind"),
 			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_inet_bind", "v6t_krp_inet_bind",
 						     "v6t_kp_inet6_bind", "v6t_krp_inet6_bind"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sys_exit"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_bind"),
 		},
+		.tp_events = { "sys_exit_bind" },
+		.raw_progs = PROGS("v6t_tp_sys_exit"),
 	},
 	[V6T_HOOK_V6ONLY] = {
 		.name = "v6only",
@@ -44,8 +54,10 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_ipv6_sockopt"),
 			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_ipv6_sockopt", "v6t_krp_ipv6_sockopt"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sys_exit"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_setsockopt"),
 		},
+		.tp_events = { "sys_exit_setsockopt" },
+		.raw_progs = PROGS("v6t_tp_sys_exit"),
 	},
 	[V6T_HOOK_ACCEPT] = {
 		.name = "accept",
@@ -53,8 +65,10 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_csk_accept"),
 			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_csk_accept", "v6t_krp_csk_accept"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sys_exit"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_accept", "v6t_tp_exit_accept4"),
 		},
+		.tp_events = { "sys_exit_accept", "sys_exit_accept4" },
+		.raw_progs = PROGS("v6t_tp_sys_exit"),
 	},
 	[V6T_HOOK_CONNECT] = {
 		.name = "connect",
@@ -62,8 +76,10 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_connect"),
 			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_connect", "v6t_krp_connect"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sys_exit"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_connect"),
 		},
+		.tp_events = { "sys_exit_connect" },
+		.raw_progs = PROGS("v6t_tp_sys_exit"),
 	},
 	[V6T_HOOK_UDP_RECV] = {
 		.name = "udp-recv",
@@ -71,8 +87,11 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_udp6_recv"),
 			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_udp6_recv", "v6t_krp_udp6_recv"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sys_exit"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_recvfrom", "v6t_tp_exit_recvmsg",
+							 "v6t_tp_exit_recvmmsg"),
 		},
+		.tp_events = { "sys_exit_recvfrom", "sys_exit_recvmsg", "sys_exit_recvmmsg" },
+		.raw_progs = PROGS("v6t_tp_sys_exit"),
 	},
 	/* sock:inet_sock_set_state serves listen in every backend: nothing better exists */
 	[V6T_HOOK_LISTEN] = {
@@ -194,6 +213,41 @@ static int probe_kprobe(const char *func)
 	return 0;
 }
 
+/* 0 if every syscalls:sys_exit_* tracepoint hook wants has an id here, else -errno. */
+static int probe_syscall_tracepoints(int hook)
+{
+	const struct hook_desc *h = &hooks[hook];
+
+	for (int i = 0; h->tp_events[i]; i++) {
+		int id = v6t_tracepoint_id("syscalls", h->tp_events[i]);
+
+		if (id < 0)
+			return id;
+	}
+	return 0;
+}
+
+const char *const *v6t_plan_programs(const struct v6t_plan *plan, int hook)
+{
+	if (plan->backend[hook] == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
+		return hooks[hook].raw_progs;
+	return v6t_hook_programs(hook, plan->backend[hook]);
+}
+
+int v6t_program_tracepoint(const char *prog_name, const char **event)
+{
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
+		const char *const *progs = hooks[hook].progs[V6T_BACKEND_TRACEPOINT];
+
+		for (int i = 0; hooks[hook].tp_events[0] && progs[i]; i++)
+			if (!strcmp(progs[i], prog_name)) {
+				*event = hooks[hook].tp_events[i];
+				return 0;
+			}
+	}
+	return -ENOENT;
+}
+
 int v6t_probe(int backend, int hook)
 {
 	const struct hook_desc *h = &hooks[hook];
@@ -249,6 +303,9 @@ int v6t_plan_choose(struct v6t_plan *plan, int forced, const unsigned int *exclu
 			return plan->probe_err[hook][b] ? plan->probe_err[hook][b] : -EOPNOTSUPP;
 		}
 		plan->backend[hook] = chosen;
+		plan->tp_err[hook] = 0;
+		if (chosen == V6T_BACKEND_TRACEPOINT && hooks[hook].tp_events[0])
+			plan->tp_err[hook] = probe_syscall_tracepoints(hook);
 	}
 	return 0;
 }
@@ -257,7 +314,7 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 {
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
 		int chosen = plan->backend[hook];
-		const char *const *progs = v6t_hook_programs(hook, chosen);
+		const char *const *progs = v6t_plan_programs(plan, hook);
 
 		fprintf(err, "v6trace: hook %-8s -> %-10s (", hooks[hook].name, v6t_backend_name(chosen));
 		for (int i = 0; progs && progs[i]; i++)
@@ -268,6 +325,9 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 				fprintf(err, "; %s: %s", v6t_backend_name(b),
 					plan->probe_err[hook][b] == -ENOEXEC ? "failed to load or attach"
 									     : strerror(-plan->probe_err[hook][b]));
+		if (chosen == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
+			fprintf(err, "; syscalls:sys_exit_* (%s): %s, so every syscall's exit",
+				v6t_tracefs_where(), strerror(-plan->tp_err[hook]));
 		fputc('\n', err);
 	}
 }

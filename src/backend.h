@@ -15,6 +15,8 @@
 struct v6t_plan {
 	uint8_t backend[V6T_HOOK_COUNT];		/* V6T_BACKEND_* chosen per hook */
 	int probe_err[V6T_HOOK_COUNT][V6T_BACKEND_COUNT];	/* 0 or -errno per probed backend */
+	/* tracepoint hooks: 0 when served by syscalls:sys_exit_* tracepoints, else why not */
+	int tp_err[V6T_HOOK_COUNT];
 };
 
 const char *v6t_backend_name(int backend);
@@ -23,6 +25,12 @@ const char *v6t_hook_name(int hook);
 
 /* The BPF program names (NULL-terminated) that serve hook in backend; NULL if it cannot. */
 const char *const *v6t_hook_programs(int hook, int backend);
+
+/* The programs that serve hook under plan (raw sys_exit if its syscall tracepoints are missing). */
+const char *const *v6t_plan_programs(const struct v6t_plan *plan, int hook);
+
+/* For a syscalls:sys_exit_* program: 0 and the tracepoint's name in *event, else -ENOENT. */
+int v6t_program_tracepoint(const char *prog_name, const char **event);
 
 /* 0 if backend can attach hook on this kernel, else -errno (the reason it cannot). */
 int v6t_probe(int backend, int hook);

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
+#include "tracefs.h"
 #include "tracer.h"
 /* the generated skeleton casts away const on its embedded ELF bytes */
 #pragma GCC diagnostic push
@@ -56,15 +60,16 @@ static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, co
 	skel->rodata->cfg_wakeup_bytes = cfg->buffer_kib * 1024ULL / 8;
 	memcpy((char *)skel->rodata->cfg_comm, cfg->comm, V6T_COMM_LEN);
 	skel->rodata->cfg_tp_hooks = 0;
+	/* the hooks the raw syscall-exit program serves (no syscall tracepoints for them) */
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
-		if (plan->backend[hook] == V6T_BACKEND_TRACEPOINT)
+		if (plan->backend[hook] == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
 			skel->rodata->cfg_tp_hooks |= 1U << hook;
 
 	/* only what the plan uses is loaded: the other backends' programs may not verify here */
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
-		const char *const *names = v6t_hook_programs(hook, plan->backend[hook]);
+		const char *const *names = v6t_plan_programs(plan, hook);
 
 		for (int i = 0; names && names[i]; i++)
 			bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, names[i]), true);
@@ -98,19 +103,52 @@ static int best_backend_used(const struct v6t_plan *plan)
 	return best;
 }
 
+/*
+ * A syscalls:sys_exit_* program, attached by tracepoint id through a perf event: libbpf's own
+ * attach looks for tracefs only where it is usually mounted.
+ */
+static struct bpf_link *attach_syscall_tp(struct bpf_program *prog, const char *event)
+{
+	struct perf_event_attr attr = {};
+	struct bpf_link *link;
+	int id, fd;
+
+	id = v6t_tracepoint_id("syscalls", event);
+	if (id < 0) {
+		errno = -id;
+		return NULL;
+	}
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = id;
+	/* one event serves every CPU: the program hangs off the tracepoint, not the event */
+	fd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	link = bpf_program__attach_perf_event(prog, fd);
+	if (!link) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return link;	/* destroying the link closes fd */
+}
+
 /* Attaches every program of every hook; on failure reports which hook and backend failed. */
 static int attach_all(struct v6t_tracer *t, int *failed_hook)
 {
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
-		const char *const *names = v6t_hook_programs(hook, t->plan.backend[hook]);
+		const char *const *names = v6t_plan_programs(&t->plan, hook);
 
 		for (int i = 0; names && names[i]; i++) {
 			struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, names[i]);
+			const char *event;
 			int already = 0;
 
 			/* the syscall-exit program serves several hooks: attach it once */
 			for (int h = 0; h < hook && !already; h++) {
-				const char *const *prev = v6t_hook_programs(h, t->plan.backend[h]);
+				const char *const *prev = v6t_plan_programs(&t->plan, h);
 
 				for (int j = 0; prev && prev[j]; j++)
 					if (!strcmp(prev[j], names[i]))
@@ -120,7 +158,10 @@ static int attach_all(struct v6t_tracer *t, int *failed_hook)
 				continue;
 			if (t->n_links == MAX_LINKS)
 				return -E2BIG;
-			t->links[t->n_links] = bpf_program__attach(prog);
+			if (!v6t_program_tracepoint(names[i], &event))
+				t->links[t->n_links] = attach_syscall_tp(prog, event);
+			else
+				t->links[t->n_links] = bpf_program__attach(prog);
 			if (!t->links[t->n_links]) {
 				*failed_hook = hook;
 				return -errno;
@@ -264,6 +305,7 @@ void v6t_tracer_destroy(struct v6t_tracer *t)
 	if (!t)
 		return;
 	teardown(t);
+	v6t_tracefs_close();
 	free(t->lost_per_cpu);
 	free(t);
 }

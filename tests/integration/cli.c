@@ -269,6 +269,15 @@ static void test_verbose_names_backends(void **state)
 	snprintf(expect, sizeof(expect), "hook accept   -> %s", expected_backend());
 	assert_non_null(strstr(t->stderr_text, expect));
 	assert_non_null(strstr(t->stderr_text, "hook listen   -> tracepoint"));
+	if (!strcmp(expected_backend(), "tracepoint")) {
+		const char *tracefs = getenv("V6TRACE_TRACEFS");
+
+		/* syscall tracepoints, or (V6TRACE_TRACEFS="") the raw exit of every syscall */
+		if (tracefs && !*tracefs)
+			assert_non_null(strstr(t->stderr_text, "(v6t_tp_sys_exit); "));
+		else
+			assert_non_null(strstr(t->stderr_text, "hook bind     -> tracepoint (v6t_tp_exit_bind)"));
+	}
 	assert_int_equal(ev_count(t, "bind", 8200), 1);
 	close(fd);
 }

@@ -1,14 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Runs in the guest: the backend-specific integration tests once per backend (-B fentry,
-# kprobe, tracepoint) and once with auto, which must choose fentry on this kernel. One
+# kprobe, tracepoint), once more for tracepoint without tracefs (raw_tp: the raw exit of
+# every syscall), and once with auto, which must choose fentry on this kernel. One
 # V6TRACE_VM_RESULT line per run for the host's matrix; exit status 0 only if all passed.
 groups=${V6TRACE_ITEST_GROUPS:-scenarios,filters,existing}
 failed=0
-for backend in fentry kprobe tracepoint auto; do
+for backend in fentry kprobe tracepoint raw_tp auto; do
 	log=/tmp/itest-$backend.log
-	V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=$backend V6TRACE_EXPECT_BACKEND=fentry \
-		V6TRACE_ITEST_GROUPS=$groups /opt/vmtest/itest > "$log" 2>&1
+	if [ "$backend" = raw_tp ]; then
+		V6TRACE_TRACEFS= V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=tracepoint \
+			V6TRACE_EXPECT_BACKEND=fentry V6TRACE_ITEST_GROUPS=$groups,cli \
+			/opt/vmtest/itest > "$log" 2>&1
+	else
+		V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=$backend V6TRACE_EXPECT_BACKEND=fentry \
+			V6TRACE_ITEST_GROUPS=$groups /opt/vmtest/itest > "$log" 2>&1
+	fi
 	rc=$?
 	cat "$log"
 	passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
