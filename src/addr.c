@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include "addr.h"
+#include "ipfmt.h"
 #include "v6trace.h"
 
 enum v6t_addr_class v6t_classify_addr(uint16_t family, const uint8_t *a)
@@ -43,21 +43,53 @@ const char *v6t_addr_class_name(enum v6t_addr_class c)
 	}
 }
 
+size_t v6t_addr_str(char *out, uint16_t family, const uint8_t *addr)
+{
+	return family == AF_INET6 ? v6t_ipfmt6(out, addr) : v6t_ipfmt4(out, addr);
+}
+
+size_t v6t_endpoint_str(char *out, uint16_t family, const char *addr, size_t len, uint16_t port)
+{
+	char digits[5];
+	int n = 0;
+	char *p = out;
+
+	if (family == AF_INET6)
+		*p++ = '[';
+	memcpy(p, addr, len);
+	p += len;
+	if (family == AF_INET6)
+		*p++ = ']';
+	*p++ = ':';
+	do {
+		digits[n++] = '0' + port % 10;
+		port /= 10;
+	} while (port);
+	while (n)
+		*p++ = digits[--n];
+	*p = '\0';
+	return p - out;
+}
+
+/* The sized forms keep inet_ntop's and snprintf's contracts: "?" when out is too small. */
 void v6t_fmt_addr(char *out, size_t size, uint16_t family, const uint8_t *addr)
 {
-	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, out, size))
+	char a[INET6_ADDRSTRLEN];
+	size_t len = v6t_addr_str(a, family, addr);
+
+	if (len < size)
+		memcpy(out, a, len + 1);
+	else if (size)
 		snprintf(out, size, "?");
 }
 
 void v6t_fmt_endpoint(char *out, size_t size, uint16_t family, const uint8_t *addr, uint16_t port)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], ep[V6T_ENDPOINT_LEN];
+	size_t len = v6t_addr_str(a, family, addr);
 
-	v6t_fmt_addr(a, sizeof(a), family, addr);
-	if (family == AF_INET6)
-		snprintf(out, size, "[%s]:%u", a, port);
-	else
-		snprintf(out, size, "%s:%u", a, port);
+	v6t_endpoint_str(ep, family, a, len, port);
+	snprintf(out, size, "%s", ep);
 }
 
 void v6t_fmt_embedded_v4(char *out, size_t size, const uint8_t *addr)

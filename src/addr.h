@@ -19,6 +19,17 @@ enum v6t_addr_class {
 enum v6t_addr_class v6t_classify_addr(uint16_t family, const uint8_t *addr);
 const char *v6t_addr_class_name(enum v6t_addr_class c);
 
+/*
+ * The bare address into out (INET6_ADDRSTRLEN bytes), NUL-terminated; returns its length. A
+ * family other than AF_INET6 prints the first 4 bytes as IPv4.
+ */
+size_t v6t_addr_str(char *out, uint16_t family, const uint8_t *addr);
+/*
+ * "[addr]:port" (AF_INET6) or "addr:port" from an address already formatted (len bytes), so
+ * an event formats each address once. out holds V6T_ENDPOINT_LEN bytes; returns the length.
+ */
+size_t v6t_endpoint_str(char *out, uint16_t family, const char *addr, size_t len, uint16_t port);
+
 /* Writes the bare address ("::ffff:127.0.0.1", "10.0.0.1") into out; size >= INET6_ADDRSTRLEN. */
 void v6t_fmt_addr(char *out, size_t size, uint16_t family, const uint8_t *addr);
 /* "[::1]:80", "10.0.0.1:80"; size >= INET6_ADDRSTRLEN + 8 */

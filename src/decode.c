@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "backend.h"
 #include "decode.h"
+#include "strbuf.h"
 
 static const char *const event_names[V6T_EV_MAX + 1] = {
 	[V6T_EV_BIND] = "bind",
@@ -51,161 +51,208 @@ const char *v6t_v6only_source(const struct v6t_sock_event *e)
 	return e->v6only ? "sysctl" : "default";
 }
 
-static void copy_comm(char *dst, const char *src)
+/* returns the length up to the first NUL, as %s would print it */
+static uint8_t copy_comm(char *dst, const char *src)
 {
 	memcpy(dst, src, V6T_COMM_LEN);
 	dst[V6T_COMM_LEN] = '\0';
+	return strlen(dst);
 }
 
-static void setter_phrase(const struct v6t_view *v, char *out, size_t size)
+/*
+ * Notes are built piece by piece into the view's buffer: they were snprintf calls, which cost
+ * more than the rest of an event's output together. The buffer truncates as snprintf did.
+ */
+static void put_setter(struct strbuf *sb, const struct v6t_view *v)
 {
 	const struct v6t_sock_event *e = v->e;
 
-	out[0] = '\0';
 	if (e->family != V6T_AF_INET6)
 		return;
-	if (v->setter_known)
-		snprintf(out, size, "; V6ONLY=%d set by %s[%u]", e->v6only, v->setter_comm, e->setter_pid);
-	else if (!strcmp(v->v6only_source, "sysctl"))
-		snprintf(out, size, "; V6ONLY from net.ipv6.bindv6only=1");
-	else if (!strcmp(v->v6only_source, "setsockopt"))
-		snprintf(out, size, "; V6ONLY=%d set by setsockopt before tracing began", e->v6only);
-}
-
-static void note_bind(struct v6t_view *v)
-{
-	const struct v6t_sock_event *e = v->e;
-	enum v6t_addr_class c = v6t_classify_addr(e->family, e->local_addr);
-	char setter[96];
-
-	setter_phrase(v, setter, sizeof(setter));
-	if (e->err == -EADDRINUSE && e->family == V6T_AF_INET6 && c == V6T_ADDR_UNSPECIFIED && !e->v6only) {
-		snprintf(v->note, sizeof(v->note),
-			 "failed: EADDRINUSE: a dual-stack [::]:%u also needs IPv4 port %u free; set IPV6_V6ONLY to share it",
-			 e->local_port, e->local_port);
-	} else if (e->err) {
-		snprintf(v->note, sizeof(v->note), "failed: %s%s", v->error, setter);
-	} else if (e->family == V6T_AF_INET) {
-		snprintf(v->note, sizeof(v->note), "IPv4 socket");
-	} else if (c == V6T_ADDR_V4MAPPED) {
-		v6t_fmt_embedded_v4(v->ipv4, sizeof(v->ipv4), e->local_addr);
-		snprintf(v->note, sizeof(v->note), "v4-mapped address: this tcp6/udp6 socket serves IPv4 %s only",
-			 v->ipv4);
-		v->ipv4[0] = '\0';
-	} else if (e->v6only) {
-		snprintf(v->note, sizeof(v->note), "IPv6 only%s", setter);
-	} else if (c == V6T_ADDR_UNSPECIFIED) {
-		snprintf(v->note, sizeof(v->note), "dual-stack: IPv4 peers will appear as ::ffff:a.b.c.d%s",
-			 setter);
-	} else {
-		snprintf(v->note, sizeof(v->note), "IPv6 address: IPv6 peers only%s", setter);
+	if (v->setter_known) {
+		sb_lit(sb, "; V6ONLY=");
+		sb_u64(sb, e->v6only);
+		sb_lit(sb, " set by ");
+		sb_putn(sb, v->setter_comm, v->setter_comm_len);
+		sb_putc(sb, '[');
+		sb_u64(sb, e->setter_pid);
+		sb_putc(sb, ']');
+	} else if (!strcmp(v->v6only_source, "sysctl")) {
+		sb_lit(sb, "; V6ONLY from net.ipv6.bindv6only=1");
+	} else if (!strcmp(v->v6only_source, "setsockopt")) {
+		sb_lit(sb, "; V6ONLY=");
+		sb_u64(sb, e->v6only);
+		sb_lit(sb, " set by setsockopt before tracing began");
 	}
 }
 
-static void note_v6only(struct v6t_view *v)
-{
-	const struct v6t_sock_event *e = v->e;
-	char asked[8];
-
-	if (e->requested == V6T_REQUESTED_UNKNOWN)
-		snprintf(asked, sizeof(asked), "?");
-	else
-		snprintf(asked, sizeof(asked), "%u", e->requested);
-	if (e->err == -EINVAL && e->local_port)
-		snprintf(v->note, sizeof(v->note),
-			 "setsockopt(IPV6_V6ONLY, %s) failed: EINVAL: already bound to %s, set it before bind(); stays %s",
-			 asked, v->local, e->v6only ? "IPv6 only" : "dual-stack");
-	else if (e->err)
-		snprintf(v->note, sizeof(v->note), "setsockopt(IPV6_V6ONLY, %s) failed: %s", asked, v->error);
-	else
-		snprintf(v->note, sizeof(v->note), "setsockopt(IPV6_V6ONLY, %s): %s", asked,
-			 e->v6only ? "IPv6 only" : "dual-stack, accepts IPv4 as ::ffff:a.b.c.d");
-}
-
-static void note_listen(struct v6t_view *v)
+static void note_bind(struct v6t_view *v, struct strbuf *sb)
 {
 	const struct v6t_sock_event *e = v->e;
 	enum v6t_addr_class c = v6t_classify_addr(e->family, e->local_addr);
-	char setter[96];
 
-	setter_phrase(v, setter, sizeof(setter));
-	if (e->family == V6T_AF_INET)
-		snprintf(v->note, sizeof(v->note), "IPv4 listener");
-	else if (c == V6T_ADDR_V4MAPPED)
-		snprintf(v->note, sizeof(v->note), "IPv4-only listener on a v4-mapped address (listed as tcp6)");
-	else if (e->v6only)
-		snprintf(v->note, sizeof(v->note), "IPv6-only listener%s", setter);
-	else if (c == V6T_ADDR_UNSPECIFIED)
-		snprintf(v->note, sizeof(v->note),
-			 "dual-stack listener: netstat shows only tcp6, IPv4 clients arrive as ::ffff:a.b.c.d%s",
-			 setter);
+	if (e->err == -EADDRINUSE && e->family == V6T_AF_INET6 && c == V6T_ADDR_UNSPECIFIED && !e->v6only) {
+		sb_lit(sb, "failed: EADDRINUSE: a dual-stack [::]:");
+		sb_u64(sb, e->local_port);
+		sb_lit(sb, " also needs IPv4 port ");
+		sb_u64(sb, e->local_port);
+		sb_lit(sb, " free; set IPV6_V6ONLY to share it");
+	} else if (e->err) {
+		sb_lit(sb, "failed: ");
+		sb_puts(sb, v->error);
+		put_setter(sb, v);
+	} else if (e->family == V6T_AF_INET) {
+		sb_lit(sb, "IPv4 socket");
+	} else if (c == V6T_ADDR_V4MAPPED) {
+		char v4[INET_ADDRSTRLEN];
+		size_t n = v6t_addr_str(v4, AF_INET, e->local_addr + 12);
+
+		sb_lit(sb, "v4-mapped address: this tcp6/udp6 socket serves IPv4 ");
+		sb_putn(sb, v4, n);
+		sb_lit(sb, " only");
+		/* this note used to borrow the ipv4 field and leave it empty: keep the output */
+		v->ipv4[0] = '\0';
+		v->ipv4_len = 0;
+	} else if (e->v6only) {
+		sb_lit(sb, "IPv6 only");
+		put_setter(sb, v);
+	} else if (c == V6T_ADDR_UNSPECIFIED) {
+		sb_lit(sb, "dual-stack: IPv4 peers will appear as ::ffff:a.b.c.d");
+		put_setter(sb, v);
+	} else {
+		sb_lit(sb, "IPv6 address: IPv6 peers only");
+		put_setter(sb, v);
+	}
+}
+
+static void note_v6only(struct v6t_view *v, struct strbuf *sb)
+{
+	const struct v6t_sock_event *e = v->e;
+
+	sb_lit(sb, "setsockopt(IPV6_V6ONLY, ");
+	if (e->requested == V6T_REQUESTED_UNKNOWN)
+		sb_putc(sb, '?');
 	else
-		snprintf(v->note, sizeof(v->note), "IPv6 listener%s", setter);
+		sb_u64(sb, e->requested);
+	if (e->err == -EINVAL && e->local_port) {
+		sb_lit(sb, ") failed: EINVAL: already bound to ");
+		sb_putn(sb, v->local, v->local_len);
+		sb_lit(sb, ", set it before bind(); stays ");
+		if (e->v6only)
+			sb_lit(sb, "IPv6 only");
+		else
+			sb_lit(sb, "dual-stack");
+	} else if (e->err) {
+		sb_lit(sb, ") failed: ");
+		sb_puts(sb, v->error);
+	} else if (e->v6only) {
+		sb_lit(sb, "): IPv6 only");
+	} else {
+		sb_lit(sb, "): dual-stack, accepts IPv4 as ::ffff:a.b.c.d");
+	}
+}
+
+static void note_listen(struct v6t_view *v, struct strbuf *sb)
+{
+	const struct v6t_sock_event *e = v->e;
+	enum v6t_addr_class c = v6t_classify_addr(e->family, e->local_addr);
+
+	if (e->family == V6T_AF_INET) {
+		sb_lit(sb, "IPv4 listener");
+	} else if (c == V6T_ADDR_V4MAPPED) {
+		sb_lit(sb, "IPv4-only listener on a v4-mapped address (listed as tcp6)");
+	} else if (e->v6only) {
+		sb_lit(sb, "IPv6-only listener");
+		put_setter(sb, v);
+	} else if (c == V6T_ADDR_UNSPECIFIED) {
+		sb_lit(sb, "dual-stack listener: netstat shows only tcp6, IPv4 clients arrive as ::ffff:a.b.c.d");
+		put_setter(sb, v);
+	} else {
+		sb_lit(sb, "IPv6 listener");
+		put_setter(sb, v);
+	}
 }
 
 /* A socket found by the start-up snapshot: what netstat/ss would list, explained. */
-static void note_socket(struct v6t_view *v)
+static void note_socket(struct v6t_view *v, struct strbuf *sb)
 {
 	const struct v6t_sock_event *e = v->e;
 	enum v6t_addr_class c = v6t_classify_addr(e->family, e->local_addr);
 
-	if (e->proto == V6T_IPPROTO_TCP) {
-		note_listen(v);
+	if (e->proto == V6T_IPPROTO_TCP)
+		note_listen(v, sb);
+	else if (e->family == V6T_AF_INET)
+		sb_lit(sb, "bound IPv4 socket");
+	else if (c == V6T_ADDR_V4MAPPED)
+		sb_lit(sb, "IPv4-only udp6 socket on a v4-mapped address");
+	else if (e->v6only)
+		sb_lit(sb, "IPv6-only udp6 socket");
+	else if (c == V6T_ADDR_UNSPECIFIED)
+		sb_lit(sb, "dual-stack udp6 socket: IPv4 datagrams arrive from ::ffff:a.b.c.d");
+	else
+		sb_lit(sb, "udp6 socket on one IPv6 address");
+}
+
+/* "::ffff:10.0.0.20 = IPv4 10.0.0.20" */
+static void put_mapped_peer(struct strbuf *sb, const struct v6t_view *v)
+{
+	sb_putn(sb, v->peer_addr, v->peer_addr_len);
+	sb_lit(sb, " = IPv4 ");
+	sb_putn(sb, v->ipv4, v->ipv4_len);
+}
+
+static void note_connect(struct v6t_view *v, struct strbuf *sb)
+{
+	const struct v6t_sock_event *e = v->e;
+
+	if (v->error) {
+		sb_lit(sb, "connect failed: ");
+		sb_puts(sb, v->error);
+		if (v->mapped)
+			sb_lit(sb, " (an IPv4 destination from a tcp6 socket)");
 		return;
 	}
-	if (e->family == V6T_AF_INET)
-		snprintf(v->note, sizeof(v->note), "bound IPv4 socket");
-	else if (c == V6T_ADDR_V4MAPPED)
-		snprintf(v->note, sizeof(v->note), "IPv4-only udp6 socket on a v4-mapped address");
-	else if (e->v6only)
-		snprintf(v->note, sizeof(v->note), "IPv6-only udp6 socket");
-	else if (c == V6T_ADDR_UNSPECIFIED)
-		snprintf(v->note, sizeof(v->note),
-			 "dual-stack udp6 socket: IPv4 datagrams arrive from ::ffff:a.b.c.d");
-	else
-		snprintf(v->note, sizeof(v->note), "udp6 socket on one IPv6 address");
+	if (v->mapped) {
+		put_mapped_peer(sb, v);
+		sb_lit(sb, " from a tcp6 socket: netstat lists this IPv4 connection as tcp6");
+	} else if (e->family == V6T_AF_INET6) {
+		sb_lit(sb, "IPv6 connection");
+	} else {
+		sb_lit(sb, "IPv4 connection");
+	}
+	if (e->err == -EINPROGRESS)
+		sb_lit(sb, " (non-blocking, in progress)");
 }
 
-static void note_connect(struct v6t_view *v)
+static void note_udp_mapped(struct v6t_view *v, struct strbuf *sb)
 {
-	const struct v6t_sock_event *e = v->e;
-	const char *progress = e->err == -EINPROGRESS ? " (non-blocking, in progress)" : "";
-
-	if (v->error)
-		snprintf(v->note, sizeof(v->note), "connect failed: %s%s", v->error,
-			 v->mapped ? " (an IPv4 destination from a tcp6 socket)" : "");
-	else if (v->mapped)
-		snprintf(v->note, sizeof(v->note),
-			 "%s = IPv4 %s from a tcp6 socket: netstat lists this IPv4 connection as tcp6%s",
-			 v->peer_addr, v->ipv4, progress);
-	else
-		snprintf(v->note, sizeof(v->note), "%s connection%s",
-			 e->family == V6T_AF_INET6 ? "IPv6" : "IPv4", progress);
+	sb_lit(sb, "first IPv4 datagram on this udp6 socket: ");
+	put_mapped_peer(sb, v);
+	sb_lit(sb, " (later ones are not reported)");
 }
 
-static void note_udp_mapped(struct v6t_view *v)
-{
-	snprintf(v->note, sizeof(v->note),
-		 "first IPv4 datagram on this udp6 socket: %s = IPv4 %s (later ones are not reported)",
-		 v->peer_addr, v->ipv4);
-}
-
-static void note_accept(struct v6t_view *v)
+static void note_accept(struct v6t_view *v, struct strbuf *sb)
 {
 	const struct v6t_sock_event *e = v->e;
 
-	if (v->mapped)
-		snprintf(v->note, sizeof(v->note), "%s = IPv4 %s via %s %s", v->peer_addr, v->ipv4,
-			 v6t_addr_is_v4mapped(e->listen_addr) ? "v4-mapped" : "dual-stack", v->listener);
-	else if (e->family == V6T_AF_INET6)
-		snprintf(v->note, sizeof(v->note), "IPv6 peer via %s", v->listener);
-	else
-		snprintf(v->note, sizeof(v->note), "IPv4 peer via %s", v->listener);
+	if (v->mapped) {
+		put_mapped_peer(sb, v);
+		if (v6t_addr_is_v4mapped(e->listen_addr))
+			sb_lit(sb, " via v4-mapped ");
+		else
+			sb_lit(sb, " via dual-stack ");
+	} else if (e->family == V6T_AF_INET6) {
+		sb_lit(sb, "IPv6 peer via ");
+	} else {
+		sb_lit(sb, "IPv4 peer via ");
+	}
+	sb_putn(sb, v->listener, v->listener_len);
 }
 
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v)
 {
 	bool inet6 = e->family == V6T_AF_INET6;
+	struct strbuf note = STRBUF_ON(v->note);
 
 	memset(v, 0, offsetof(struct v6t_view, note) + 1);
 	v->e = e;
@@ -232,45 +279,47 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 	v->has_listener = e->flags & V6T_F_HAS_LISTENER;
 	v->setter_known = e->flags & V6T_F_SETTER_KNOWN;
 	v->mapped = v6t_peer_is_mapped(e);
-	copy_comm(v->comm, e->comm);
-	copy_comm(v->setter_comm, e->setter_comm);
-	v6t_fmt_addr(v->local_addr, sizeof(v->local_addr), e->family, e->local_addr);
-	v6t_fmt_endpoint(v->local, sizeof(v->local), e->family, e->local_addr, e->local_port);
+	v->comm_len = copy_comm(v->comm, e->comm);
+	v->setter_comm_len = copy_comm(v->setter_comm, e->setter_comm);
+	/* each address is formatted once; its endpoint is built from that text */
+	v->local_addr_len = v6t_addr_str(v->local_addr, e->family, e->local_addr);
+	v->local_len = v6t_endpoint_str(v->local, e->family, v->local_addr, v->local_addr_len,
+					e->local_port);
 	if (v->has_peer) {
-		v6t_fmt_addr(v->peer_addr, sizeof(v->peer_addr), e->family, e->peer_addr);
-		v6t_fmt_endpoint(v->peer, sizeof(v->peer), e->family, e->peer_addr, e->peer_port);
+		v->peer_addr_len = v6t_addr_str(v->peer_addr, e->family, e->peer_addr);
+		v->peer_len = v6t_endpoint_str(v->peer, e->family, v->peer_addr, v->peer_addr_len,
+					       e->peer_port);
 	}
 	if (v->has_listener) {
-		v6t_fmt_addr(v->listener_addr, sizeof(v->listener_addr), e->family, e->listen_addr);
-		v6t_fmt_endpoint(v->listener, sizeof(v->listener), e->family, e->listen_addr,
-				 e->listen_port);
+		v->listener_addr_len = v6t_addr_str(v->listener_addr, e->family, e->listen_addr);
+		v->listener_len = v6t_endpoint_str(v->listener, e->family, v->listener_addr,
+						   v->listener_addr_len, e->listen_port);
 	}
 	if (v->mapped)
-		v6t_fmt_embedded_v4(v->ipv4, sizeof(v->ipv4), e->peer_addr);
+		v->ipv4_len = v6t_addr_str(v->ipv4, AF_INET, e->peer_addr + 12);
 
 	switch (e->kind) {
 	case V6T_EV_BIND:
-		note_bind(v);
+		note_bind(v, &note);
 		break;
 	case V6T_EV_V6ONLY:
-		note_v6only(v);
+		note_v6only(v, &note);
 		break;
 	case V6T_EV_LISTEN:
-		note_listen(v);
+		note_listen(v, &note);
 		break;
 	case V6T_EV_ACCEPT:
-		note_accept(v);
+		note_accept(v, &note);
 		break;
 	case V6T_EV_SOCKET:
-		note_socket(v);
+		note_socket(v, &note);
 		break;
 	case V6T_EV_CONNECT:
-		note_connect(v);
+		note_connect(v, &note);
 		break;
 	case V6T_EV_UDP_MAPPED:
-		note_udp_mapped(v);
+		note_udp_mapped(v, &note);
 		break;
-	default:
-		v->note[0] = '\0';
 	}
+	v->note_len = note.len;
 }

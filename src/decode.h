@@ -28,6 +28,11 @@ struct v6t_view {
 	bool has_peer;
 	bool has_listener;
 	bool setter_known;
+	/* lengths of the strings below, so output copies them without strlen */
+	uint8_t comm_len, setter_comm_len;
+	uint8_t local_addr_len, peer_addr_len, ipv4_len, listener_addr_len;
+	uint8_t local_len, peer_len, listener_len;
+	uint16_t note_len;
 	char comm[V6T_COMM_LEN + 1];
 	char setter_comm[V6T_COMM_LEN + 1];
 	char local_addr[INET6_ADDRSTRLEN];

@@ -1,107 +1,135 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON Lines: one object per event; the key names are a stable interface (see README). */
+#include <string.h>
 #include "clock.h"
 #include "output.h"
 
-/* Keys are this file's own literals: nothing to escape, so no escaping pass per event. */
-static void key(struct strbuf *sb, const char *k)
-{
-	sb_puts(sb, ",\"");
-	sb_puts(sb, k);
-	sb_puts(sb, "\":");
-}
+/*
+ * Keys are this file's own literals: nothing to escape, and ",\"key\":" is pasted into one
+ * literal at compile time, so a key costs one copy of known length.
+ */
+#define KEY(sb, k) sb_lit(sb, ",\"" k "\":")
 
-static void kv_str(struct strbuf *sb, const char *k, const char *v)
+/* Strings that are plain by construction (names from our tables, formatted addresses). */
+static void plain_or_null(struct strbuf *sb, const char *s, size_t n)
 {
-	key(sb, k);
-	if (v)
-		sb_json_str(sb, v);
+	if (s)
+		sb_json_plain(sb, s, n);
 	else
-		sb_puts(sb, "null");
+		sb_lit(sb, "null");
 }
 
-static void kv_u64(struct strbuf *sb, const char *k, uint64_t v)
+static inline void put_name(struct strbuf *sb, const char *s)
 {
-	key(sb, k);
-	sb_u64(sb, v);
+	sb_json_plain(sb, s, strlen(s));
 }
 
-static void kv_bool(struct strbuf *sb, const char *k, int v)
+static inline void put_bool(struct strbuf *sb, int v)
 {
-	key(sb, k);
-	sb_puts(sb, v ? "true" : "false");
-}
-
-static void kv_null(struct strbuf *sb, const char *k)
-{
-	key(sb, k);
-	sb_puts(sb, "null");
+	if (v)
+		sb_lit(sb, "true");
+	else
+		sb_lit(sb, "false");
 }
 
 void v6t_json_event(struct strbuf *sb, const struct v6t_view *v)
 {
 	const struct v6t_sock_event *e = v->e;
 
-	sb_puts(sb, "{\"time\":\"");
+	sb_lit(sb, "{\"time\":\"");
 	v6t_fmt_rfc3339_utc(sb, v->wall_ns);
 	sb_putc(sb, '"');
-	kv_str(sb, "event", v->event);
-	kv_u64(sb, "pid", e->pid);
-	kv_u64(sb, "tid", e->tid);
-	kv_u64(sb, "uid", e->uid);
-	kv_str(sb, "comm", v->comm);
-	kv_u64(sb, "netns", e->netns_ino);
-	kv_u64(sb, "cgroup", e->cgroup_id);
-	kv_u64(sb, "inode", e->sock_ino);
-	kv_str(sb, "proto", v->proto);
-	kv_str(sb, "family", v->family);
-	kv_str(sb, "local_addr", v->local_addr);
-	kv_u64(sb, "local_port", e->local_port);
+	KEY(sb, "event");
+	put_name(sb, v->event);
+	KEY(sb, "pid");
+	sb_u64(sb, e->pid);
+	KEY(sb, "tid");
+	sb_u64(sb, e->tid);
+	KEY(sb, "uid");
+	sb_u64(sb, e->uid);
+	KEY(sb, "comm");
+	sb_json_strn(sb, v->comm, v->comm_len);
+	KEY(sb, "netns");
+	sb_u64(sb, e->netns_ino);
+	KEY(sb, "cgroup");
+	sb_u64(sb, e->cgroup_id);
+	KEY(sb, "inode");
+	sb_u64(sb, e->sock_ino);
+	KEY(sb, "proto");
+	put_name(sb, v->proto);
+	KEY(sb, "family");
+	put_name(sb, v->family);
+	KEY(sb, "local_addr");
+	sb_json_plain(sb, v->local_addr, v->local_addr_len);
+	KEY(sb, "local_port");
+	sb_u64(sb, e->local_port);
 	if (v->has_peer) {
-		kv_str(sb, "peer_addr", v->peer_addr);
-		kv_u64(sb, "peer_port", e->peer_port);
+		KEY(sb, "peer_addr");
+		sb_json_plain(sb, v->peer_addr, v->peer_addr_len);
+		KEY(sb, "peer_port");
+		sb_u64(sb, e->peer_port);
 	} else {
-		kv_null(sb, "peer_addr");
-		kv_null(sb, "peer_port");
+		KEY(sb, "peer_addr");
+		sb_lit(sb, "null");
+		KEY(sb, "peer_port");
+		sb_lit(sb, "null");
 	}
-	kv_bool(sb, "v6only", v->v6only);
-	kv_str(sb, "v6only_source", v->v6only_source);
+	KEY(sb, "v6only");
+	put_bool(sb, v->v6only);
+	KEY(sb, "v6only_source");
+	put_name(sb, v->v6only_source);
+	KEY(sb, "v6only_set_by");
 	if (v->setter_known) {
-		key(sb, "v6only_set_by");
-		sb_puts(sb, "{\"pid\":");
+		sb_lit(sb, "{\"pid\":");
 		sb_u64(sb, e->setter_pid);
-		kv_str(sb, "comm", v->setter_comm);
+		KEY(sb, "comm");
+		sb_json_strn(sb, v->setter_comm, v->setter_comm_len);
 		sb_putc(sb, '}');
 	} else {
-		kv_null(sb, "v6only_set_by");
+		sb_lit(sb, "null");
 	}
-	kv_u64(sb, "bindv6only", e->sysctl_v6only);
+	KEY(sb, "bindv6only");
+	sb_u64(sb, e->sysctl_v6only);
 	if (e->kind == V6T_EV_V6ONLY) {
-		key(sb, "requested");
+		KEY(sb, "requested");
 		if (e->requested == V6T_REQUESTED_UNKNOWN)
-			sb_puts(sb, "null");
+			sb_lit(sb, "null");
 		else
-			sb_puts(sb, e->requested ? "true" : "false");
+			put_bool(sb, e->requested);
 	}
-	kv_bool(sb, "mapped", v->mapped);
-	kv_str(sb, "ipv4", v->mapped ? v->ipv4 : NULL);
+	KEY(sb, "mapped");
+	put_bool(sb, v->mapped);
+	KEY(sb, "ipv4");
+	plain_or_null(sb, v->mapped ? v->ipv4 : NULL, v->ipv4_len);
 	if (v->has_listener) {
-		kv_str(sb, "listener_addr", v->listener_addr);
-		kv_u64(sb, "listener_port", e->listen_port);
+		KEY(sb, "listener_addr");
+		sb_json_plain(sb, v->listener_addr, v->listener_addr_len);
+		KEY(sb, "listener_port");
+		sb_u64(sb, e->listen_port);
 	}
-	kv_str(sb, "error", v->error);
-	kv_str(sb, "note", v->note);
-	kv_str(sb, "backend", v->backend);
-	sb_puts(sb, "}\n");
+	KEY(sb, "error");
+	/* errno names are plain, but they come from libc: escape them anyway (failures only) */
+	if (v->error)
+		sb_json_str(sb, v->error);
+	else
+		sb_lit(sb, "null");
+	KEY(sb, "note");
+	sb_json_strn(sb, v->note, v->note_len);
+	KEY(sb, "backend");
+	put_name(sb, v->backend);
+	sb_lit(sb, "}\n");
 }
 
 void v6t_json_lost(struct strbuf *sb, uint64_t wall_ns, uint64_t count, uint64_t total)
 {
-	sb_puts(sb, "{\"time\":\"");
+	sb_lit(sb, "{\"time\":\"");
 	v6t_fmt_rfc3339_utc(sb, wall_ns);
 	sb_putc(sb, '"');
-	kv_str(sb, "event", "lost");
-	kv_u64(sb, "count", count);
-	kv_u64(sb, "total", total);
-	sb_puts(sb, "}\n");
+	KEY(sb, "event");
+	sb_lit(sb, "\"lost\"");
+	KEY(sb, "count");
+	sb_u64(sb, count);
+	KEY(sb, "total");
+	sb_u64(sb, total);
+	sb_lit(sb, "}\n");
 }

@@ -67,12 +67,28 @@ static void record(struct v6t_printer *p, const void *rec, size_t size)
 		p->done = 1;
 }
 
+/* The line is built where it will be written, in the output buffer: no copy per event. */
+static void display(struct v6t_printer *p, const struct v6t_sock_event *e)
+{
+	struct strbuf sb;
+	struct v6t_view v;
+
+	if (v6t_sink_begin(&p->out, &sb, V6T_LINE_MAX)) {
+		p->done = 1;
+		return;
+	}
+	v6t_decode(e, p->boot_to_wall, &v);
+	if (p->cfg->json)
+		v6t_json_event(&sb, &v);
+	else
+		v6t_text_event(&sb, &v, (p->color ? V6T_TEXT_COLOR : 0) |
+					(p->cfg->wide ? V6T_TEXT_WIDE : 0));
+	v6t_sink_commit(&p->out, &sb);
+}
+
 static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 {
 	uint64_t wall = e->ts_boot_ns + p->boot_to_wall;
-	char line[V6T_LINE_MAX];
-	struct strbuf sb = STRBUF_ON(line);
-	struct v6t_view v;
 	bool match = v6t_filter_match(p->cfg, e, wall);
 
 	if (p->writer && (match || p->write_all)) {
@@ -85,15 +101,8 @@ static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 		return;
 	if (p->summary)
 		v6t_summary_add(p->summary, e);
-	if (p->display) {
-		v6t_decode(e, p->boot_to_wall, &v);
-		if (p->cfg->json)
-			v6t_json_event(&sb, &v);
-		else
-			v6t_text_event(&sb, &v, (p->color ? V6T_TEXT_COLOR : 0) |
-						(p->cfg->wide ? V6T_TEXT_WIDE : 0));
-		emit(p, &sb);
-	}
+	if (p->display)
+		display(p, e);
 	if (p->cfg->count && ++p->printed >= p->cfg->count)
 		p->done = 1;
 }

@@ -51,3 +51,21 @@ int v6t_sink_write(struct v6t_sink *s, const char *data, size_t len)
 	s->len += len;
 	return 0;
 }
+
+int v6t_sink_begin(struct v6t_sink *s, struct strbuf *sb, size_t max)
+{
+	if (!s->err && sizeof(s->buf) - s->len < max)
+		v6t_sink_flush(s);
+	if (s->err)
+		return s->err;
+	sb->buf = s->buf + s->len;
+	sb->len = 0;
+	sb->cap = max;
+	sb->buf[0] = '\0';
+	return 0;
+}
+
+void v6t_sink_commit(struct v6t_sink *s, const struct strbuf *sb)
+{
+	s->len += sb->len;
+}

@@ -8,6 +8,7 @@
 #define V6T_SINK_H
 
 #include <stddef.h>
+#include "strbuf.h"
 
 #define V6T_SINK_SIZE 65536
 
@@ -21,5 +22,11 @@ struct v6t_sink {
 void v6t_sink_init(struct v6t_sink *s, int fd);
 int v6t_sink_write(struct v6t_sink *s, const char *data, size_t len);
 int v6t_sink_flush(struct v6t_sink *s);
+/*
+ * A line built in place: sb gets the buffer's free tail, max bytes with the NUL (flushed
+ * first when less is left), and commit appends what was written. Saves copying every line.
+ */
+int v6t_sink_begin(struct v6t_sink *s, struct strbuf *sb, size_t max);
+void v6t_sink_commit(struct v6t_sink *s, const struct strbuf *sb);
 
 #endif

@@ -2,12 +2,14 @@
 /*
  * A fixed buffer that output lines are built in: no allocation, no locale, truncation instead
  * of overflow. Lines are short and bounded, so a full buffer means a bug, not data to keep.
+ * The hot helpers are inline: most calls copy a literal whose length the compiler knows.
  */
 #ifndef V6T_STRBUF_H
 #define V6T_STRBUF_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct strbuf {
 	char *buf;
@@ -18,9 +20,40 @@ struct strbuf {
 #define STRBUF_ON(array) { .buf = (array), .len = 0, .cap = sizeof(array) }
 
 void sb_reset(struct strbuf *sb);
-void sb_putc(struct strbuf *sb, char c);
-void sb_puts(struct strbuf *sb, const char *s);
-void sb_putn(struct strbuf *sb, const char *s, size_t n);
+
+/* the truncating copy, for when the buffer is (nearly) full */
+void sb_putn_slow(struct strbuf *sb, const char *s, size_t n);
+
+static inline void sb_putn(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t len = sb->len;
+
+	/* one compare on the way that is always taken: n bytes and the NUL fit */
+	if (n >= sb->cap - len) {
+		sb_putn_slow(sb, s, n);
+		return;
+	}
+	memcpy(sb->buf + len, s, n);
+	sb->len = len + n;
+	sb->buf[len + n] = '\0';
+}
+
+static inline void sb_putc(struct strbuf *sb, char c)
+{
+	if (sb->len + 1 >= sb->cap)
+		return;
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
+/* a string literal, its length known at compile time */
+#define sb_lit(sb, lit) sb_putn((sb), "" lit, sizeof(lit) - 1)
+
+static inline void sb_puts(struct strbuf *sb, const char *s)
+{
+	sb_putn(sb, s, strlen(s));
+}
+
 void sb_u64(struct strbuf *sb, uint64_t v);
 void sb_i64(struct strbuf *sb, int64_t v);
 /* v in decimal, zero-padded to at least width digits */
@@ -29,5 +62,14 @@ void sb_u64_pad0(struct strbuf *sb, uint64_t v, int width);
 void sb_pad_to(struct strbuf *sb, size_t col);
 /* a JSON string literal, quotes included, escaping what RFC 8259 requires */
 void sb_json_str(struct strbuf *sb, const char *s);
+/* the same for n bytes of s (which holds no NUL) */
+void sb_json_strn(struct strbuf *sb, const char *s, size_t n);
+/* "s" in quotes, for strings that are plain by construction (names, addresses) */
+static inline void sb_json_plain(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_putc(sb, '"');
+	sb_putn(sb, s, n);
+	sb_putc(sb, '"');
+}
 
 #endif

@@ -74,7 +74,10 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int fl
 				sb_putc(sb, '-');
 			break;
 		case COL_COMM:
-			sb_puts(sb, v->comm[0] ? v->comm : "-");
+			if (v->comm_len)
+				sb_putn(sb, v->comm, v->comm_len);
+			else
+				sb_putc(sb, '-');
 			break;
 		case COL_EVENT:
 			sb_puts(sb, v->event);
@@ -83,17 +86,23 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int fl
 			sb_puts(sb, v->netstat_kind);
 			break;
 		case COL_LOCAL:
-			sb_puts(sb, v->local);
+			sb_putn(sb, v->local, v->local_len);
 			break;
 		case COL_PEER:
-			sb_puts(sb, v->has_peer ? v->peer : "-");
+			if (v->has_peer)
+				sb_putn(sb, v->peer, v->peer_len);
+			else
+				sb_putc(sb, '-');
 			break;
 		case COL_V6ONLY:
 			if (v->e->family != V6T_AF_INET6) {
 				sb_putc(sb, '-');
 				break;
 			}
-			sb_puts(sb, v->v6only ? "yes:" : "no:");
+			if (v->v6only)
+				sb_lit(sb, "yes:");
+			else
+				sb_lit(sb, "no:");
 			sb_puts(sb, v->v6only_source);
 			break;
 		case COL_NOTE:
@@ -102,13 +111,13 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int fl
 
 				sb_putc(sb, '[');
 				sb_puts(sb, cg ? cg : "?");
-				sb_puts(sb, "] ");
+				sb_lit(sb, "] ");
 			}
 			if (hi)
 				sb_puts(sb, hi);
-			sb_puts(sb, v->note);
+			sb_putn(sb, v->note, v->note_len);
 			if (hi)
-				sb_puts(sb, "\033[0m");
+				sb_lit(sb, "\033[0m");
 			break;
 		}
 	}
@@ -117,9 +126,9 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int fl
 
 void v6t_text_lost(struct strbuf *sb, uint64_t count, uint64_t total)
 {
-	sb_puts(sb, "v6trace: lost ");
+	sb_lit(sb, "v6trace: lost ");
 	sb_u64(sb, count);
-	sb_puts(sb, " events (ring buffer full; try a larger --buffer-size), ");
+	sb_lit(sb, " events (ring buffer full; try a larger --buffer-size), ");
 	sb_u64(sb, total);
-	sb_puts(sb, " in total\n");
+	sb_lit(sb, " in total\n");
 }
