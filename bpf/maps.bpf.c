@@ -10,6 +10,6 @@ const volatile __u64 cfg_netns = 0;
 const volatile char cfg_comm[V6T_COMM_LEN] = {};
 const volatile __u32 cfg_tp_hooks = 0;
 const volatile __u64 cfg_cgroup = 0;
-const volatile __u64 cfg_wakeup_bytes = 0;
+const volatile __u64 cfg_wakeup_events = 0;
 
 char LICENSE[] SEC("license") = "GPL";

@@ -48,6 +48,14 @@ V6T_MAP struct {
 	__type(value, __u64);
 } lost_events SEC(".maps");
 
+/* Events this CPU sent since it last woke the reader (see v6t_emit). */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} since_wakeup SEC(".maps");
+
 V6T_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 64);
@@ -86,7 +94,7 @@ extern const volatile __u64 cfg_netns;
 extern const volatile char cfg_comm[V6T_COMM_LEN];
 extern const volatile __u32 cfg_tp_hooks;	/* bit V6T_HOOK_x: served by the tracepoint backend */
 extern const volatile __u64 cfg_cgroup;	/* cgroup v2 id (its directory's inode), 0 = any */
-extern const volatile __u64 cfg_wakeup_bytes;	/* wake the reader only past this much data */
+extern const volatile __u64 cfg_wakeup_events;	/* per CPU: wake the reader every this many events */
 
 static __always_inline int v6t_task_filtered_out(void)
 {
@@ -203,11 +211,19 @@ static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 b
 	/*
 	 * A wake-up per event costs the reader a syscall per event: at high rates that, not the
 	 * tracing, is what slows the traced machine. So wake it only once a batch has built up;
-	 * user space also polls with a timeout, which bounds how long an event waits.
+	 * user space also polls with a timeout, which bounds how long an event waits. The batch
+	 * is counted per CPU: bpf_ringbuf_query() would read the ring's positions, a cache line
+	 * the reader and every other CPU keep writing.
 	 */
-	if (cfg_wakeup_bytes)
-		wake = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-											   : BPF_RB_NO_WAKEUP;
+	if (cfg_wakeup_events) {
+		__u64 *n = bpf_map_lookup_elem(&since_wakeup, &zero);
+
+		wake = BPF_RB_NO_WAKEUP;
+		if (n && ++*n >= cfg_wakeup_events) {
+			*n = 0;
+			wake = BPF_RB_FORCE_WAKEUP;
+		}
+	}
 	/* building on the stack and copying lets filtered events skip the ring buffer entirely */
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), wake)) {
 		lost = bpf_map_lookup_elem(&lost_events, &zero);

@@ -50,14 +50,19 @@ static void teardown(struct v6t_tracer *t)
 static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, const struct v6t_plan *plan)
 {
 	struct bpf_program *prog;
+	int ncpus;
 
 	skel->rodata->cfg_filter_pids = cfg->n_pids > 0;
 	skel->rodata->cfg_filter_ports = cfg->n_ports > 0;
 	skel->rodata->cfg_mapped_only = cfg->mapped_only;
 	skel->rodata->cfg_netns = cfg->netns;
 	skel->rodata->cfg_cgroup = cfg->cgroup;
-	/* an eighth of the ring: big batches, and far from full when the reader wakes */
-	skel->rodata->cfg_wakeup_bytes = cfg->buffer_kib * 1024ULL / 8;
+	/* an eighth of the ring over all CPUs: big batches, and far from full when the reader wakes */
+	ncpus = libbpf_num_possible_cpus();
+	skel->rodata->cfg_wakeup_events = cfg->buffer_kib * 1024ULL / 8 /
+					  sizeof(struct v6t_sock_event) / (ncpus > 0 ? ncpus : 1);
+	if (!skel->rodata->cfg_wakeup_events)
+		skel->rodata->cfg_wakeup_events = 1;
 	memcpy((char *)skel->rodata->cfg_comm, cfg->comm, V6T_COMM_LEN);
 	skel->rodata->cfg_tp_hooks = 0;
 	/* the hooks the raw syscall-exit program serves (no syscall tracepoints for them) */
@@ -269,7 +274,7 @@ int v6t_tracer_poll(struct v6t_tracer *t, int timeout_ms)
 	int n = ring_buffer__poll(t->rb, timeout_ms);
 
 	/*
-	 * Records queued without a wake-up (below cfg_wakeup_bytes) raise no epoll event, and
+	 * Records queued without a wake-up (below cfg_wakeup_events) raise no epoll event, and
 	 * ring_buffer__poll reads only rings that did: take them now, at the end of the timeout.
 	 */
 	if (n == 0)
