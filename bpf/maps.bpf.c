@@ -8,8 +8,11 @@ const volatile __u32 cfg_filter_ports = 0;
 const volatile __u32 cfg_mapped_only = 0;
 const volatile __u64 cfg_netns = 0;
 const volatile char cfg_comm[V6T_COMM_LEN] = {};
-const volatile __u32 cfg_tp_hooks = 0;
+const volatile __u32 cfg_raw_hooks = 0;
+const volatile __u32 cfg_state_hooks = 0;
 const volatile __u64 cfg_cgroup = 0;
 const volatile __u64 cfg_wakeup_events = 0;
+
+__u32 v6t_setters_used = 0;
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * tracepoint backend, for kernels where neither trampolines nor kprobes attach: syscall exits.
- * The syscall's arguments are still in the saved user registers, so the exit alone suffices
- * (no sys_enter twin). Sockets are found from the fd through the task's file table.
+ * tracepoint backend, for kernels where neither trampolines nor kprobes attach: bind,
+ * setsockopt and the UDP receive calls at their syscall exits (accept and connect are TCP
+ * state changes, in sockstate.bpf.c). The syscall's arguments are still in the saved user
+ * registers, so the exit alone suffices (no sys_enter twin). Sockets are found from the fd
+ * through the task's file table.
  *
  * Preferred: one syscalls:sys_exit_NAME tracepoint per syscall we need, so no other syscall
  * runs a program (every syscall still takes the tracing slow path, but that alone is cheap).
@@ -14,14 +16,11 @@
  */
 #include "v6trace.bpf.h"
 
-#define NR_connect 42
-#define NR_accept 43
 #define NR_recvfrom 45
 #define NR_recvmsg 47
 #define NR_recvmmsg 299
 #define NR_bind 49
 #define NR_setsockopt 54
-#define NR_accept4 288
 #define TS_COMPAT_FLAG 0x0002	/* arch/x86/include/asm/thread_info.h: a 32-bit syscall is active */
 
 /* fd -> struct file -> struct socket, or NULL when the fd is not (or no longer) a socket. */
@@ -72,29 +71,6 @@ static __always_inline void tp_setsockopt(struct task_struct *task, struct pt_re
 			      V6T_BACKEND_TRACEPOINT);
 }
 
-static __always_inline void tp_accept(struct task_struct *task, struct pt_regs *regs, long ret)
-{
-	struct socket *lsock, *sock;
-
-	if (ret < 0)
-		return;
-	lsock = fd_to_socket(task, regs->di);
-	sock = fd_to_socket(task, ret);
-	if (lsock && sock)
-		v6t_on_accept(BPF_CORE_READ(lsock, sk), BPF_CORE_READ(sock, sk), V6T_BACKEND_TRACEPOINT);
-}
-
-static __always_inline void tp_connect(struct task_struct *task, struct pt_regs *regs, long ret)
-{
-	struct socket *sock;
-
-	if (fd_error(ret))
-		return;
-	sock = fd_to_socket(task, regs->di);
-	if (sock)
-		v6t_on_connect(sock, (const void *)regs->si, 1, ret, V6T_BACKEND_TRACEPOINT);
-}
-
 /* The source address is in the caller's buffer: recvfrom's 5th argument, or msg_name. */
 static __always_inline void tp_recv(struct task_struct *task, struct pt_regs *regs, long nr, long ret)
 {
@@ -120,26 +96,20 @@ int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
 	long nr = regs->orig_ax;
 
 	/* the early exit every unrelated syscall of every task takes: keep it first and cheap */
-	if (nr != NR_bind && nr != NR_setsockopt && nr != NR_accept && nr != NR_accept4 &&
-	    nr != NR_connect && nr != NR_recvfrom && nr != NR_recvmsg && nr != NR_recvmmsg)
+	if (nr != NR_bind && nr != NR_setsockopt && nr != NR_recvfrom && nr != NR_recvmsg &&
+	    nr != NR_recvmmsg)
 		return 0;
 	task = bpf_get_current_task_btf();
 	/* compat syscall numbers overlap the native ones (32-bit 43 is times()) */
 	if (task->thread_info.status & TS_COMPAT_FLAG)
 		return 0;
 	if (nr == NR_bind) {
-		if (cfg_tp_hooks & (1 << V6T_HOOK_BIND))
+		if (cfg_raw_hooks & (1 << V6T_HOOK_BIND))
 			tp_bind(task, regs, ret);
 	} else if (nr == NR_setsockopt) {
-		if (cfg_tp_hooks & (1 << V6T_HOOK_V6ONLY))
+		if (cfg_raw_hooks & (1 << V6T_HOOK_V6ONLY))
 			tp_setsockopt(task, regs, ret);
-	} else if (nr == NR_accept || nr == NR_accept4) {
-		if (cfg_tp_hooks & (1 << V6T_HOOK_ACCEPT))
-			tp_accept(task, regs, ret);
-	} else if (nr == NR_connect) {
-		if (cfg_tp_hooks & (1 << V6T_HOOK_CONNECT))
-			tp_connect(task, regs, ret);
-	} else if (cfg_tp_hooks & (1 << V6T_HOOK_UDP_RECV)) {
+	} else if (cfg_raw_hooks & (1 << V6T_HOOK_UDP_RECV)) {
 		tp_recv(task, regs, nr, ret);
 	}
 	return 0;
@@ -170,33 +140,6 @@ int v6t_tp_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	tp_setsockopt(task, user_regs(task), ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_accept")
-int v6t_tp_exit_accept(struct trace_event_raw_sys_exit *ctx)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	tp_accept(task, user_regs(task), ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int v6t_tp_exit_accept4(struct trace_event_raw_sys_exit *ctx)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	tp_accept(task, user_regs(task), ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_connect")
-int v6t_tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	tp_connect(task, user_regs(task), ctx->ret);
 	return 0;
 }
 

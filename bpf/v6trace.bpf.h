@@ -28,6 +28,35 @@ struct v6t_setter {
 };
 
 /*
+ * Who an event is about. Usually the current task; but a handshake completes in softirq,
+ * where the current task is whoever the packet interrupted, so accept and connect events
+ * of the tracepoint backend carry the task recorded at listen() or connect() instead.
+ */
+struct v6t_who {
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	__u32 known;	/* 0: nobody was recorded (a listener older than the tracer, say) */
+	__u64 cgroup_id;
+	char comm[V6T_COMM_LEN];
+};
+
+/* A listening socket, keyed by what its accepted children share with it. */
+struct v6t_listen_key {
+	__u64 netns_ino;
+	__u16 port;
+	__u16 family;
+	__u32 pad;
+};
+
+struct v6t_listener {
+	struct v6t_who who;	/* who called listen(), or holds the socket */
+	__u64 sk;		/* the listener itself, to forget it when it closes */
+	__u64 sock_ino;
+	__u8 addr[16];		/* its bound address */
+};
+
+/*
  * maps.bpf.c defines V6T_DEFINE_MAPS and so defines these; every other object sees them extern and
  * the BPF static linker (bpftool gen object) resolves them to one map each.
  */
@@ -78,6 +107,22 @@ V6T_MAP struct {
 	__type(value, struct v6t_setter);
 } v6only_setters SEC(".maps");
 
+/* TCP listeners and their owners: accepted children find theirs here (tracepoint backend). */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct v6t_listen_key);
+	__type(value, struct v6t_listener);
+} listeners SEC(".maps");
+
+/* Who started each connect still in SYN_SENT, keyed by the struct sock (tracepoint backend). */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct v6t_who);
+} connecting SEC(".maps");
+
 /* udp6 sockets already reported for a v4-mapped source, keyed by socket inode. */
 V6T_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -92,8 +137,11 @@ extern const volatile __u32 cfg_filter_ports;
 extern const volatile __u32 cfg_mapped_only;
 extern const volatile __u64 cfg_netns;
 extern const volatile char cfg_comm[V6T_COMM_LEN];
-extern const volatile __u32 cfg_tp_hooks;	/* bit V6T_HOOK_x: served by the tracepoint backend */
+extern const volatile __u32 cfg_raw_hooks;	/* bit V6T_HOOK_x: served by the raw sys_exit program */
+extern const volatile __u32 cfg_state_hooks;	/* bit V6T_HOOK_x: served by sock:inet_sock_set_state */
 extern const volatile __u64 cfg_cgroup;	/* cgroup v2 id (its directory's inode), 0 = any */
+/* set once a setsockopt(IPV6_V6ONLY) has been recorded in v6only_setters */
+extern __u32 v6t_setters_used;
 extern const volatile __u64 cfg_wakeup_events;	/* per CPU: wake the reader every this many events */
 
 static __always_inline int v6t_task_filtered_out(void)
@@ -114,6 +162,38 @@ static __always_inline int v6t_task_filtered_out(void)
 			if (comm[i] != cfg_comm[i])
 				return 1;
 			if (!comm[i])
+				break;
+		}
+	}
+	return 0;
+}
+
+static __always_inline void v6t_who_current(struct v6t_who *w)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	w->pid = pid_tgid >> 32;
+	w->tid = (__u32)pid_tgid;
+	w->uid = (__u32)bpf_get_current_uid_gid();
+	w->known = 1;
+	w->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(w->comm, sizeof(w->comm));
+}
+
+/* The task filters, applied to a recorded task; an unknown one matches no task filter. */
+static __always_inline int v6t_who_filtered_out(const struct v6t_who *w)
+{
+	if ((cfg_cgroup || cfg_filter_pids || cfg_comm[0]) && !w->known)
+		return 1;
+	if (cfg_cgroup && w->cgroup_id != cfg_cgroup)
+		return 1;
+	if (cfg_filter_pids && !bpf_map_lookup_elem(&filter_pids, &w->pid))
+		return 1;
+	if (cfg_comm[0]) {
+		for (int i = 0; i < V6T_COMM_LEN; i++) {
+			if (w->comm[i] != cfg_comm[i])
+				return 1;
+			if (!w->comm[i])
 				break;
 		}
 	}
@@ -176,7 +256,8 @@ static __always_inline void v6t_read_setter(struct v6t_sock_event *e, __u64 ino)
 {
 	struct v6t_setter *s;
 
-	if (!ino)
+	/* most machines never set IPV6_V6ONLY while we watch: skip the lookup until one does */
+	if (!ino || e->family != V6T_AF_INET6 || !v6t_setters_used)
 		return;
 	s = bpf_map_lookup_elem(&v6only_setters, &ino);
 	if (!s)
@@ -186,28 +267,26 @@ static __always_inline void v6t_read_setter(struct v6t_sock_event *e, __u64 ino)
 	__builtin_memcpy(e->setter_comm, s->comm, V6T_COMM_LEN);
 }
 
-/* Fill in the task, apply the filters that need the whole event, and send it. */
-static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 backend)
+/* Applies the filters that need the whole event and stamps it; non-zero if it is filtered out. */
+static __always_inline int v6t_finish(struct v6t_sock_event *e, __u8 kind, __u8 backend)
 {
-	__u64 pid_tgid, wake = 0;
-	__u32 zero = 0;
-	__u64 *lost;
-
 	e->kind = kind;
 	e->backend = backend;
 	if (cfg_filter_ports && !bpf_map_lookup_elem(&filter_ports, &e->local_port))
-		return;
+		return -1;
 	if (cfg_mapped_only && !v6t_event_is_dualstack(e))
-		return;
+		return -1;
 	e->hdr.type = V6T_REC_SOCK_EVENT;
 	e->hdr.size = sizeof(*e);
 	e->ts_boot_ns = bpf_ktime_get_boot_ns();
-	pid_tgid = bpf_get_current_pid_tgid();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return 0;
+}
+
+static __always_inline void v6t_send(struct v6t_sock_event *e)
+{
+	__u64 wake = 0, *lost;
+	__u32 zero = 0;
+
 	/*
 	 * A wake-up per event costs the reader a syscall per event: at high rates that, not the
 	 * tracing, is what slows the traced machine. So wake it only once a batch has built up;
@@ -230,6 +309,38 @@ static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 b
 		if (lost)
 			(*lost)++;
 	}
+}
+
+/* Fill in the current task, apply the filters that need the whole event, and send it. */
+static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 backend)
+{
+	__u64 pid_tgid;
+
+	if (v6t_finish(e, kind, backend))
+		return;
+	pid_tgid = bpf_get_current_pid_tgid();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	v6t_send(e);
+}
+
+/* The same for an event about a recorded task (pid 0 when nobody was recorded). */
+static __always_inline void v6t_emit_who(struct v6t_sock_event *e, __u8 kind, __u8 backend,
+					 const struct v6t_who *w)
+{
+	if (v6t_finish(e, kind, backend))
+		return;
+	if (w->known) {
+		e->pid = w->pid;
+		e->tid = w->tid;
+		e->uid = w->uid;
+		e->cgroup_id = w->cgroup_id;
+		__builtin_memcpy(e->comm, w->comm, V6T_COMM_LEN);
+	}
+	v6t_send(e);
 }
 
 /*
@@ -321,6 +432,7 @@ static __always_inline void v6t_on_v6only(const struct sock *sk, const void *opt
 		s.value = e.v6only;
 		bpf_get_current_comm(s.comm, sizeof(s.comm));
 		bpf_map_update_elem(&v6only_setters, &e.sock_ino, &s, BPF_ANY);
+		v6t_setters_used = 1;
 	}
 	v6t_read_setter(&e, e.sock_ino);
 	v6t_emit(&e, V6T_EV_V6ONLY, backend);

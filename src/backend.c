@@ -65,10 +65,9 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_csk_accept"),
 			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_csk_accept", "v6t_krp_csk_accept"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_accept", "v6t_tp_exit_accept4"),
+			/* SYN_RECV -> ESTABLISHED; the iterator finds who owns older listeners */
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sock_state", "v6t_iter_listeners"),
 		},
-		.tp_events = { "sys_exit_accept", "sys_exit_accept4" },
-		.raw_progs = PROGS("v6t_tp_sys_exit"),
 	},
 	[V6T_HOOK_CONNECT] = {
 		.name = "connect",
@@ -76,10 +75,9 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_connect"),
 			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_connect", "v6t_krp_connect"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_connect"),
+			/* SYN_SENT -> ESTABLISHED or CLOSE, the caller recorded at -> SYN_SENT */
+			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sock_state"),
 		},
-		.tp_events = { "sys_exit_connect" },
-		.raw_progs = PROGS("v6t_tp_sys_exit"),
 	},
 	[V6T_HOOK_UDP_RECV] = {
 		.name = "udp-recv",
@@ -326,7 +324,7 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 					plan->probe_err[hook][b] == -ENOEXEC ? "failed to load or attach"
 									     : strerror(-plan->probe_err[hook][b]));
 		if (chosen == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
-			fprintf(err, "; syscalls:sys_exit_* (%s): %s, so every syscall's exit",
+			fprintf(err, "; on every syscall's exit: no syscalls:sys_exit_* ids (%s: %s)",
 				v6t_tracefs_where(), strerror(-plan->tp_err[hook]));
 		fputc('\n', err);
 	}

@@ -73,7 +73,7 @@ static void put_setter(struct strbuf *sb, const struct v6t_view *v)
 		sb_lit(sb, "; V6ONLY=");
 		sb_u64(sb, e->v6only);
 		sb_lit(sb, " set by ");
-		sb_putn(sb, v->setter_comm, v->setter_comm_len);
+		sb_put_printable(sb, v->setter_comm, v->setter_comm_len);
 		sb_putc(sb, '[');
 		sb_u64(sb, e->setter_pid);
 		sb_putc(sb, ']');

@@ -54,6 +54,20 @@ static inline void sb_puts(struct strbuf *sb, const char *s)
 	sb_putn(sb, s, strlen(s));
 }
 
+/*
+ * s for a terminal: control bytes become '?', as ps(1) shows them, so a process name cannot
+ * move the cursor or recolour the screen. JSON escapes instead and keeps the bytes.
+ */
+static inline void sb_put_printable(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t start = sb->len;
+
+	sb_putn(sb, s, n);
+	for (size_t i = start; i < sb->len; i++)
+		if ((unsigned char)sb->buf[i] < 0x20 || sb->buf[i] == 0x7f)
+			sb->buf[i] = '?';
+}
+
 void sb_u64(struct strbuf *sb, uint64_t v);
 void sb_i64(struct strbuf *sb, int64_t v);
 /* v in decimal, zero-padded to at least width digits */

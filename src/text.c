@@ -75,7 +75,7 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int fl
 			break;
 		case COL_COMM:
 			if (v->comm_len)
-				sb_putn(sb, v->comm, v->comm_len);
+				sb_put_printable(sb, v->comm, v->comm_len);
 			else
 				sb_putc(sb, '-');
 			break;

@@ -21,6 +21,7 @@ struct v6t_tracer {
 	struct v6trace_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *links[MAX_LINKS];
+	struct bpf_program *link_progs[MAX_LINKS];
 	int n_links;
 	struct v6t_plan plan;
 	v6t_record_fn fn;
@@ -64,11 +65,18 @@ static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, co
 	if (!skel->rodata->cfg_wakeup_events)
 		skel->rodata->cfg_wakeup_events = 1;
 	memcpy((char *)skel->rodata->cfg_comm, cfg->comm, V6T_COMM_LEN);
-	skel->rodata->cfg_tp_hooks = 0;
-	/* the hooks the raw syscall-exit program serves (no syscall tracepoints for them) */
-	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
-		if (plan->backend[hook] == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
-			skel->rodata->cfg_tp_hooks |= 1U << hook;
+	skel->rodata->cfg_raw_hooks = 0;
+	skel->rodata->cfg_state_hooks = 0;
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
+		if (plan->backend[hook] != V6T_BACKEND_TRACEPOINT)
+			continue;
+		/* served by the raw syscall-exit program: no syscall tracepoints for them */
+		if (plan->tp_err[hook])
+			skel->rodata->cfg_raw_hooks |= 1U << hook;
+		/* served by TCP state changes */
+		if (hook == V6T_HOOK_ACCEPT || hook == V6T_HOOK_CONNECT)
+			skel->rodata->cfg_state_hooks |= 1U << hook;
+	}
 
 	/* only what the plan uses is loaded: the other backends' programs may not verify here */
 	bpf_object__for_each_program(prog, skel->obj)
@@ -140,6 +148,31 @@ static struct bpf_link *attach_syscall_tp(struct bpf_program *prog, const char *
 	return link;	/* destroying the link closes fd */
 }
 
+/*
+ * Runs the listener iterator once, if the plan loaded it: it records who holds each listening
+ * socket that existed before tracing began. Attribution is all it adds, so a failure only warns.
+ */
+static void seed_listeners(struct v6t_tracer *t)
+{
+	struct bpf_program *prog = t->skel->progs.v6t_iter_listeners;
+	char buf[64];
+	int fd = -1;
+
+	if (!bpf_program__autoload(prog))
+		return;
+	for (int i = 0; i < t->n_links && fd < 0; i++)
+		if (bpf_link__fd(t->links[i]) >= 0 && t->link_progs[i] == prog)
+			fd = bpf_iter_create(bpf_link__fd(t->links[i]));
+	if (fd < 0) {
+		fprintf(stderr, "v6trace: warning: cannot list existing listeners; connections to them "
+			"are shown without a process\n");
+		return;
+	}
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+}
+
 /* Attaches every program of every hook; on failure reports which hook and backend failed. */
 static int attach_all(struct v6t_tracer *t, int *failed_hook)
 {
@@ -171,7 +204,7 @@ static int attach_all(struct v6t_tracer *t, int *failed_hook)
 				*failed_hook = hook;
 				return -errno;
 			}
-			t->n_links++;
+			t->link_progs[t->n_links++] = prog;
 		}
 	}
 	return 0;
@@ -245,6 +278,8 @@ int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_
 		fprintf(stderr, "v6trace: no backend could be attached\n");
 		goto fail;
 	}
+	/* after attaching: a listener created meanwhile is seen by both, never by neither */
+	seed_listeners(t);
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
 	if (!t->rb) {
 		err = -errno;

@@ -174,6 +174,10 @@ static void test_hostile_comm_is_escaped(void **state)
 	assert_int_equal(json_object_get_string_len(v), 10);
 	assert_non_null(strstr(json, "\"comm\":\"a\\\"b\\\\c\\n\\u0001\\u00ff\\u007f\""));
 	json_object_put(obj);
+	/* a terminal gets no control bytes: a name cannot move the cursor or recolour */
+	assert_non_null(strstr(text, " a\"b\\c??\xff? "));
+	for (const char *c = text; *c; c++)
+		assert_true(*c == '\n' || (unsigned char)*c >= 0x20);
 	/* a full 16-byte comm without NUL is cut at 16, not read past */
 	memset(e.comm, 'x', sizeof(e.comm));
 	render(&e, text, json);

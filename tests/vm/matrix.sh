@@ -62,12 +62,12 @@ fi
 rm -f "$log"
 
 printf '\nKernel matrix (integration groups %s)\n' "$groups"
-printf '%-28s %-24s %-7s %s\n' KERNEL BACKEND RESULT TESTS
+printf '%-28s %-30s %-7s %s\n' KERNEL BACKEND RESULT TESTS
 for row in "${rows[@]}"; do
 	IFS='|' read -r k b p f <<< "$row"
 	result=pass
 	[ "$f" -ne 0 ] && result=FAIL
-	printf '%-28s %-24s %-7s %s\n' "$k" "$b" "$result" "$p passed, $f failed"
+	printf '%-28s %-30s %-7s %s\n' "$k" "$b" "$result" "$p passed, $f failed"
 done
 echo "vmtest: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

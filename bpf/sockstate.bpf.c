@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sock:inet_sock_set_state (4.16+), BTF-typed, so the socket is read with plain loads rather
+ * than a helper call per field. It serves:
+ *   listen, in every backend: a TCP socket enters LISTEN in the listen() caller's context,
+ *     which is what netstat lists;
+ *   accept and connect, in the tracepoint backend: a passive child going SYN_RECV ->
+ *     ESTABLISHED is an accepted connection, an active socket leaving SYN_SENT is a finished
+ *     connect. No syscall hook is needed for them, which is what makes the tracepoint backend
+ *     cheap under a connection storm. Both happen in softirq, where the current task is
+ *     whoever the packet interrupted: the task is the one recorded at listen() (or found
+ *     holding the listener when tracing began) and at connect().
+ */
+#include "v6trace.bpf.h"
+
+#define TCP_ESTABLISHED_STATE 1
+#define TCP_SYN_SENT_STATE 2
+#define TCP_SYN_RECV_STATE 3
+#define TCP_CLOSE_STATE 7
+#define ECONNABORTED_ERR 103
+
+/* Family, namespace and V6ONLY of a TCP socket, as v6t_read_sock, by plain loads. */
+static __always_inline int read_sock(struct v6t_sock_event *e, struct sock *sk)
+{
+	struct net *net;
+
+	e->family = sk->__sk_common.skc_family;
+	if (e->family != V6T_AF_INET && e->family != V6T_AF_INET6)
+		return -1;
+	e->proto = BPF_CORE_READ_BITFIELD(sk, sk_protocol);
+	if (e->proto != V6T_IPPROTO_TCP)
+		return -1;
+	net = sk->__sk_common.skc_net.net;
+	e->netns_ino = net->ns.inum;
+	if (cfg_netns && e->netns_ino != cfg_netns)
+		return -1;
+	e->sysctl_v6only = net->ipv6.sysctl.bindv6only;
+	if (e->family == V6T_AF_INET6)
+		e->v6only = BPF_CORE_READ_BITFIELD(sk, __sk_common.skc_ipv6only);
+	return 0;
+}
+
+static __always_inline void read_local(struct sock *sk, __u16 family, __u8 *addr, __u16 *port)
+{
+	if (family == V6T_AF_INET6)
+		__builtin_memcpy(addr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
+	else
+		__builtin_memcpy(addr, &sk->__sk_common.skc_rcv_saddr, 4);
+	*port = sk->__sk_common.skc_num;
+}
+
+static __always_inline void read_peer(struct v6t_sock_event *e, struct sock *sk)
+{
+	if (e->family == V6T_AF_INET6)
+		__builtin_memcpy(e->peer_addr, &sk->__sk_common.skc_v6_daddr, 16);
+	else
+		__builtin_memcpy(e->peer_addr, &sk->__sk_common.skc_daddr, 4);
+	e->peer_port = bpf_ntohs(sk->__sk_common.skc_dport);
+	e->flags |= V6T_F_HAS_PEER;
+}
+
+static __always_inline __u64 sock_ino(struct sock *sk)
+{
+	return sk->sk_socket->file->f_inode->i_ino;
+}
+
+static __always_inline void listen_key(struct v6t_listen_key *k, struct sock *sk, __u64 netns)
+{
+	k->netns_ino = netns;
+	k->port = sk->__sk_common.skc_num;
+	k->family = sk->__sk_common.skc_family;
+	k->pad = 0;
+}
+
+/* A socket entered LISTEN: report it, and remember who owns it for its children. */
+static __always_inline void on_listen(struct sock *sk)
+{
+	struct v6t_sock_event e = {};
+	struct v6t_listen_key k;
+	struct v6t_listener l = {};
+
+	if (read_sock(&e, sk))
+		return;
+	read_local(sk, e.family, e.local_addr, &e.local_port);
+	e.sock_ino = sock_ino(sk);
+	if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT)) {
+		listen_key(&k, sk, e.netns_ino);
+		v6t_who_current(&l.who);
+		l.sk = (__u64)sk;
+		l.sock_ino = e.sock_ino;
+		__builtin_memcpy(l.addr, e.local_addr, 16);
+		bpf_map_update_elem(&listeners, &k, &l, BPF_ANY);
+	}
+	if (v6t_task_filtered_out())
+		return;
+	v6t_read_setter(&e, e.sock_ino);
+	v6t_emit(&e, V6T_EV_LISTEN, V6T_BACKEND_TRACEPOINT);
+}
+
+/* A listener closed: forget it, unless another socket has taken its place since. */
+static __always_inline void on_unlisten(struct sock *sk)
+{
+	struct v6t_listen_key k;
+	struct v6t_listener *l;
+
+	listen_key(&k, sk, sk->__sk_common.skc_net.net->ns.inum);
+	l = bpf_map_lookup_elem(&listeners, &k);
+	if (l && l->sk == (__u64)sk)
+		bpf_map_delete_elem(&listeners, &k);
+}
+
+/* A passive child finished its handshake: the connection is in the accept queue. */
+static __always_inline void on_accepted(struct sock *sk)
+{
+	struct v6t_sock_event e = {};
+	struct v6t_listen_key k;
+	struct v6t_listener *l;
+	struct v6t_who nobody = {};
+	const struct v6t_who *who = &nobody;
+
+	if (read_sock(&e, sk))
+		return;
+	read_local(sk, e.family, e.local_addr, &e.local_port);
+	read_peer(&e, sk);
+	/* the child shares its listener's namespace, port and family (v4-mapped: inet6) */
+	listen_key(&k, sk, e.netns_ino);
+	l = bpf_map_lookup_elem(&listeners, &k);
+	if (l) {
+		who = &l->who;
+		__builtin_memcpy(e.listen_addr, l->addr, 16);
+		e.sock_ino = l->sock_ino;
+	} else {
+		/* a listener bound to one address: the child's local address is its own */
+		__builtin_memcpy(e.listen_addr, e.local_addr, 16);
+	}
+	e.listen_port = e.local_port;
+	e.flags |= V6T_F_HAS_LISTENER;
+	if (v6t_who_filtered_out(who))
+		return;
+	v6t_read_setter(&e, e.sock_ino);
+	v6t_emit_who(&e, V6T_EV_ACCEPT, V6T_BACKEND_TRACEPOINT, who);
+}
+
+/* connect() moved the socket to SYN_SENT, in the caller's context: remember who. */
+static __always_inline void on_connect_start(struct sock *sk)
+{
+	struct v6t_who w;
+	__u64 key = (__u64)sk;
+
+	if (cfg_netns && sk->__sk_common.skc_net.net->ns.inum != cfg_netns)
+		return;
+	if (v6t_task_filtered_out())
+		return;
+	v6t_who_current(&w);
+	bpf_map_update_elem(&connecting, &key, &w, BPF_ANY);
+}
+
+/* SYN_SENT ended: established, or closed (refused, timed out, aborted). */
+static __always_inline void on_connect_done(struct sock *sk, int newstate)
+{
+	struct v6t_sock_event e = {};
+	struct v6t_who *w;
+	__u64 key = (__u64)sk;
+
+	w = bpf_map_lookup_elem(&connecting, &key);
+	if (!w)
+		return;	/* began before tracing, or filtered out at connect() */
+	if (!read_sock(&e, sk)) {
+		read_local(sk, e.family, e.local_addr, &e.local_port);
+		read_peer(&e, sk);
+		if (newstate != TCP_ESTABLISHED_STATE) {
+			/* tcp_reset() and tcp_write_err() set sk_err before tcp_done() */
+			e.err = -sk->sk_err;
+			if (!e.err)
+				e.err = -ECONNABORTED_ERR;
+		}
+		e.sock_ino = sock_ino(sk);
+		v6t_read_setter(&e, e.sock_ino);
+		v6t_emit_who(&e, V6T_EV_CONNECT, V6T_BACKEND_TRACEPOINT, w);
+	}
+	bpf_map_delete_elem(&connecting, &key);
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(v6t_tp_sock_state, struct sock *sk, int oldstate, int newstate)
+{
+	if (newstate == TCP_LISTEN_STATE) {
+		on_listen(sk);
+	} else if (oldstate == TCP_LISTEN_STATE) {
+		/* LISTEN -> SYN_RECV is a child being cloned from its listener, not the listener */
+		if (newstate == TCP_CLOSE_STATE && (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT)))
+			on_unlisten(sk);
+	} else if (oldstate == TCP_SYN_RECV_STATE && newstate == TCP_ESTABLISHED_STATE) {
+		if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT))
+			on_accepted(sk);
+	} else if (cfg_state_hooks & (1 << V6T_HOOK_CONNECT)) {
+		if (newstate == TCP_SYN_SENT_STATE)
+			on_connect_start(sk);
+		else if (oldstate == TCP_SYN_SENT_STATE)
+			on_connect_done(sk, newstate);
+	}
+	return 0;
+}
+
+/*
+ * Run once at start-up (tracepoint backend): every process holding a listening TCP socket,
+ * in every namespace, so connections to listeners older than the tracer are attributed too.
+ * The first holder found is kept; a later listen() replaces it.
+ */
+SEC("iter/task_file")
+int v6t_iter_listeners(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct v6t_listener l = {};
+	struct v6t_listen_key k;
+	struct socket *sock;
+	struct sock *sk;
+
+	if (!task || !file)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = sock->sk;
+	if (!sk || sk->__sk_common.skc_state != TCP_LISTEN_STATE ||
+	    BPF_CORE_READ_BITFIELD(sk, sk_protocol) != V6T_IPPROTO_TCP)
+		return 0;
+	listen_key(&k, sk, sk->__sk_common.skc_net.net->ns.inum);
+	l.who.pid = task->tgid;
+	l.who.tid = task->pid;
+	l.who.uid = task->cred->uid.val;
+	l.who.known = 1;
+	l.who.cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	__builtin_memcpy(l.who.comm, task->comm, V6T_COMM_LEN);
+	l.sk = (__u64)sk;
+	l.sock_ino = file->f_inode->i_ino;
+	if (k.family == V6T_AF_INET6)
+		__builtin_memcpy(l.addr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
+	else
+		__builtin_memcpy(l.addr, &sk->__sk_common.skc_rcv_saddr, 4);
+	bpf_map_update_elem(&listeners, &k, &l, BPF_NOEXIST);
+	return 0;
+}
