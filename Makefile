@@ -163,7 +163,17 @@ $(OUTPUT)/bench/acceptstorm: bench/acceptstorm.c | $(OUTPUT)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -pthread $< -o $@
 
-bench: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm
+$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/bench/floor: bench/floor.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror $< -o $@ -lbpf
+
+bench: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
 	$(Q)scripts/install-deps.sh bpftrace python3
 	$(Q)python3 bench/run.py $(BENCH_ARGS)
 

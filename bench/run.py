@@ -3,8 +3,10 @@
 """The v6trace benchmark (make bench): one run, configurations alternated round by round,
 medians and ratios side by side, as these machines are shared and noisy.
 
-  accept storm   untraced | v6trace text | JSON | -w -q | bpftrace one-liner
-  syscall tax    getppid and a pipe ping-pong, untraced | v6trace attached (no events)
+  accept storm   untraced | floor (empty programs on the same hooks) | v6trace text | JSON |
+                 -w -q | bpftrace one-liner
+  syscall tax    getppid and a pipe ping-pong, untraced | v6trace attached (no events), with
+                 syscall tracepoints and with the raw sys_exit fallback
   start-up       exec to ready: v6trace --ready-fd | bpftrace BEGIN (after its probes attach)
   per event      BPF run time per program (kernel.bpf_stats_enabled), CPU and peak RSS
 
@@ -28,6 +30,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(TOP, ".output", "bench")
 V6TRACE = os.path.join(TOP, ".output", "v6trace")
 STORM = os.path.join(OUT, "acceptstorm")
+FLOOR = os.path.join(OUT, "floor")
 BPFTRACE_PROG = ('tracepoint:syscalls:sys_exit_accept4, tracepoint:syscalls:sys_exit_accept '
                  '/comm == "acceptstorm" && args->ret >= 0/ '
                  '{ printf("%d %s accept fd=%d\\n", pid, comm, args->ret); } '
@@ -55,18 +58,28 @@ def wait_ready(fd, what, timeout=60):
         sys.exit(f"bench: {what} did not become ready in {timeout}s")
 
 
-def start_v6trace(args, netns, out_path):
+def start_v6trace(args, netns, out_path, env=None):
     r, w = os.pipe()
     out = open(out_path, "w")
     t0 = time.monotonic()
     p = subprocess.Popen([V6TRACE, "-N", str(netns), "--no-snapshot", "--ready-fd", str(w)] + args,
-                         pass_fds=[w], stdout=out, stderr=subprocess.PIPE, text=True)
+                         pass_fds=[w], stdout=out, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, **(env or {})))
     os.close(w)
     wait_ready(r, "v6trace")
     if os.read(r, 16) != b"ready\n":
         sys.exit("bench: v6trace failed to start: " + p.stderr.read())
     os.close(r)
     return p, out, time.monotonic() - t0
+
+
+def start_floor():
+    """Empty programs on v6trace's tracepoint hooks: the cost no tracer on them can avoid."""
+    p = subprocess.Popen([FLOOR, FLOOR + ".bpf.o"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True)
+    if p.stdout.readline().strip() != "ready":
+        sys.exit("bench: the floor programs failed to attach")
+    return p
 
 
 def cpu_seconds(pid):
@@ -102,7 +115,15 @@ def stop(p, out, cpu_at_ready=0.0):
     """SIGINT, wait; returns (CPU seconds since ready, peak RSS in KiB, stderr)."""
     with open(f"/proc/{p.pid}/status") as f:
         hwm = int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1))
-    p.send_signal(signal.SIGINT)
+    # bpftrace can miss a SIGINT that lands while it is still setting up: repeat it
+    pidfd = os.pidfd_open(p.pid)
+    for _ in range(20):
+        p.send_signal(signal.SIGINT)
+        if select.select([pidfd], [], [], 3)[0]:
+            break
+    else:
+        sys.exit(f"bench: pid {p.pid} ignored SIGINT for a minute")
+    os.close(pidfd)
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     if hasattr(p, "copier"):
@@ -131,8 +152,10 @@ def lost_in(path, err):
 def storm_round(config, n, results):
     load, netns = start_load("storm", n)
     path = os.path.join(OUT, f"out-{config}")
-    tracer = None
-    if config == "text":
+    tracer = floor = None
+    if config == "floor":
+        floor = start_floor()
+    elif config == "text":
         tracer, out, _ = start_v6trace([], netns, path)
     elif config == "json":
         tracer, out, _ = start_v6trace(["-j"], netns, path)
@@ -143,14 +166,23 @@ def storm_round(config, n, results):
     cpu0 = cpu_seconds(tracer.pid) if tracer else 0
     res = finish_load(load)
     r = {"rate": res["per_second"], "made": res["accepted"]}
+    if floor:
+        floor.stdin.close()
+        floor.wait(timeout=60)
     if tracer:
         cpu, hwm, err = stop(tracer, out, cpu0)
         if config == "record":
             subprocess.run([V6TRACE, "-r", path + ".v6t", "-j"], stdout=open(path, "w"), check=True)
             os.unlink(path + ".v6t")
-        needle = " accept fd=" if config == "bpftrace" else ('"event":"accept"' if config != "text"
-                                                             else " accept ")
-        r.update(events=count(path, needle), lost=lost_in(path, err), cpu=cpu, rss=hwm)
+        if config == "bpftrace":
+            accepts = events = count(path, " accept fd=")
+        elif config == "text":
+            accepts = count(path, " accept ")
+            events = accepts + count(path, " connect ")
+        else:
+            accepts = count(path, '"event":"accept"')
+            events = accepts + count(path, '"event":"connect"')
+        r.update(accepts=accepts, events=events, lost=lost_in(path, err), cpu=cpu, rss=hwm)
         os.unlink(path)
     results.setdefault(config, []).append(r)
 
@@ -160,7 +192,8 @@ def tax_round(mode, n, traced, results):
     tracer = None
     if traced:
         # filtered to another namespace: only the cost of being attached, no events
-        tracer, out, _ = start_v6trace(["-j"], 1, os.path.join(OUT, "out-tax"))
+        env = {"V6TRACE_TRACEFS": ""} if traced == "raw" else None
+        tracer, out, _ = start_v6trace(["-j"], 1, os.path.join(OUT, "out-tax"), env)
     res = finish_load(load)
     if tracer:
         stop(tracer, out)
@@ -220,15 +253,16 @@ def main():
         print("bench: mounted tracefs at /sys/kernel/tracing for bpftrace", file=sys.stderr)
 
     storms, taxes = {}, {}
-    configs = ["untraced", "text", "json", "record", "bpftrace"]
+    configs = ["untraced", "floor", "text", "json", "record", "bpftrace"]
+    t0 = time.monotonic()
     for i in range(a.rounds):
         # rotate the order so no configuration always runs first or last
         for config in configs[i % len(configs):] + configs[:i % len(configs)]:
             storm_round(config, a.connections, storms)
-        for mode, n in (("getppid", a.syscalls), ("pipe", a.syscalls // 20)):
-            for traced in ((False, True) if i % 2 == 0 else (True, False)):
+        for mode, n in (("getppid", a.syscalls), ("pipe", a.syscalls // 100)):
+            for traced in ((False, True, "raw") if i % 2 == 0 else ("raw", True, False)):
                 tax_round(mode, n, traced, taxes)
-        print(f"bench: round {i + 1}/{a.rounds} done", file=sys.stderr)
+        print(f"bench: round {i + 1}/{a.rounds} done ({time.monotonic() - t0:.0f} s)", file=sys.stderr)
     start_v6, start_bt = startup(a.rounds)
     costs = bpf_prog_costs(a.connections)
 
@@ -251,23 +285,31 @@ def main():
         if c == "untraced":
             emit(f"| untraced | {med[c]:.0f} | 1.000 | - | - | - | - |")
             continue
-        ev = sum(r["events"] for r in rs)
+        if c == "floor":
+            emit(f"| floor: empty programs on the same hooks | {med[c]:.0f} | "
+                 f"{med[c] / med['untraced']:.3f} | - | - | - | - |")
+            continue
+        ev = sum(r["accepts"] for r in rs)
         made = sum(r["made"] for r in rs)
         lost = sum(r["lost"] for r in rs)
+        # per 10k events of any kind (v6trace makes two per connection, bpftrace one)
         cpu10k = statistics.median(r["cpu"] / max(r["events"], 1) * 10000 * 1000 for r in rs)
         rss = max(r["rss"] for r in rs)
         name = {"text": "v6trace, text to a file", "json": "v6trace -j to a file",
                 "record": "v6trace -q -w FILE", "bpftrace": "bpftrace one-liner (accept only)"}[c]
         emit(f"| {name} | {med[c]:.0f} | {med[c] / med['untraced']:.3f} | {ev}/{made} | {lost} | "
              f"{cpu10k:.0f} | {rss} |")
-    emit(f"\nv6trace (JSON) against bpftrace: {med['json'] / med['bpftrace']:.3f} times the throughput.\n")
+    emit(f"\nv6trace (JSON) against bpftrace: {med['json'] / med['bpftrace']:.3f} times the throughput. "
+         f"v6trace against the floor (its own work): text {med['text'] / med['floor']:.3f}, "
+         f"JSON {med['json'] / med['floor']:.3f}, -w {med['record'] / med['floor']:.3f}.\n")
     emit("## Tax on unrelated syscalls (v6trace attached, filtered to another namespace)\n")
-    emit("| workload | untraced /s | traced /s | ratio |")
-    emit("|---|---:|---:|---:|")
+    emit("| workload | untraced /s | syscall tracepoints /s | ratio | raw sys_exit fallback /s | ratio |")
+    emit("|---|---:|---:|---:|---:|---:|")
     for mode in ("getppid", "pipe"):
         u = statistics.median(taxes[(mode, False)])
         t = statistics.median(taxes[(mode, True)])
-        emit(f"| {mode} | {u:.0f} | {t:.0f} | {t / u:.3f} |")
+        raw = statistics.median(taxes[(mode, "raw")])
+        emit(f"| {mode} | {u:.0f} | {t:.0f} | {t / u:.3f} | {raw:.0f} | {raw / u:.3f} |")
     emit("\n## Start-up: exec to attached and ready (median)\n")
     emit(f"| v6trace (--ready-fd) | {start_v6:.1f} ms |\n|---|---:|\n| bpftrace (BEGIN runs) | {start_bt:.1f} ms |")
     emit("\n## BPF programs: run time per invocation (kernel.bpf_stats_enabled)\n")
