@@ -130,6 +130,54 @@ static void test_listeners_all_netns(void **state)
 	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
 }
 
+/*
+ * A connection to a listener that existed before tracing began names the process that owns
+ * it: with fentry and kprobe that is who accepts; with tracepoint, who holds the listener,
+ * found at start-up (the handshake completes in softirq, where no process is at hand).
+ */
+static void test_accept_on_older_listener(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int go[2], ready[2], status, cfd;
+	json_object *e;
+	pid_t holder;
+	char c;
+
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	holder = fork();
+	if (holder == 0) {
+		int fd = tcp_listen(AF_INET6, "::", 8430, -1);
+
+		if (write(ready[1], fd >= 0 ? "y" : "n", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(accept_one(fd) >= 0 ? 0 : 1);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(c, 'y');
+	start_traced(t, ns, (const char *[]){ "--no-snapshot", NULL });
+	cfd = tcp_connect(AF_INET, "127.0.0.1", 8430);
+	assert_true(cfd >= 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(holder, &status, 0), holder);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	stop_traced(t);
+
+	assert_int_equal(ev_count(t, "accept", 8430), 1);
+	e = ev_find(t, "accept", 8430, 0);
+	assert_int_equal(ev_int(e, "pid"), holder);
+	assert_int_equal(ev_int(e, "uid"), getuid());
+	assert_int_equal(ev_int(e, "netns"), ns);
+	assert_str(ev_str(e, "peer_addr"), "::ffff:127.0.0.1");
+	assert_int_equal(ev_bool(e, "mapped"), 1);
+	assert_int_equal(ev_bool(e, "v6only"), 0);
+	assert_str(ev_str(e, "listener_addr"), "::");
+	assert_str(ev_str(e, "backend"), expected_backend());
+	close(cfd);
+	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
+}
+
 /* An AF_INET6 socket connecting to ::ffff:127.0.0.1: a mapped connect (Java's tcp6 case). */
 static void test_connect_mapped(void **state)
 {
@@ -285,6 +333,7 @@ int run_existing_tests(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_at_start, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_cgroup, itest_setup, itest_teardown),
 		cmocka_unit_test(test_listeners_all_netns),
+		cmocka_unit_test_setup_teardown(test_accept_on_older_listener, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_mapped, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp_mapped_once, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_netns_by_path, itest_setup, itest_teardown),
