@@ -4,9 +4,10 @@
 medians and ratios side by side, as these machines are shared and noisy.
 
   accept storm   untraced | floor (empty programs on the same hooks) | v6trace text | JSON |
-                 -w -q | bpftrace one-liner
+                 -w -q | bpftrace one-liner; and the hook set of --event accept,connect,listen
+                 (no syscall hook), against its own floor
   syscall tax    getppid and a pipe ping-pong, untraced | v6trace attached (no events), with
-                 syscall tracepoints and with the raw sys_exit fallback
+                 syscall tracepoints, with the raw sys_exit fallback, and with no syscall hook
   start-up       exec to ready: v6trace --ready-fd | bpftrace BEGIN (after its probes attach)
   per event      BPF run time per program (kernel.bpf_stats_enabled), CPU and peak RSS
 
@@ -31,6 +32,8 @@ OUT = os.path.join(TOP, ".output", "bench")
 V6TRACE = os.path.join(TOP, ".output", "v6trace")
 STORM = os.path.join(OUT, "acceptstorm")
 FLOOR = os.path.join(OUT, "floor")
+# --event kinds whose hooks are TCP state changes only: no syscall runs a v6trace program
+STATE_EVENTS = ["--event", "accept,connect,listen"]
 BPFTRACE_PROG = ('tracepoint:syscalls:sys_exit_accept4, tracepoint:syscalls:sys_exit_accept '
                  '/comm == "acceptstorm" && args->ret >= 0/ '
                  '{ printf("%d %s accept fd=%d\\n", pid, comm, args->ret); } '
@@ -73,10 +76,10 @@ def start_v6trace(args, netns, out_path, env=None):
     return p, out, time.monotonic() - t0
 
 
-def start_floor():
+def start_floor(progs=()):
     """Empty programs on v6trace's tracepoint hooks: the cost no tracer on them can avoid."""
-    p = subprocess.Popen([FLOOR, FLOOR + ".bpf.o"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         text=True)
+    p = subprocess.Popen([FLOOR, FLOOR + ".bpf.o", *progs], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
     if p.stdout.readline().strip() != "ready":
         sys.exit("bench: the floor programs failed to attach")
     return p
@@ -155,6 +158,10 @@ def storm_round(config, n, results):
     tracer = floor = None
     if config == "floor":
         floor = start_floor()
+    elif config == "floor-state":
+        floor = start_floor(["floor_sock_state"])
+    elif config == "state":
+        tracer, out, _ = start_v6trace(["-j"] + STATE_EVENTS, netns, path)
     elif config == "text":
         tracer, out, _ = start_v6trace([], netns, path)
     elif config == "json":
@@ -193,7 +200,8 @@ def tax_round(mode, n, traced, results):
     if traced:
         # filtered to another namespace: only the cost of being attached, no events
         env = {"V6TRACE_TRACEFS": ""} if traced == "raw" else None
-        tracer, out, _ = start_v6trace(["-j"], 1, os.path.join(OUT, "out-tax"), env)
+        extra = STATE_EVENTS if traced == "state" else []
+        tracer, out, _ = start_v6trace(["-j"] + extra, 1, os.path.join(OUT, "out-tax"), env)
     res = finish_load(load)
     if tracer:
         stop(tracer, out)
@@ -253,14 +261,15 @@ def main():
         print("bench: mounted tracefs at /sys/kernel/tracing for bpftrace", file=sys.stderr)
 
     storms, taxes = {}, {}
-    configs = ["untraced", "floor", "text", "json", "record", "bpftrace"]
+    configs = ["untraced", "floor", "text", "json", "record", "bpftrace", "floor-state", "state"]
     t0 = time.monotonic()
     for i in range(a.rounds):
         # rotate the order so no configuration always runs first or last
         for config in configs[i % len(configs):] + configs[:i % len(configs)]:
             storm_round(config, a.connections, storms)
         for mode, n in (("getppid", a.syscalls), ("pipe", a.syscalls // 100)):
-            for traced in ((False, True, "raw") if i % 2 == 0 else ("raw", True, False)):
+            order = (False, True, "raw", "state")
+            for traced in (order if i % 2 == 0 else order[::-1]):
                 tax_round(mode, n, traced, taxes)
         print(f"bench: round {i + 1}/{a.rounds} done ({time.monotonic() - t0:.0f} s)", file=sys.stderr)
     start_v6, start_bt = startup(a.rounds)
@@ -285,9 +294,10 @@ def main():
         if c == "untraced":
             emit(f"| untraced | {med[c]:.0f} | 1.000 | - | - | - | - |")
             continue
-        if c == "floor":
-            emit(f"| floor: empty programs on the same hooks | {med[c]:.0f} | "
-                 f"{med[c] / med['untraced']:.3f} | - | - | - | - |")
+        if c in ("floor", "floor-state"):
+            name = {"floor": "floor: empty programs on the same hooks",
+                    "floor-state": "floor of the TCP-state hook alone"}[c]
+            emit(f"| {name} | {med[c]:.0f} | {med[c] / med['untraced']:.3f} | - | - | - | - |")
             continue
         ev = sum(r["accepts"] for r in rs)
         made = sum(r["made"] for r in rs)
@@ -296,20 +306,25 @@ def main():
         cpu10k = statistics.median(r["cpu"] / max(r["events"], 1) * 10000 * 1000 for r in rs)
         rss = max(r["rss"] for r in rs)
         name = {"text": "v6trace, text to a file", "json": "v6trace -j to a file",
-                "record": "v6trace -q -w FILE", "bpftrace": "bpftrace one-liner (accept only)"}[c]
+                "record": "v6trace -q -w FILE", "bpftrace": "bpftrace one-liner (accept only)",
+                "state": "v6trace -j " + " ".join(STATE_EVENTS) + " (no syscall hook)"}[c]
         emit(f"| {name} | {med[c]:.0f} | {med[c] / med['untraced']:.3f} | {ev}/{made} | {lost} | "
              f"{cpu10k:.0f} | {rss} |")
     emit(f"\nv6trace (JSON) against bpftrace: {med['json'] / med['bpftrace']:.3f} times the throughput. "
          f"v6trace against the floor (its own work): text {med['text'] / med['floor']:.3f}, "
-         f"JSON {med['json'] / med['floor']:.3f}, -w {med['record'] / med['floor']:.3f}.\n")
+         f"JSON {med['json'] / med['floor']:.3f}, -w {med['record'] / med['floor']:.3f}; "
+         f"{' '.join(STATE_EVENTS)} against its floor {med['state'] / med['floor-state']:.3f}.\n")
     emit("## Tax on unrelated syscalls (v6trace attached, filtered to another namespace)\n")
-    emit("| workload | untraced /s | syscall tracepoints /s | ratio | raw sys_exit fallback /s | ratio |")
-    emit("|---|---:|---:|---:|---:|---:|")
+    emit("| workload | untraced /s | syscall tracepoints /s | ratio | raw sys_exit fallback /s | ratio | "
+         f"{' '.join(STATE_EVENTS)} /s | ratio |")
+    emit("|---|---:|---:|---:|---:|---:|---:|---:|")
     for mode in ("getppid", "pipe"):
         u = statistics.median(taxes[(mode, False)])
         t = statistics.median(taxes[(mode, True)])
         raw = statistics.median(taxes[(mode, "raw")])
-        emit(f"| {mode} | {u:.0f} | {t:.0f} | {t / u:.3f} | {raw:.0f} | {raw / u:.3f} |")
+        st = statistics.median(taxes[(mode, "state")])
+        emit(f"| {mode} | {u:.0f} | {t:.0f} | {t / u:.3f} | {raw:.0f} | {raw / u:.3f} | {st:.0f} | "
+             f"{st / u:.3f} |")
     emit("\n## Start-up: exec to attached and ready (median)\n")
     emit(f"| v6trace (--ready-fd) | {start_v6:.1f} ms |\n|---|---:|\n| bpftrace (BEGIN runs) | {start_bt:.1f} ms |")
     emit("\n## BPF programs: run time per invocation (kernel.bpf_stats_enabled)\n")

@@ -12,6 +12,8 @@ const volatile __u32 cfg_raw_hooks = 0;
 const volatile __u32 cfg_state_hooks = 0;
 const volatile __u64 cfg_cgroup = 0;
 const volatile __u64 cfg_wakeup_events = 0;
+const volatile __u32 cfg_events = 0;
+const volatile __u32 cfg_setters_traced = 0;
 
 __u32 v6t_setters_used = 0;
 

@@ -143,6 +143,8 @@ extern const volatile __u64 cfg_cgroup;	/* cgroup v2 id (its directory's inode),
 /* set once a setsockopt(IPV6_V6ONLY) has been recorded in v6only_setters */
 extern __u32 v6t_setters_used;
 extern const volatile __u64 cfg_wakeup_events;	/* per CPU: wake the reader every this many events */
+extern const volatile __u32 cfg_events;	/* bit V6T_EV_x: kinds to send (--event); 0 = all */
+extern const volatile __u32 cfg_setters_traced;	/* the setsockopt(IPV6_V6ONLY) hook is attached */
 
 static __always_inline int v6t_task_filtered_out(void)
 {
@@ -256,8 +258,13 @@ static __always_inline void v6t_read_setter(struct v6t_sock_event *e, __u64 ino)
 {
 	struct v6t_setter *s;
 
+	if (e->family != V6T_AF_INET6)
+		return;
+	/* so a V6ONLY that differs from the sysctl is not said to predate the trace */
+	if (!cfg_setters_traced)
+		e->flags |= V6T_F_SETTER_UNTRACED;
 	/* most machines never set IPV6_V6ONLY while we watch: skip the lookup until one does */
-	if (!ino || e->family != V6T_AF_INET6 || !v6t_setters_used)
+	if (!ino || !v6t_setters_used)
 		return;
 	s = bpf_map_lookup_elem(&v6only_setters, &ino);
 	if (!s)
@@ -272,6 +279,8 @@ static __always_inline int v6t_finish(struct v6t_sock_event *e, __u8 kind, __u8 
 {
 	e->kind = kind;
 	e->backend = backend;
+	if (cfg_events && !(cfg_events & (1U << kind)))
+		return -1;
 	if (cfg_filter_ports && !bpf_map_lookup_elem(&filter_ports, &e->local_port))
 		return -1;
 	if (cfg_mapped_only && !v6t_event_is_dualstack(e))

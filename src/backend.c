@@ -265,12 +265,40 @@ int v6t_probe(int backend, int hook)
 	return err;
 }
 
-int v6t_plan_choose(struct v6t_plan *plan, int forced, const unsigned int *excluded, FILE *err)
+unsigned int v6t_hooks_for_events(uint32_t event_mask)
+{
+	static const int hook_of[V6T_EV_MAX + 1] = {
+		[V6T_EV_BIND] = V6T_HOOK_BIND,
+		[V6T_EV_V6ONLY] = V6T_HOOK_V6ONLY,
+		[V6T_EV_LISTEN] = V6T_HOOK_LISTEN,
+		[V6T_EV_ACCEPT] = V6T_HOOK_ACCEPT,
+		[V6T_EV_SOCKET] = -1,	/* the start-up snapshot, not a hook */
+		[V6T_EV_CONNECT] = V6T_HOOK_CONNECT,
+		[V6T_EV_UDP_MAPPED] = V6T_HOOK_UDP_RECV,
+	};
+	unsigned int mask = 0;
+
+	if (!event_mask)
+		return (1U << V6T_HOOK_COUNT) - 1;
+	for (int kind = 1; kind <= V6T_EV_MAX; kind++)
+		if ((event_mask & (1U << kind)) && hook_of[kind] >= 0)
+			mask |= 1U << hook_of[kind];
+	return mask;
+}
+
+int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, const unsigned int *excluded,
+		    FILE *err)
 {
 	static const int order[] = { V6T_BACKEND_FENTRY, V6T_BACKEND_KPROBE, V6T_BACKEND_TRACEPOINT };
 
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
 		int chosen = 0;
+
+		plan->backend[hook] = V6T_BACKEND_AUTO;
+		plan->tp_err[hook] = 0;
+		/* a hook nobody asked for costs nothing: with no syscall hook, no syscall slows down */
+		if (!(wanted & (1U << hook)))
+			continue;
 
 		for (unsigned int i = 0; i < sizeof(order) / sizeof(order[0]) && !chosen; i++) {
 			int b = order[i];
@@ -314,6 +342,11 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 		int chosen = plan->backend[hook];
 		const char *const *progs = v6t_plan_programs(plan, hook);
 
+		if (chosen == V6T_BACKEND_AUTO) {
+			fprintf(err, "v6trace: hook %-8s -> off        (no --event kind needs it)\n",
+				hooks[hook].name);
+			continue;
+		}
 		fprintf(err, "v6trace: hook %-8s -> %-10s (", hooks[hook].name, v6t_backend_name(chosen));
 		for (int i = 0; progs && progs[i]; i++)
 			fprintf(err, "%s%s", i ? " " : "", progs[i]);

@@ -13,7 +13,8 @@
 #define V6T_BACKEND_COUNT 4	/* including AUTO at 0 */
 
 struct v6t_plan {
-	uint8_t backend[V6T_HOOK_COUNT];		/* V6T_BACKEND_* chosen per hook */
+	/* V6T_BACKEND_* chosen per hook; V6T_BACKEND_AUTO (0): not attached, nobody asked */
+	uint8_t backend[V6T_HOOK_COUNT];
 	int probe_err[V6T_HOOK_COUNT][V6T_BACKEND_COUNT];	/* 0 or -errno per probed backend */
 	/* tracepoint hooks: 0 when served by syscalls:sys_exit_* tracepoints, else why not */
 	int tp_err[V6T_HOOK_COUNT];
@@ -38,9 +39,14 @@ int v6t_probe(int backend, int hook);
 /*
  * Chooses a backend per hook: the forced one, or in auto the first of fentry, kprobe,
  * tracepoint that probes well and is not in excluded[hook] (a bitmask of 1 << backend that
- * failed to load or attach earlier). Returns 0, or -errno after printing why to err.
+ * failed to load or attach earlier). Hooks not in wanted (1 << V6T_HOOK_*) are left unattached.
+ * Returns 0, or -errno after printing why to err.
  */
-int v6t_plan_choose(struct v6t_plan *plan, int forced, const unsigned int *excluded, FILE *err);
+int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, const unsigned int *excluded,
+		    FILE *err);
+
+/* The hooks (bit 1 << V6T_HOOK_*) that make the event kinds in event_mask; 0: every kind. */
+unsigned int v6t_hooks_for_events(uint32_t event_mask);
 
 /* One line per hook on err: what was chosen and why the better ones were not. */
 void v6t_plan_print(const struct v6t_plan *plan, FILE *err);

@@ -82,7 +82,11 @@ static void put_setter(struct strbuf *sb, const struct v6t_view *v)
 	} else if (!strcmp(v->v6only_source, "setsockopt")) {
 		sb_lit(sb, "; V6ONLY=");
 		sb_u64(sb, e->v6only);
-		sb_lit(sb, " set by setsockopt before tracing began");
+		/* with --event lacking v6only the call was not traced: it may be recent */
+		if (e->flags & V6T_F_SETTER_UNTRACED)
+			sb_lit(sb, " set by setsockopt (not traced: add --event v6only)");
+		else
+			sb_lit(sb, " set by setsockopt before tracing began");
 	}
 }
 

@@ -65,7 +65,8 @@ static void describe_backends(const struct v6t_plan *plan, char *out, size_t siz
 	out[0] = '\0';
 	for (int hook = 0; hook < V6T_HOOK_COUNT && off < size; hook++)
 		off += snprintf(out + off, size - off, "%s%s=%s", hook ? "," : "", v6t_hook_name(hook),
-				v6t_backend_name(plan->backend[hook]));
+				plan->backend[hook] == V6T_BACKEND_AUTO ? "off"
+									: v6t_backend_name(plan->backend[hook]));
 }
 
 static void signal_ready(int fd)
@@ -134,7 +135,9 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	v6t_printer_header(&p);
 	/* after attaching, so nothing falls between the snapshot and the first live event */
 	/* the snapshot adds to tracing; without it (no inet_diag, say) tracing still works */
-	if (!cfg->no_snapshot && v6t_snapshot(&p, cfg->all_netns))
+	/* --event without listening: nothing of the snapshot would be shown or recorded */
+	if (!cfg->no_snapshot && (!cfg->event_mask || (cfg->event_mask & (1U << V6T_EV_SOCKET))) &&
+	    v6t_snapshot(&p, cfg->all_netns))
 		fprintf(stderr, "v6trace: warning: existing sockets are not listed; tracing goes on\n");
 	v6t_printer_flush(&p);
 	signal_ready(cfg->ready_fd);

@@ -78,8 +78,9 @@ static const char usage_text[] =
 	"  -N, --netns NS         only this network namespace: an inode number, /proc/PID/ns/net\n"
 	"                         or /run/netns/NAME\n"
 	"      --cgroup PATH      only tasks in this cgroup v2 directory (e.g. a container's)\n"
-	"      --event KIND       only events of this kind (repeatable): bind, v6only, listen,\n"
-	"                         accept, listening, connect, udp-mapped\n"
+	"      --event KIND       only events of this kind (repeatable, or a list: accept,connect):\n"
+	"                         bind, v6only, listen, accept, listening, connect, udp-mapped;\n"
+	"                         the hooks of other kinds are not attached at all\n"
 	"      --since TIME       only events at or after TIME (RFC 3339, or @UNIX_SECONDS)\n"
 	"      --until TIME       only events at or before TIME\n"
 	"\n"
@@ -267,11 +268,25 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->rotate_keep = v;
 		return 0;
 	case OPT_EVENT:
-		v = v6t_event_kind(arg);
-		if (!v)
-			return bad(err, "event", arg,
-				   "expected bind, v6only, listen, accept, listening, connect or udp-mapped");
-		cfg->event_mask |= 1U << v;
+		/* a comma-separated list, as in --event accept,connect */
+		for (const char *p = arg;; p++) {
+			char kind[16];
+			size_t n = strcspn(p, ",");
+
+			if (n >= sizeof(kind))
+				n = sizeof(kind) - 1;	/* too long for any kind: rejected below */
+			memcpy(kind, p, n);
+			kind[n] = '\0';
+			v = v6t_event_kind(kind);
+			if (!v)
+				return bad(err, "event", arg,
+					   "expected bind, v6only, listen, accept, listening, connect or "
+					   "udp-mapped, or a comma-separated list of them");
+			cfg->event_mask |= 1U << v;
+			p += strcspn(p, ",");
+			if (!*p)
+				break;
+		}
 		return 0;
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto"))

@@ -65,6 +65,9 @@ static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, co
 	if (!skel->rodata->cfg_wakeup_events)
 		skel->rodata->cfg_wakeup_events = 1;
 	memcpy((char *)skel->rodata->cfg_comm, cfg->comm, V6T_COMM_LEN);
+	/* a program serves several kinds (listen and accept, say): send only those asked for */
+	skel->rodata->cfg_events = cfg->event_mask;
+	skel->rodata->cfg_setters_traced = plan->backend[V6T_HOOK_V6ONLY] != V6T_BACKEND_AUTO;
 	skel->rodata->cfg_raw_hooks = 0;
 	skel->rodata->cfg_state_hooks = 0;
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
@@ -111,7 +114,7 @@ static int best_backend_used(const struct v6t_plan *plan)
 	int best = V6T_BACKEND_TRACEPOINT;
 
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
-		if (plan->backend[hook] < best)
+		if (plan->backend[hook] != V6T_BACKEND_AUTO && plan->backend[hook] < best)
 			best = plan->backend[hook];
 	return best;
 }
@@ -224,7 +227,8 @@ int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_
 	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		int failed_hook = -1, best;
 
-		err = v6t_plan_choose(&t->plan, cfg->backend, excluded, stderr);
+		err = v6t_plan_choose(&t->plan, cfg->backend, v6t_hooks_for_events(cfg->event_mask),
+				      excluded, stderr);
 		if (err)
 			goto fail;
 		t->skel = v6trace_bpf__open();

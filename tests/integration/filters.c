@@ -180,6 +180,52 @@ static void test_filter_netns(void **state)
 	close(ns_a_fd);
 }
 
+/*
+ * --event chooses the hooks: the kinds not asked for are never traced (no syscall hook at all
+ * for these three), and a V6ONLY set meanwhile is not said to predate the trace.
+ */
+static void test_filter_event(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int dual, v6, u, c1, c2, a1, a2;
+	json_object *e;
+
+	start_traced(t, ns, (const char *[]){ "--event", "accept,connect", "--event", "listen", "-v", NULL });
+	dual = tcp_listen(AF_INET6, "::", 8111, -1);
+	v6 = tcp_listen(AF_INET6, "::", 8112, 1);
+	u = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8113, -1);
+	c1 = tcp_connect(AF_INET, "127.0.0.1", 8111);
+	c2 = tcp_connect(AF_INET6, "::1", 8112);
+	assert_true(dual >= 0 && v6 >= 0 && u >= 0 && c1 >= 0 && c2 >= 0);
+	a1 = accept_one(dual);
+	a2 = accept_one(v6);
+	assert_true(a1 >= 0 && a2 >= 0);
+	stop_traced(t);
+
+	assert_int_equal(ev_count(t, "bind", 0) + ev_count(t, "v6only", 0), 0);
+	assert_int_equal(ev_count(t, "listen", 8111), 1);
+	e = ev_find(t, "listen", 8112, 0);
+	assert_non_null(e);
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	assert_str(ev_str(e, "v6only_source"), "setsockopt");
+	assert_true(ev_is_null(e, "v6only_set_by"));
+	assert_non_null(strstr(ev_str(e, "note"), "set by setsockopt (not traced: add --event v6only)"));
+	e = ev_find(t, "accept", 8111, 0);
+	assert_non_null(e);
+	assert_int_equal(ev_bool(e, "mapped"), 1);
+	assert_int_equal(ev_int(e, "pid"), getpid());
+	assert_int_equal(ev_count(t, "accept", 8112), 1);
+	assert_int_equal(ev_count(t, "connect", 0), 2);
+	assert_int_equal(t->n_events, 6);
+	assert_non_null(strstr(t->stderr_text, "hook bind     -> off "));
+	assert_non_null(strstr(t->stderr_text, "hook v6only   -> off "));
+	assert_non_null(strstr(t->stderr_text, "hook udp-recv -> off "));
+	assert_null(strstr(t->stderr_text, "hook accept   -> off "));
+	assert_null(strstr(t->stderr_text, "hook connect  -> off "));
+	close(a1), close(a2), close(c1), close(c2), close(u), close(dual), close(v6);
+}
+
 int run_filter_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +234,7 @@ int run_filter_tests(void)
 		cmocka_unit_test_setup_teardown(test_filter_port, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_mapped_only, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_netns, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_filter_event, itest_setup, itest_teardown),
 	};
 
 	return cmocka_run_group_tests_name("filters", tests, NULL, NULL);

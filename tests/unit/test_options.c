@@ -145,6 +145,27 @@ static void test_limits(void **state)
 	assert_non_null(strstr(err_text, "at most 64"));
 }
 
+static void test_event_lists(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "--event", "accept"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, 1U << V6T_EV_ACCEPT);
+	assert_int_equal(PARSE(&cfg, "--event", "accept,connect", "--event=udp-mapped"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask,
+			 (1U << V6T_EV_ACCEPT) | (1U << V6T_EV_CONNECT) | (1U << V6T_EV_UDP_MAPPED));
+	assert_int_equal(PARSE(&cfg, "--event", "bind,v6only,listen,listening"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, (1U << V6T_EV_BIND) | (1U << V6T_EV_V6ONLY) |
+					 (1U << V6T_EV_LISTEN) | (1U << V6T_EV_SOCKET));
+	BAD("invalid event 'accept,'", "--event", "accept,");
+	BAD("invalid event ',accept'", "--event", ",accept");
+	BAD("invalid event 'accept,,connect'", "--event", "accept,,connect");
+	BAD("invalid event 'accepts'", "--event", "accepts");
+	BAD("invalid event 'connectconnectconnect'", "--event", "connectconnectconnect");
+	BAD("invalid event 'accept,connec'", "--event", "accept,connec");
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -162,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_backend_names),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_event_lists),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 
