@@ -152,7 +152,9 @@ static __always_inline void on_connect_start(struct sock *sk)
 	if (v6t_task_filtered_out())
 		return;
 	v6t_who_current(&w);
-	bpf_map_update_elem(&connecting, &key, &w, BPF_ANY);
+	/* full: 16384 connects in SYN_SENT at once; this one will not be reported */
+	if (bpf_map_update_elem(&connecting, &key, &w, BPF_ANY))
+		v6t_count_lost();
 }
 
 /* SYN_SENT ended: established, or closed (refused, timed out, aborted). */
