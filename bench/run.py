@@ -86,10 +86,14 @@ def start_floor(progs=()):
 
 
 def cpu_seconds(pid):
-    """utime + stime of a running process, from /proc/PID/stat."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of a running process (user + system), in ns from /proc/PID/schedstat: the
+    utime and stime of /proc/PID/stat count clock ticks, 10 ms each here, as much as a
+    whole storm's worth of -w. Summed over threads, as wait4's rusage is at the end."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total / 1e9
 
 
 def start_bpftrace(out_path):
@@ -276,6 +280,17 @@ def main():
     costs = bpf_prog_costs(a.connections)
 
     med = {c: statistics.median(r["rate"] for r in storms[c]) for c in configs}
+
+    def paired(c, base):
+        """Median and middle half of the per-round ratios c/base: each round runs both within
+        seconds, so a drift of the machine's speed over the run cancels out."""
+        rs = [a["rate"] / b["rate"] for a, b in zip(storms[c], storms[base])]
+        q = statistics.quantiles(rs, n=4) if len(rs) > 1 else [rs[0]] * 3
+        return statistics.median(rs), q[0], q[2]
+
+    def ratio_cells(c, base="untraced"):
+        m, lo, hi = paired(c, base)
+        return f"{m:.3f} | {lo:.3f}-{hi:.3f}"
     lines = []
     emit = lines.append
     emit(f"# v6trace benchmark\n")
@@ -286,45 +301,49 @@ def main():
          f"--syscalls {a.syscalls})")
     emit(f"- backend: {json.dumps(subprocess.run([V6TRACE, '-v', '-d', '1', '-N', '1', '-j', '--no-snapshot'], capture_output=True, text=True).stderr.split(chr(10))[0])}\n")
     emit("## Accept storm (dual-stack [::] listener, IPv4 and IPv6 clients, RST close)\n")
-    emit("| configuration | median conn/s | ratio to untraced | accepts captured / made | lost | "
-         "tracer CPU ms per 10k events | peak RSS KiB |")
-    emit("|---|---:|---:|---:|---:|---:|---:|")
+    emit("| configuration | median conn/s | ratio to untraced | middle half of rounds | "
+         "accepts captured / made | lost | tracer CPU ms per 10k events | peak RSS KiB |")
+    emit("|---|---:|---:|---:|---:|---:|---:|---:|")
     for c in configs:
         rs = storms[c]
         if c == "untraced":
-            emit(f"| untraced | {med[c]:.0f} | 1.000 | - | - | - | - |")
+            emit(f"| untraced | {med[c]:.0f} | 1.000 | - | - | - | - | - |")
             continue
         if c in ("floor", "floor-state"):
             name = {"floor": "floor: empty programs on the same hooks",
                     "floor-state": "floor of the TCP-state hook alone"}[c]
-            emit(f"| {name} | {med[c]:.0f} | {med[c] / med['untraced']:.3f} | - | - | - | - |")
+            emit(f"| {name} | {med[c]:.0f} | {ratio_cells(c)} | - | - | - | - |")
             continue
         ev = sum(r["accepts"] for r in rs)
         made = sum(r["made"] for r in rs)
         lost = sum(r["lost"] for r in rs)
         # per 10k events of any kind (v6trace makes two per connection, bpftrace one)
         cpu10k = statistics.median(r["cpu"] / max(r["events"], 1) * 10000 * 1000 for r in rs)
+        cpu10k = f"{cpu10k:.1f}" if cpu10k < 10 else f"{cpu10k:.0f}"
         rss = max(r["rss"] for r in rs)
         name = {"text": "v6trace, text to a file", "json": "v6trace -j to a file",
                 "record": "v6trace -q -w FILE", "bpftrace": "bpftrace one-liner (accept only)",
                 "state": "v6trace -j " + " ".join(STATE_EVENTS) + " (no syscall hook)"}[c]
-        emit(f"| {name} | {med[c]:.0f} | {med[c] / med['untraced']:.3f} | {ev}/{made} | {lost} | "
-             f"{cpu10k:.0f} | {rss} |")
-    emit(f"\nv6trace (JSON) against bpftrace: {med['json'] / med['bpftrace']:.3f} times the throughput. "
-         f"v6trace against the floor (its own work): text {med['text'] / med['floor']:.3f}, "
-         f"JSON {med['json'] / med['floor']:.3f}, -w {med['record'] / med['floor']:.3f}; "
-         f"{' '.join(STATE_EVENTS)} against its floor {med['state'] / med['floor-state']:.3f}.\n")
+        emit(f"| {name} | {med[c]:.0f} | {ratio_cells(c)} | {ev}/{made} | {lost} | "
+             f"{cpu10k} | {rss} |")
+    emit("\nRatios are medians of per-round ratios (each round runs every configuration within "
+         "seconds of the others).")
+    emit(f"v6trace (JSON) against bpftrace: {paired('json', 'bpftrace')[0]:.3f} times the throughput. "
+         f"v6trace against the floor (its own work): text {paired('text', 'floor')[0]:.3f}, "
+         f"JSON {paired('json', 'floor')[0]:.3f}, -w {paired('record', 'floor')[0]:.3f}; "
+         f"{' '.join(STATE_EVENTS)} against its floor {paired('state', 'floor-state')[0]:.3f}.\n")
     emit("## Tax on unrelated syscalls (v6trace attached, filtered to another namespace)\n")
     emit("| workload | untraced /s | syscall tracepoints /s | ratio | raw sys_exit fallback /s | ratio | "
          f"{' '.join(STATE_EVENTS)} /s | ratio |")
     emit("|---|---:|---:|---:|---:|---:|---:|---:|")
     for mode in ("getppid", "pipe"):
+        def tax(traced):
+            """median rate, and the median of per-round ratios to untraced"""
+            rs = [a / b for a, b in zip(taxes[(mode, traced)], taxes[(mode, False)])]
+            return statistics.median(taxes[(mode, traced)]), statistics.median(rs)
         u = statistics.median(taxes[(mode, False)])
-        t = statistics.median(taxes[(mode, True)])
-        raw = statistics.median(taxes[(mode, "raw")])
-        st = statistics.median(taxes[(mode, "state")])
-        emit(f"| {mode} | {u:.0f} | {t:.0f} | {t / u:.3f} | {raw:.0f} | {raw / u:.3f} | {st:.0f} | "
-             f"{st / u:.3f} |")
+        (t, tr), (raw, rr), (st, sr) = tax(True), tax("raw"), tax("state")
+        emit(f"| {mode} | {u:.0f} | {t:.0f} | {tr:.3f} | {raw:.0f} | {rr:.3f} | {st:.0f} | {sr:.3f} |")
     emit("\n## Start-up: exec to attached and ready (median)\n")
     emit(f"| v6trace (--ready-fd) | {start_v6:.1f} ms |\n|---|---:|\n| bpftrace (BEGIN runs) | {start_bt:.1f} ms |")
     emit("\n## BPF programs: run time per invocation (kernel.bpf_stats_enabled)\n")
