@@ -281,7 +281,7 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 			if (!v)
 				return bad(err, "event", arg,
 					   "expected bind, v6only, listen, accept, listening, connect or "
-					   "udp-mapped, or a comma-separated list of them");
+					   "udp-mapped");
 			cfg->event_mask |= 1U << v;
 			p += strcspn(p, ",");
 			if (!*p)

@@ -103,6 +103,40 @@ static void test_replay_equals_live(void **state)
 	rmdir(dir);
 }
 
+/*
+ * --event decides what is traced, so what is recorded: a recording made with --event accept
+ * holds the accepts of the core scenarios and nothing else, not even the start-up snapshot
+ * (a listener older than the trace would be in it otherwise).
+ */
+static void test_record_event_kinds(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	char dir[64], path[128];
+	int old;
+
+	temp_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/accepts.v6t", dir);
+	old = tcp_listen(AF_INET6, "::", 8305, -1);
+	assert_true(old >= 0);
+	start_traced(t, ns, (const char *[]){ "-w", path, "--event", "accept", NULL });
+	drive_scenarios();
+	stop_traced(t);
+	assert_int_equal(ev_count(t, "accept", 8300), 2);
+	assert_int_equal(t->n_events, 2);
+
+	assert_int_equal(replay(path, (const char *[]){ "-j", NULL }), 0);
+	assert_string_equal(out, tracer_stdout(t));
+	assert_int_equal(count_lines(out, "\"event\":\"accept\""), 2);
+	assert_int_equal(count_lines(out, "\"event\":"), 2);
+	/* and without --event the same recording would begin with the older listener */
+	assert_int_equal(replay(path, (const char *[]){ "-j", "-P", "8305", NULL }), 0);
+	assert_string_equal(out, "");
+	close(old);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* -w - puts the recording on stdout (and nothing else): v6trace -w - | v6trace -r - */
 static void test_record_to_stdout(void **state)
 {
@@ -298,6 +332,7 @@ int run_record_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_replay_equals_live, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_record_event_kinds, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_record_to_stdout, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_prefix_replays, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, itest_setup, itest_teardown),
