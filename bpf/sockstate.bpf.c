@@ -152,7 +152,7 @@ static __always_inline void on_connect_start(struct sock *sk)
 	if (v6t_task_filtered_out())
 		return;
 	v6t_who_current(&w);
-	/* full: 16384 connects in SYN_SENT at once; this one will not be reported */
+	/* full: V6T_CONNECTING_MAX connects in SYN_SENT at once; this one will not be reported */
 	if (bpf_map_update_elem(&connecting, &key, &w, BPF_ANY))
 		v6t_count_lost();
 }

@@ -123,7 +123,7 @@ V6T_MAP struct {
  */
 V6T_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, V6T_CONNECTING_MAX);
 	__type(key, __u64);
 	__type(value, struct v6t_who);
 } connecting SEC(".maps");

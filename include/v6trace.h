@@ -45,6 +45,9 @@
 #define V6T_HOOK_UDP_RECV 5
 #define V6T_HOOK_COUNT 6
 
+/* Connects the tracepoint backend can follow in SYN_SENT at once; more are counted as lost. */
+#define V6T_CONNECTING_MAX 16384
+
 /* v6t_sock_event.flags */
 #define V6T_F_SETTER_KNOWN 0x01	/* this tracer saw setsockopt(IPV6_V6ONLY) on the socket */
 #define V6T_F_HAS_PEER 0x02	/* peer_addr/peer_port are valid */

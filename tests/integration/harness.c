@@ -195,10 +195,13 @@ static int parse_output(struct tracer *t)
 			json_object_put(obj);
 			continue;
 		}
-		if (t->n_events < MAX_EVENTS)
-			t->events[t->n_events++] = obj;
-		else
+		if (t->n_events == MAX_EVENTS) {
+			fprintf(stderr, "harness: more than %d events\n", MAX_EVENTS);
+			bad = 1;
 			json_object_put(obj);
+			continue;
+		}
+		t->events[t->n_events++] = obj;
 	}
 	free(text);
 	return bad ? -1 : 0;

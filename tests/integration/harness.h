@@ -12,7 +12,7 @@
 #include <sys/types.h>
 #include <json-c/json.h>
 
-#define MAX_EVENTS 4096
+#define MAX_EVENTS 32768	/* more fails the parse: no test may miss events unknowingly */
 
 struct tracer {
 	pid_t pid;
