@@ -42,7 +42,7 @@ ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$
 ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench
+.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events
 
 all: $(OUTPUT)/v6trace
 
@@ -176,6 +176,11 @@ $(OUTPUT)/bench/floor: bench/floor.c | $(OUTPUT)
 bench: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
 	$(Q)scripts/install-deps.sh bpftrace python3
 	$(Q)python3 bench/run.py $(BENCH_ARGS)
+
+# What the events cost beyond the hooks: one event per connection against all (BENCHMARKS.md).
+bench-events: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
+	$(Q)scripts/install-deps.sh python3
+	$(Q)python3 bench/events.py $(EVENTS_ROUNDS)
 
 # Regenerate the committed vmlinux.h from this machine's kernel BTF.
 vmlinux:
