@@ -267,7 +267,8 @@ static unsigned int list_netns(char paths[][64], uint64_t *inos, unsigned int ma
 int v6t_snapshot(struct v6t_printer *p, bool all_netns)
 {
 	static char paths[MAX_NETNS][64];
-	static uint64_t inos[MAX_NETNS];
+	static uint64_t inos[MAX_NETNS], done[MAX_NETNS];
+	unsigned int n_done = 0;
 	struct found f = { .cap = MAX_SOCKETS };
 	int err = 0, self = -1;
 	unsigned int n_ns = 1;
@@ -282,10 +283,28 @@ int v6t_snapshot(struct v6t_printer *p, bool all_netns)
 	for (unsigned int i = 0; i < n_ns && !err; i++) {
 		if (all_netns) {
 			int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+			struct stat st;
+			unsigned int j;
 
 			/* a process may have gone since the listing: not an error */
 			if (fd < 0)
 				continue;
+			/*
+			 * Or its pid may now name another process, or it may have moved: the
+			 * namespace opened is not always the one listed. Dump each one once,
+			 * else its sockets are reported twice.
+			 */
+			if (fstat(fd, &st)) {
+				close(fd);
+				continue;
+			}
+			for (j = 0; j < n_done && done[j] != st.st_ino; j++)
+				;
+			if (j < n_done) {
+				close(fd);
+				continue;
+			}
+			done[n_done++] = st.st_ino;
 			err = setns(fd, CLONE_NEWNET) ? -errno : 0;
 			close(fd);
 			if (err) {
