@@ -267,56 +267,66 @@ static unsigned int list_netns(char paths[][64], uint64_t *inos, unsigned int ma
 int v6t_snapshot(struct v6t_printer *p, bool all_netns)
 {
 	static char paths[MAX_NETNS][64];
-	static uint64_t inos[MAX_NETNS], done[MAX_NETNS];
-	unsigned int n_done = 0;
+	static uint64_t inos[MAX_NETNS], done[MAX_NETNS + 1];
 	struct found f = { .cap = MAX_SOCKETS };
+	unsigned int n_ns = 0, n_done = 0;
 	int err = 0, self = -1;
-	unsigned int n_ns = 1;
+	struct stat st;
 
 	f.ev = calloc(f.cap, sizeof(*f.ev));
 	if (!f.ev)
 		return -ENOMEM;
 	if (all_netns) {
 		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (self < 0 || fstat(self, &st)) {
+			err = -errno;
+			fprintf(stderr, "v6trace: cannot open our network namespace: %s\n",
+				strerror(-err));
+			goto out;
+		}
+		done[n_done++] = st.st_ino;
 		n_ns = list_netns(paths, inos, MAX_NETNS);
 	}
+	/* ours first, by the fd: /proc/self/ns/net follows us as we enter the others */
+	err = snapshot_here(&f);
+	if (err)
+		fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n", strerror(-err));
 	for (unsigned int i = 0; i < n_ns && !err; i++) {
-		if (all_netns) {
-			int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
-			struct stat st;
-			unsigned int j;
+		int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+		unsigned int j;
 
-			/* a process may have gone since the listing: not an error */
-			if (fd < 0)
-				continue;
-			/*
-			 * Or its pid may now name another process, or it may have moved: the
-			 * namespace opened is not always the one listed. Dump each one once,
-			 * else its sockets are reported twice.
-			 */
-			if (fstat(fd, &st)) {
-				close(fd);
-				continue;
-			}
-			for (j = 0; j < n_done && done[j] != st.st_ino; j++)
-				;
-			if (j < n_done) {
-				close(fd);
-				continue;
-			}
-			done[n_done++] = st.st_ino;
-			err = setns(fd, CLONE_NEWNET) ? -errno : 0;
+		/* a process may have gone since the listing: not an error */
+		if (fd < 0)
+			continue;
+		/*
+		 * Or its pid may now name another process (pids wrap), or it may have moved:
+		 * the namespace opened is not always the one listed. Dump each one once, else
+		 * its sockets are reported twice.
+		 */
+		if (fstat(fd, &st)) {
 			close(fd);
-			if (err) {
-				fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n", paths[i],
-					strerror(-err));
-				break;
-			}
+			continue;
+		}
+		for (j = 0; j < n_done && done[j] != st.st_ino; j++)
+			;
+		if (j < n_done) {
+			close(fd);
+			continue;
+		}
+		done[n_done++] = st.st_ino;
+		err = setns(fd, CLONE_NEWNET) ? -errno : 0;
+		close(fd);
+		if (err) {
+			fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n", paths[i],
+				strerror(-err));
+			break;
 		}
 		err = snapshot_here(&f);
 		if (err)
-			fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n", strerror(-err));
+			fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n",
+				strerror(-err));
 	}
+out:
 	if (self >= 0) {
 		if (setns(self, CLONE_NEWNET) && !err) {
 			err = -errno;

@@ -131,6 +131,83 @@ static void test_listeners_all_netns(void **state)
 }
 
 /*
+ * --all-netns run by a process alone in its namespace, after one with a lower pid: that
+ * namespace is listed as /proc/<ours>/ns/net, which names another one once we have
+ * entered it. Both must be dumped, once each (pids wrap in CI, so this happened there).
+ */
+static void test_listeners_all_netns_alone(void **state)
+{
+	char nsarg[64], c;
+	const char *argv[] = { "/usr/bin/nsenter", nsarg, tracer_binary(), "-l", "--all-netns",
+			       "-j", "-P", "8412", NULL };
+	int go[2], ready[2], status, orig, ns_b_fd, lfd;
+	uint64_t ns_a, ns_b;
+	pid_t holder;
+
+	(void)state;
+	orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(orig >= 0);
+	ns_a = netns_enter_new();
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	holder = fork();
+	if (holder == 0) {
+		int fd = tcp_listen(AF_INET6, "::", 8412, 1);
+
+		if (write(ready[1], fd >= 0 ? "y" : "n", 1) != 1 || read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(c, 'y');
+	/* namespace B: our listener, then we leave, so only the tracer runs in B */
+	ns_b = netns_enter_new();
+	ns_b_fd = open("/proc/self/ns/net", O_RDONLY);
+	assert_true(ns_b_fd >= 0);
+	lfd = tcp_listen(AF_INET6, "::", 8412, 1);
+	assert_true(lfd >= 0);
+	assert_int_equal(setns(orig, CLONE_NEWNET), 0);
+	/* util-linux's, or busybox's in the VM: both take -nFILE */
+	if (access(argv[0], X_OK))
+		argv[0] = "/bin/nsenter";
+	snprintf(nsarg, sizeof(nsarg), "-n/proc/self/fd/%d", ns_b_fd);
+
+	status = run_capture(argv, out, sizeof(out), err, sizeof(err));
+	assert_int_equal(write(go[1], "g", 1), 1);
+	waitpid(holder, NULL, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_string_equal(err, "");
+	{
+		char *nl = strchr(out, '\n');
+		json_object *a, *b;
+
+		/* exactly two lines: each namespace dumped once */
+		assert_non_null(nl);
+		assert_non_null(strchr(nl + 1, '\n'));
+		assert_int_equal(strchr(nl + 1, '\n') - out + 1, (long)strlen(out));
+		*nl = '\0';
+		a = json_tokener_parse(out);
+		b = json_tokener_parse(nl + 1);
+		assert_non_null(a);
+		assert_non_null(b);
+		/* one line per namespace, in either order */
+		if ((uint64_t)ev_int(a, "netns") == ns_b) {
+			json_object *t = a;
+
+			a = b, b = t;
+		}
+		assert_int_equal(ev_int(a, "netns"), ns_a);
+		assert_int_equal(ev_int(a, "pid"), holder);
+		assert_int_equal(ev_int(b, "netns"), ns_b);
+		assert_int_equal(ev_int(b, "pid"), getpid());
+		json_object_put(a);
+		json_object_put(b);
+	}
+	close(lfd), close(ns_b_fd), close(orig);
+	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
+}
+
+/*
  * A connection to a listener that existed before tracing began names the process that owns
  * it: with fentry and kprobe that is who accepts; with tracepoint, who holds the listener,
  * found at start-up (the handshake completes in softirq, where no process is at hand).
@@ -333,6 +410,7 @@ int run_existing_tests(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_at_start, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_cgroup, itest_setup, itest_teardown),
 		cmocka_unit_test(test_listeners_all_netns),
+		cmocka_unit_test(test_listeners_all_netns_alone),
 		cmocka_unit_test_setup_teardown(test_accept_on_older_listener, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_mapped, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp_mapped_once, itest_setup, itest_teardown),
