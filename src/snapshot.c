@@ -264,6 +264,43 @@ static unsigned int list_netns(char paths[][64], uint64_t *inos, unsigned int ma
 	return n;
 }
 
+/*
+ * Enter the namespace at @path unless it is one already dumped (its inode in @done):
+ * 1 if entered, 0 if skipped, -errno if setns failed.
+ */
+static int enter_unseen(const char *path, uint64_t *done, unsigned int *n_done)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+	struct stat st;
+	unsigned int j;
+
+	/* a process may have gone since the listing: not an error */
+	if (fd < 0)
+		return 0;
+	/*
+	 * Or its pid may now name another process (pids wrap), or it may have moved: the
+	 * namespace opened is not always the one listed. Dump each one once, else its
+	 * sockets are reported twice.
+	 */
+	if (fstat(fd, &st)) {
+		close(fd);
+		return 0;
+	}
+	for (j = 0; j < *n_done && done[j] != st.st_ino; j++)
+		;
+	if (j < *n_done) {
+		close(fd);
+		return 0;
+	}
+	done[(*n_done)++] = st.st_ino;
+	err = setns(fd, CLONE_NEWNET) ? -errno : 1;
+	close(fd);
+	if (err < 0)
+		fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n", path,
+			strerror(-err));
+	return err;
+}
+
 int v6t_snapshot(struct v6t_printer *p, bool all_netns)
 {
 	static char paths[MAX_NETNS][64];
@@ -287,39 +324,18 @@ int v6t_snapshot(struct v6t_printer *p, bool all_netns)
 		done[n_done++] = st.st_ino;
 		n_ns = list_netns(paths, inos, MAX_NETNS);
 	}
-	/* ours first, by the fd: /proc/self/ns/net follows us as we enter the others */
-	err = snapshot_here(&f);
-	if (err)
-		fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n", strerror(-err));
-	for (unsigned int i = 0; i < n_ns && !err; i++) {
-		int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
-		unsigned int j;
+	/*
+	 * Ours first, where we are (i == 0): /proc/self/ns/net, as listed, follows us into
+	 * the others. Then each listed one not dumped yet.
+	 */
+	for (unsigned int i = 0; i <= n_ns && !err; i++) {
+		if (i > 0) {
+			int r = enter_unseen(paths[i - 1], done, &n_done);
 
-		/* a process may have gone since the listing: not an error */
-		if (fd < 0)
-			continue;
-		/*
-		 * Or its pid may now name another process (pids wrap), or it may have moved:
-		 * the namespace opened is not always the one listed. Dump each one once, else
-		 * its sockets are reported twice.
-		 */
-		if (fstat(fd, &st)) {
-			close(fd);
-			continue;
-		}
-		for (j = 0; j < n_done && done[j] != st.st_ino; j++)
-			;
-		if (j < n_done) {
-			close(fd);
-			continue;
-		}
-		done[n_done++] = st.st_ino;
-		err = setns(fd, CLONE_NEWNET) ? -errno : 0;
-		close(fd);
-		if (err) {
-			fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n", paths[i],
-				strerror(-err));
-			break;
+			if (r <= 0) {
+				err = r;
+				continue;
+			}
 		}
 		err = snapshot_here(&f);
 		if (err)
