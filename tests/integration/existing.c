@@ -83,36 +83,54 @@ static void test_snapshot_cgroup(void **state)
 	close(fd);
 }
 
+/* A child that holds a V6ONLY listener on [::]:port in our namespace until released. */
+struct holder {
+	pid_t pid;
+	int go[2], ready[2];
+};
+
+static void holder_start(struct holder *h, uint16_t port)
+{
+	char c;
+
+	assert_int_equal(pipe(h->go), 0);
+	assert_int_equal(pipe(h->ready), 0);
+	h->pid = fork();
+	if (h->pid == 0) {
+		int fd = tcp_listen(AF_INET6, "::", port, 1);
+
+		if (write(h->ready[1], fd >= 0 ? "y" : "n", 1) != 1 || read(h->go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(read(h->ready[0], &c, 1), 1);
+	assert_int_equal(c, 'y');
+}
+
+static void holder_stop(struct holder *h)
+{
+	assert_int_equal(write(h->go[1], "g", 1), 1);
+	waitpid(h->pid, NULL, 0);
+	close(h->go[0]), close(h->go[1]), close(h->ready[0]), close(h->ready[1]);
+}
+
 /* --all-netns finds a listener in another namespace and labels it with that namespace. */
 static void test_listeners_all_netns(void **state)
 {
 	const char *argv[] = { tracer_binary(), "-l", "--all-netns", "-j", "-P", "8410", NULL };
-	int go[2], ready[2], status;
+	struct holder holder;
 	uint64_t ns_a, ns_b;
-	pid_t holder;
-	char c;
+	int status;
 
 	(void)state;
 	ns_a = netns_enter_new();
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(ready), 0);
-	holder = fork();
-	if (holder == 0) {
-		/* keeps namespace A alive, with its listener, while we look from B */
-		int fd = tcp_listen(AF_INET6, "::", 8410, 1);
-
-		if (write(ready[1], fd >= 0 ? "y" : "n", 1) != 1 || read(go[0], &c, 1) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	assert_int_equal(read(ready[0], &c, 1), 1);
-	assert_int_equal(c, 'y');
+	/* keeps namespace A alive, with its listener, while we look from B */
+	holder_start(&holder, 8410);
 	ns_b = netns_enter_new();
 	assert_true(ns_b != ns_a);
 
 	status = run_capture(argv, out, sizeof(out), err, sizeof(err));
-	assert_int_equal(write(go[1], "g", 1), 1);
-	waitpid(holder, NULL, 0);
+	holder_stop(&holder);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_string_equal(err, "");
 	{
@@ -121,13 +139,12 @@ static void test_listeners_all_netns(void **state)
 		assert_non_null(e);
 		assert_str(ev_str(e, "event"), "listening");
 		assert_int_equal(ev_int(e, "netns"), ns_a);
-		assert_int_equal(ev_int(e, "pid"), holder);
+		assert_int_equal(ev_int(e, "pid"), holder.pid);
 		assert_int_equal(ev_bool(e, "v6only"), 1);
 		json_object_put(e);
 	}
 	/* exactly one such socket on the whole machine */
 	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
-	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
 }
 
 /*
@@ -137,29 +154,18 @@ static void test_listeners_all_netns(void **state)
  */
 static void test_listeners_all_netns_alone(void **state)
 {
-	char nsarg[64], c;
+	char nsarg[64];
 	const char *argv[] = { "/usr/bin/nsenter", nsarg, tracer_binary(), "-l", "--all-netns",
 			       "-j", "-P", "8412", NULL };
-	int go[2], ready[2], status, orig, ns_b_fd, lfd;
+	int status, orig, ns_b_fd, lfd;
+	struct holder holder;
 	uint64_t ns_a, ns_b;
-	pid_t holder;
 
 	(void)state;
 	orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	assert_true(orig >= 0);
 	ns_a = netns_enter_new();
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(ready), 0);
-	holder = fork();
-	if (holder == 0) {
-		int fd = tcp_listen(AF_INET6, "::", 8412, 1);
-
-		if (write(ready[1], fd >= 0 ? "y" : "n", 1) != 1 || read(go[0], &c, 1) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	assert_int_equal(read(ready[0], &c, 1), 1);
-	assert_int_equal(c, 'y');
+	holder_start(&holder, 8412);
 	/* namespace B: our listener, then we leave, so only the tracer runs in B */
 	ns_b = netns_enter_new();
 	ns_b_fd = open("/proc/self/ns/net", O_RDONLY);
@@ -173,8 +179,7 @@ static void test_listeners_all_netns_alone(void **state)
 	snprintf(nsarg, sizeof(nsarg), "-n/proc/self/fd/%d", ns_b_fd);
 
 	status = run_capture(argv, out, sizeof(out), err, sizeof(err));
-	assert_int_equal(write(go[1], "g", 1), 1);
-	waitpid(holder, NULL, 0);
+	holder_stop(&holder);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_string_equal(err, "");
 	{
@@ -197,14 +202,13 @@ static void test_listeners_all_netns_alone(void **state)
 			a = b, b = t;
 		}
 		assert_int_equal(ev_int(a, "netns"), ns_a);
-		assert_int_equal(ev_int(a, "pid"), holder);
+		assert_int_equal(ev_int(a, "pid"), holder.pid);
 		assert_int_equal(ev_int(b, "netns"), ns_b);
 		assert_int_equal(ev_int(b, "pid"), getpid());
 		json_object_put(a);
 		json_object_put(b);
 	}
 	close(lfd), close(ns_b_fd), close(orig);
-	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
 }
 
 /*
