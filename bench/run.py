@@ -34,6 +34,15 @@ STORM = os.path.join(OUT, "acceptstorm")
 FLOOR = os.path.join(OUT, "floor")
 # --event kinds whose hooks are TCP state changes only: no syscall runs a v6trace program
 STATE_EVENTS = ["--event", "accept,connect,listen"]
+# v6trace's storm configurations; one with -w (last) records to a file, replayed as JSON
+V6TRACE_CONFIGS = {
+    "text": [],
+    "json": ["-j"],
+    "record": ["-q", "-w"],
+    "state": ["-j"] + STATE_EVENTS,
+    "accept-json": ["-j", "--event", "accept"],
+    "accept-record": ["-q", "--event", "accept", "-w"],
+}
 BPFTRACE_PROG = ('tracepoint:syscalls:sys_exit_accept4, tracepoint:syscalls:sys_exit_accept '
                  '/comm == "acceptstorm" && args->ret >= 0/ '
                  '{ printf("%d %s accept fd=%d\\n", pid, comm, args->ret); } '
@@ -160,18 +169,15 @@ def storm_round(config, n, results):
     load, netns = start_load("storm", n)
     path = os.path.join(OUT, f"out-{config}")
     tracer = floor = None
+    recording = False
     if config == "floor":
         floor = start_floor()
     elif config == "floor-state":
         floor = start_floor(["floor_sock_state"])
-    elif config == "state":
-        tracer, out, _ = start_v6trace(["-j"] + STATE_EVENTS, netns, path)
-    elif config == "text":
-        tracer, out, _ = start_v6trace([], netns, path)
-    elif config == "json":
-        tracer, out, _ = start_v6trace(["-j"], netns, path)
-    elif config == "record":
-        tracer, out, _ = start_v6trace(["-q", "-w", path + ".v6t"], netns, path)
+    elif config in V6TRACE_CONFIGS:
+        args = V6TRACE_CONFIGS[config]
+        recording = args[-1:] == ["-w"]
+        tracer, out, _ = start_v6trace(args + [path + ".v6t"] * recording, netns, path)
     elif config == "bpftrace":
         tracer, out, _ = start_bpftrace(path)
     cpu0 = cpu_seconds(tracer.pid) if tracer else 0
@@ -182,7 +188,7 @@ def storm_round(config, n, results):
         floor.wait(timeout=60)
     if tracer:
         cpu, hwm, err = stop(tracer, out, cpu0)
-        if config == "record":
+        if recording:
             subprocess.run([V6TRACE, "-r", path + ".v6t", "-j"], stdout=open(path, "w"), check=True)
             os.unlink(path + ".v6t")
         if config == "bpftrace":
@@ -253,6 +259,19 @@ def bpf_prog_costs(n):
         open("/proc/sys/kernel/bpf_stats_enabled", "w").write(old)
 
 
+def rotated(configs, i):
+    """Round i's order: rotated so no configuration always runs first or last."""
+    return configs[i % len(configs):] + configs[:i % len(configs)]
+
+
+def paired(storms, c, base):
+    """Median and middle half of the per-round ratios c/base: each round runs both within
+    seconds, so a drift of the machine's speed over the run cancels out."""
+    rs = [a["rate"] / b["rate"] for a, b in zip(storms[c], storms[base])]
+    q = statistics.quantiles(rs, n=4) if len(rs) > 1 else [rs[0]] * 3
+    return statistics.median(rs), q[0], q[2]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
@@ -268,8 +287,7 @@ def main():
     configs = ["untraced", "floor", "text", "json", "record", "bpftrace", "floor-state", "state"]
     t0 = time.monotonic()
     for i in range(a.rounds):
-        # rotate the order so no configuration always runs first or last
-        for config in configs[i % len(configs):] + configs[:i % len(configs)]:
+        for config in rotated(configs, i):
             storm_round(config, a.connections, storms)
         for mode, n in (("getppid", a.syscalls), ("pipe", a.syscalls // 100)):
             order = (False, True, "raw", "state")
@@ -281,15 +299,8 @@ def main():
 
     med = {c: statistics.median(r["rate"] for r in storms[c]) for c in configs}
 
-    def paired(c, base):
-        """Median and middle half of the per-round ratios c/base: each round runs both within
-        seconds, so a drift of the machine's speed over the run cancels out."""
-        rs = [a["rate"] / b["rate"] for a, b in zip(storms[c], storms[base])]
-        q = statistics.quantiles(rs, n=4) if len(rs) > 1 else [rs[0]] * 3
-        return statistics.median(rs), q[0], q[2]
-
     def ratio_cells(c, base="untraced"):
-        m, lo, hi = paired(c, base)
+        m, lo, hi = paired(storms, c, base)
         return f"{m:.3f} | {lo:.3f}-{hi:.3f}"
     lines = []
     emit = lines.append
@@ -328,10 +339,10 @@ def main():
              f"{cpu10k} | {rss} |")
     emit("\nRatios are medians of per-round ratios (each round runs every configuration within "
          "seconds of the others).")
-    emit(f"v6trace (JSON) against bpftrace: {paired('json', 'bpftrace')[0]:.3f} times the throughput. "
-         f"v6trace against the floor (its own work): text {paired('text', 'floor')[0]:.3f}, "
-         f"JSON {paired('json', 'floor')[0]:.3f}, -w {paired('record', 'floor')[0]:.3f}; "
-         f"{' '.join(STATE_EVENTS)} against its floor {paired('state', 'floor-state')[0]:.3f}.\n")
+    emit(f"v6trace (JSON) against bpftrace: {paired(storms, 'json', 'bpftrace')[0]:.3f} times the throughput. "
+         f"v6trace against the floor (its own work): text {paired(storms, 'text', 'floor')[0]:.3f}, "
+         f"JSON {paired(storms, 'json', 'floor')[0]:.3f}, -w {paired(storms, 'record', 'floor')[0]:.3f}; "
+         f"{' '.join(STATE_EVENTS)} against its floor {paired(storms, 'state', 'floor-state')[0]:.3f}.\n")
     emit("## Tax on unrelated syscalls (v6trace attached, filtered to another namespace)\n")
     emit("| workload | untraced /s | syscall tracepoints /s | ratio | raw sys_exit fallback /s | ratio | "
          f"{' '.join(STATE_EVENTS)} /s | ratio |")
