@@ -57,6 +57,17 @@ static void report_lost(struct v6t_printer *p, struct v6t_tracer *t)
 	v6t_printer_record(p, &l.hdr, sizeof(l));
 }
 
+/* perf record's "Woken up N times": how well the reader's wake-ups were batched */
+static void print_reads(const struct v6t_tracer *t)
+{
+	struct v6t_reads r;
+
+	v6t_tracer_reads(t, &r);
+	fprintf(stderr, "v6trace: read %llu records: %llu wake-ups (one per %llu records on a CPU), "
+		"%llu poll timeouts\n", (unsigned long long)r.records, (unsigned long long)r.wakeups,
+		(unsigned long long)r.batch, (unsigned long long)r.timeouts);
+}
+
 /* "bind=fentry,v6only=fentry,..." for the recording's header */
 static void describe_backends(const struct v6t_plan *plan, char *out, size_t size)
 {
@@ -161,6 +172,8 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	if (!p.done)
 		v6t_tracer_drain(t);
 	report_lost(&p, t);
+	if (cfg->verbose)
+		print_reads(t);
 out:
 	v6t_tracer_destroy(t);
 	ferr = v6t_printer_finish(&p);

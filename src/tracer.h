@@ -20,6 +20,15 @@ int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_
 int v6t_tracer_poll(struct v6t_tracer *t, int timeout_ms);
 /* Hands over whatever is in the ring now, without waiting. */
 int v6t_tracer_drain(struct v6t_tracer *t);
+/* How the ring was read since start, for -v: records taken, and why the reader woke up. */
+struct v6t_reads {
+	uint64_t records;
+	uint64_t wakeups;	/* the kernel woke it: a CPU queued a full batch */
+	uint64_t timeouts;	/* the poll timed out, and what was queued below a batch was taken */
+	uint64_t batch;		/* records per CPU between wake-ups */
+};
+
+void v6t_tracer_reads(const struct v6t_tracer *t, struct v6t_reads *r);
 /* Events the kernel side could not queue since start (ring buffer full). */
 uint64_t v6t_tracer_lost(struct v6t_tracer *t);
 const struct v6t_plan *v6t_tracer_plan(const struct v6t_tracer *t);

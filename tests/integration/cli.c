@@ -344,6 +344,67 @@ static void test_verbose_names_backends(void **state)
 	close(fd);
 }
 
+/* CPUs libbpf sizes per-CPU maps for: /sys/devices/system/cpu/possible, "0-1" or "0,2-3" */
+static int possible_cpus(void)
+{
+	char buf[256], *p = buf;
+	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY), n = 0, len;
+
+	assert_true(fd >= 0);
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	while (*p && *p != '\n') {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		n += b - a + 1;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+/*
+ * The reader sleeps until a CPU has queued a batch (an eighth of the ring, over all CPUs):
+ * a burst of records wakes it a handful of times, not once per few records as a
+ * level-triggered wait on the ring would (it returns whenever anything is queued). -v's
+ * last line says how it was woken, as perf record's "Woken up N times" does.
+ */
+static void test_reader_woken_in_batches(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	enum { MADE = 3000 };
+	unsigned long long records, wakeups, batch, timeouts;
+	unsigned long long expect_batch = 1024 * 1024 / 8 / sizeof(struct v6t_sock_event) /
+					  possible_cpus();
+	const char *line;
+
+	start_traced(t, ns, (const char *[]){ "-v", NULL });
+	for (int i = 0; i < MADE; i++) {
+		int fd = sock_bind(AF_INET6, SOCK_DGRAM, "::1", 20000 + i, -1);
+
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	stop_traced(t);
+	assert_int_equal(ev_count(t, "bind", 0), MADE);
+	line = strstr(t->stderr_text, "v6trace: read ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "v6trace: read %llu records: %llu wake-ups (one per %llu "
+				"records on a CPU), %llu poll timeouts", &records, &wakeups, &batch,
+				&timeouts), 4);
+	assert_int_equal(records, MADE);
+	assert_int_equal(batch, expect_batch);
+	assert_true(MADE / batch >= 2);	/* so the bursts below must wake it */
+	/* the kernel's wake-ups did wake it, at most once per CPU's batch */
+	assert_true(wakeups >= 1);
+	assert_true(wakeups <= records / batch + 1);
+}
+
 /* The text stream: a header, then one line per event with the explanation for people. */
 static void test_text_stream(void **state)
 {
@@ -392,6 +453,7 @@ int run_cli_tests(void)
 		cmocka_unit_test_setup_teardown(test_connect_table_full, itest_setup, itest_teardown),
 		cmocka_unit_test(test_closed_stdout),
 		cmocka_unit_test_setup_teardown(test_verbose_names_backends, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_reader_woken_in_batches, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_text_stream, itest_setup, itest_teardown),
 	};
 
