@@ -4,7 +4,8 @@
 medians and ratios side by side, as these machines are shared and noisy.
 
   accept storm   untraced | floor (empty programs on the same hooks) | v6trace text | JSON |
-                 -w -q | bpftrace one-liner; and the hook set of --event accept,connect,listen
+                 -w -q | -s -q (the summary alone) | bpftrace one-liner; and the hook set of
+                 --event accept,connect,listen
                  (no syscall hook), against its own floor
   syscall tax    getppid and a pipe ping-pong, untraced | v6trace attached (no events), with
                  syscall tracepoints, with the raw sys_exit fallback, and with no syscall hook
@@ -40,6 +41,8 @@ V6TRACE_CONFIGS = {
     "json": ["-j"],
     "record": ["-q", "-w"],
     "state": ["-j"] + STATE_EVENTS,
+    # the summary alone: v6trace traces only what it is made of (listen, accept, v6only)
+    "summary": ["-j", "-s", "-q"],
     "accept-json": ["-j", "--event", "accept"],
     "accept-record": ["-q", "--event", "accept", "-w"],
 }
@@ -165,6 +168,17 @@ def lost_in(path, err):
     return lost
 
 
+def summary_accepts(path):
+    """Accepts the -j -s summary counted, over every listener it lists."""
+    n = 0
+    with open(path) as f:
+        for line in f:
+            o = json.loads(line)
+            if o.get("event") == "summary":
+                n += o["accepts_ipv4_mapped"] + o["accepts_ipv4"] + o["accepts_ipv6"]
+    return n
+
+
 def storm_round(config, n, results):
     load, netns = start_load("storm", n)
     path = os.path.join(OUT, f"out-{config}")
@@ -193,6 +207,9 @@ def storm_round(config, n, results):
             os.unlink(path + ".v6t")
         if config == "bpftrace":
             accepts = events = count(path, " accept fd=")
+        elif config == "summary":
+            # no event lines: the listener's own counts, one traced accept per connection
+            accepts = events = summary_accepts(path)
         elif config == "text":
             accepts = count(path, " accept ")
             events = accepts + count(path, " connect ")
@@ -230,31 +247,51 @@ def startup(rounds):
     return statistics.median(v6), statistics.median(bt)
 
 
-def bpf_prog_costs(n):
-    """ns per run of each v6trace program: during a traced storm, and during unrelated syscalls."""
+# hook sets whose BPF cost per connection is compared: text, JSON and -w share "every kind"
+BPF_SETS = {"every kind (text, -j, -w)": ["-j"],
+            "-s -q (the summary alone)": ["-j", "-s", "-q"],
+            " ".join(STATE_EVENTS): ["-j"] + STATE_EVENTS}
+
+
+def bpf_prog_costs(n, rounds=3):
+    """ns per run of each v6trace program, during a traced storm (every kind) and during
+    unrelated syscalls; and the BPF time per connection of each hook set, the median of
+    `rounds` storms: kernel-measured run time, so free of the storm's rate noise."""
     def snapshot():
         progs = json.loads(subprocess.run(["bpftool", "prog", "show", "-j"], capture_output=True,
                                           text=True, check=True).stdout)
         return {p["name"]: (p.get("run_time_ns", 0), p.get("run_cnt", 0))
                 for p in progs if p.get("name", "").startswith("v6t_")}
 
+    def traced(mode, count_n, args):
+        load, netns = start_load(mode, count_n)
+        tracer, out, _ = start_v6trace(args, netns if mode == "storm" else 1,
+                                       os.path.join(OUT, "out-stats"))
+        before = snapshot()
+        res = finish_load(load)
+        after = snapshot()
+        stop(tracer, out)
+        delta = {}
+        for name, (t, c) in after.items():
+            dt, dc = t - before.get(name, (0, 0))[0], c - before.get(name, (0, 0))[1]
+            if dc:
+                delta[name] = (dt, dc)
+        return delta, res
+
     old = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
     open("/proc/sys/kernel/bpf_stats_enabled", "w").write("1")
     try:
-        costs = {}
+        costs, per_conn = {}, {}
         for label, mode, count_n in (("storm", "storm", n), ("getppid", "getppid", 1000000)):
-            load, netns = start_load(mode, count_n)
-            tracer, out, _ = start_v6trace(["-j"], netns if mode == "storm" else 1,
-                                           os.path.join(OUT, "out-stats"))
-            before = snapshot()
-            finish_load(load)
-            after = snapshot()
-            stop(tracer, out)
-            for name, (t, c) in after.items():
-                dt, dc = t - before.get(name, (0, 0))[0], c - before.get(name, (0, 0))[1]
-                if dc:
-                    costs[(label, name)] = (dt / dc, dc)
-        return costs
+            delta, _ = traced(mode, count_n, ["-j"])
+            for name, (dt, dc) in delta.items():
+                costs[(label, name)] = (dt / dc, dc)
+        for i in range(rounds):
+            for label, args in BPF_SETS.items():
+                delta, res = traced("storm", n, args)
+                total = sum(dt for dt, _ in delta.values())
+                per_conn.setdefault(label, []).append(total / res["accepted"])
+        return costs, {k: statistics.median(v) for k, v in per_conn.items()}
     finally:
         open("/proc/sys/kernel/bpf_stats_enabled", "w").write(old)
 
@@ -284,7 +321,8 @@ def main():
         print("bench: mounted tracefs at /sys/kernel/tracing for bpftrace", file=sys.stderr)
 
     storms, taxes = {}, {}
-    configs = ["untraced", "floor", "text", "json", "record", "bpftrace", "floor-state", "state"]
+    configs = ["untraced", "floor", "text", "json", "record", "summary", "bpftrace", "floor-state",
+               "state"]
     t0 = time.monotonic()
     for i in range(a.rounds):
         for config in rotated(configs, i):
@@ -295,7 +333,7 @@ def main():
                 tax_round(mode, n, traced, taxes)
         print(f"bench: round {i + 1}/{a.rounds} done ({time.monotonic() - t0:.0f} s)", file=sys.stderr)
     start_v6, start_bt = startup(a.rounds)
-    costs = bpf_prog_costs(a.connections)
+    costs, per_conn = bpf_prog_costs(a.connections)
 
     med = {c: statistics.median(r["rate"] for r in storms[c]) for c in configs}
 
@@ -334,6 +372,7 @@ def main():
         rss = max(r["rss"] for r in rs)
         name = {"text": "v6trace, text to a file", "json": "v6trace -j to a file",
                 "record": "v6trace -q -w FILE", "bpftrace": "bpftrace one-liner (accept only)",
+                "summary": "v6trace -j -s -q (the summary alone: listen, accept, v6only)",
                 "state": "v6trace -j " + " ".join(STATE_EVENTS) + " (no syscall hook)"}[c]
         emit(f"| {name} | {med[c]:.0f} | {ratio_cells(c)} | {ev}/{made} | {lost} | "
              f"{cpu10k} | {rss} |")
@@ -341,7 +380,8 @@ def main():
          "seconds of the others).")
     emit(f"v6trace (JSON) against bpftrace: {paired(storms, 'json', 'bpftrace')[0]:.3f} times the throughput. "
          f"v6trace against the floor (its own work): text {paired(storms, 'text', 'floor')[0]:.3f}, "
-         f"JSON {paired(storms, 'json', 'floor')[0]:.3f}, -w {paired(storms, 'record', 'floor')[0]:.3f}; "
+         f"JSON {paired(storms, 'json', 'floor')[0]:.3f}, -w {paired(storms, 'record', 'floor')[0]:.3f}, "
+         f"-s -q {paired(storms, 'summary', 'floor')[0]:.3f}; "
          f"{' '.join(STATE_EVENTS)} against its floor {paired(storms, 'state', 'floor-state')[0]:.3f}.\n")
     emit("## Tax on unrelated syscalls (v6trace attached, filtered to another namespace)\n")
     emit("| workload | untraced /s | syscall tracepoints /s | ratio | raw sys_exit fallback /s | ratio | "
@@ -362,6 +402,11 @@ def main():
     emit("|---|---|---:|---:|")
     for (label, name), (ns, cnt) in sorted(costs.items()):
         emit(f"| {label} | {name} | {ns:.0f} | {cnt} |")
+    emit("\n## BPF time per connection, by hook set (all programs' run time / connections, median of 3 storms)\n")
+    emit("| hook set | BPF ns per connection |")
+    emit("|---|---:|")
+    for label, ns in per_conn.items():
+        emit(f"| {label} | {ns:.0f} |")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(OUT, "results.md"), "w") as f:

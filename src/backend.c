@@ -343,7 +343,7 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 		const char *const *progs = v6t_plan_programs(plan, hook);
 
 		if (chosen == V6T_BACKEND_AUTO) {
-			fprintf(err, "v6trace: hook %-8s -> off        (no --event kind needs it)\n",
+			fprintf(err, "v6trace: hook %-8s -> off        (no event kind traced needs it)\n",
 				hooks[hook].name);
 			continue;
 		}

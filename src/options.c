@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "decode.h"
 #include "options.h"
+#include "summary.h"
 #include "version.h"
 
 enum {
@@ -95,7 +96,8 @@ static const char usage_text[] =
 	"  -W, --rotate-count N   with -C: keep at most N files, removing the oldest\n"
 	"  -r, --read FILE        replay a recording (\"-\": standard input); no root needed\n"
 	"      --follow           with -r: keep reading as the file grows, like tail -f\n"
-	"  -q, --quiet            do not print events (with -w or -s)\n"
+	"  -q, --quiet            do not print events (with -w or -s); live -s -q traces only\n"
+	"                         what the summary is made of: listen, accept, v6only\n"
 	"  -s, --summary          at the end, a per-listener table with a verdict\n"
 	"\n"
 	"Output and duration:\n"
@@ -464,5 +466,10 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 		fprintf(err, "v6trace: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return V6T_OPT_BAD;
 	}
-	return check_combinations(cfg, err) ? V6T_OPT_BAD : V6T_OPT_RUN;
+	if (check_combinations(cfg, err))
+		return V6T_OPT_BAD;
+	/* live -s -q shows nothing but the summary: hooks for anything else would be pure cost */
+	if (cfg->summary && cfg->quiet && !cfg->write_path && !cfg->read_path && !cfg->event_mask)
+		cfg->event_mask = V6T_SUMMARY_EVENTS;
+	return V6T_OPT_RUN;
 }

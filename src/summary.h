@@ -12,6 +12,15 @@
 
 struct v6t_summary;
 
+/*
+ * The event kinds the summary is made of: listeners (listen, and listening from the start-up
+ * snapshot), their accepts, and setsockopt(IPV6_V6ONLY), without which a V6ONLY set to the
+ * sysctl's own value would read as "default" (and a sysctl change would not undo it).
+ * -s -q traces only these: no connect, bind or UDP hook to pay for.
+ */
+#define V6T_SUMMARY_EVENTS ((1U << V6T_EV_LISTEN) | (1U << V6T_EV_SOCKET) | \
+			    (1U << V6T_EV_ACCEPT) | (1U << V6T_EV_V6ONLY))
+
 struct v6t_summary *v6t_summary_new(void);
 void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e);
 void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int json);

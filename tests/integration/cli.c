@@ -405,6 +405,55 @@ static void test_reader_woken_in_batches(void **state)
 	assert_true(wakeups <= records / batch + 1);
 }
 
+/*
+ * -s -q shows nothing but the summary, so it traces nothing else: no connect, bind or UDP
+ * hook is attached, and the stream holds the summary alone. setsockopt(IPV6_V6ONLY) is still
+ * traced: a V6ONLY of 0 set explicitly (here, with the sysctl at 0) reads "setsockopt", where
+ * without that hook it would read "default".
+ */
+static void test_summary_only_hooks(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	char expect[64];
+	json_object *s;
+	int fds[6];
+
+	start_traced(t, ns, (const char *[]){ "-s", "-q", "-v", NULL });
+	fds[0] = tcp_listen(AF_INET6, "::", 8210, 0);
+	fds[1] = tcp_connect(AF_INET, "127.0.0.1", 8210);
+	fds[2] = accept_one(fds[0]);
+	fds[3] = tcp_connect(AF_INET6, "::1", 8210);
+	fds[4] = accept_one(fds[0]);
+	fds[5] = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8211, -1);
+	for (int i = 0; i < 6; i++)
+		assert_true(fds[i] >= 0);
+	stop_traced(t);
+
+	for (const char *const *off = (const char *const[]){ "bind    ", "connect ", "udp-recv", NULL };
+	     *off; off++) {
+		snprintf(expect, sizeof(expect), "hook %s -> off ", *off);
+		assert_non_null(strstr(t->stderr_text, expect));
+	}
+	snprintf(expect, sizeof(expect), "hook v6only   -> %s", expected_backend());
+	assert_non_null(strstr(t->stderr_text, expect));
+	snprintf(expect, sizeof(expect), "hook accept   -> %s", expected_backend());
+	assert_non_null(strstr(t->stderr_text, expect));
+	/* one line in all: the listener's summary */
+	assert_int_equal(t->n_events, 1);
+	s = ev_find(t, "summary", 8210, 0);
+	assert_non_null(s);
+	assert_string_equal(ev_str(s, "local_addr"), "::");
+	assert_int_equal(ev_int(s, "pid"), getpid());
+	assert_int_equal(ev_bool(s, "v6only"), 0);
+	assert_string_equal(ev_str(s, "v6only_source"), "setsockopt");
+	assert_int_equal(ev_int(s, "accepts_ipv4_mapped"), 1);
+	assert_int_equal(ev_int(s, "accepts_ipv4"), 0);
+	assert_int_equal(ev_int(s, "accepts_ipv6"), 1);
+	for (int i = 0; i < 6; i++)
+		close(fds[i]);
+}
+
 /* The text stream: a header, then one line per event with the explanation for people. */
 static void test_text_stream(void **state)
 {
@@ -454,6 +503,7 @@ int run_cli_tests(void)
 		cmocka_unit_test(test_closed_stdout),
 		cmocka_unit_test_setup_teardown(test_verbose_names_backends, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_reader_woken_in_batches, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_summary_only_hooks, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_text_stream, itest_setup, itest_teardown),
 	};
 

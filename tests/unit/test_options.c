@@ -166,6 +166,32 @@ static void test_event_lists(void **state)
 	BAD("invalid event 'accept,connec'", "--event", "accept,connec");
 }
 
+/* Live -s -q traces only what the summary is made of; anything else asked for wins. */
+static void test_summary_only_events(void **state)
+{
+	const uint32_t summary = (1U << V6T_EV_LISTEN) | (1U << V6T_EV_SOCKET) |
+				 (1U << V6T_EV_ACCEPT) | (1U << V6T_EV_V6ONLY);
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-s", "-q"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, summary);
+	assert_int_equal(PARSE(&cfg, "-qs", "-j"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, summary);
+	/* an explicit --event is the user's choice, even one the summary cannot use */
+	assert_int_equal(PARSE(&cfg, "-s", "-q", "--event", "connect"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, 1U << V6T_EV_CONNECT);
+	/* events shown, recorded or replayed: every kind, as without -s */
+	assert_int_equal(PARSE(&cfg, "-s"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, 0);
+	assert_int_equal(PARSE(&cfg, "-s", "-q", "-w", "/tmp/x.v6t"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, 0);
+	assert_int_equal(PARSE(&cfg, "-s", "-q", "-r", "/tmp/x.v6t"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, 0);
+	assert_int_equal(PARSE(&cfg, "-q", "-w", "/tmp/x.v6t"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, 0);
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -184,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_event_lists),
+		cmocka_unit_test(test_summary_only_events),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 
