@@ -128,6 +128,14 @@ V6T_MAP struct {
 	__type(value, struct v6t_who);
 } connecting SEC(".maps");
 
+/* -s -q: accepts per listener after its first (see v6t_counted). */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, V6T_COUNTED_MAX);
+	__type(key, struct v6t_count_key);
+	__type(value, struct v6t_accept_counts);
+} accept_counts SEC(".maps");
+
 /* udp6 sockets already reported for a v4-mapped source, keyed by socket inode. */
 V6T_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -150,6 +158,7 @@ extern __u32 v6t_setters_used;
 extern const volatile __u64 cfg_wakeup_events;	/* per CPU: wake the reader every this many events */
 extern const volatile __u32 cfg_events;	/* bit V6T_EV_x: kinds to send (--event); 0 = all */
 extern const volatile __u32 cfg_setters_traced;	/* the setsockopt(IPV6_V6ONLY) hook is attached */
+extern const volatile __u32 cfg_count_accepts;	/* -s -q: count accepts in accept_counts */
 
 static __always_inline int v6t_task_filtered_out(void)
 {
@@ -306,6 +315,33 @@ static __always_inline void v6t_count_lost(void)
 		(*lost)++;
 }
 
+/*
+ * -s -q shows only per-listener counts, so after a listener's first accept, which is sent (the
+ * summary takes the listener's owner and V6ONLY from it), its accepts are counted here rather
+ * than sent one record each: no ring traffic and no reader work per connection. Non-zero if e
+ * was counted. A full map leaves accepts to the ring.
+ */
+static __always_inline int v6t_counted(const struct v6t_sock_event *e)
+{
+	struct v6t_accept_counts *c, zero = {};
+	struct v6t_count_key k = {};
+
+	if (!cfg_count_accepts || e->kind != V6T_EV_ACCEPT || !(e->flags & V6T_F_HAS_LISTENER))
+		return 0;
+	k.netns_ino = e->netns_ino;
+	__builtin_memcpy(k.addr, e->listen_addr, 16);
+	k.port = e->listen_port;
+	k.family = e->family;
+	c = bpf_map_lookup_elem(&accept_counts, &k);
+	if (!c) {
+		bpf_map_update_elem(&accept_counts, &k, &zero, BPF_NOEXIST);
+		return 0;
+	}
+	/* per CPU: plain increments, summed by user space at the end */
+	v6t_accept_counts_add(c, e);
+	return 1;
+}
+
 static __always_inline void v6t_send(struct v6t_sock_event *e)
 {
 	__u64 wake = 0;
@@ -337,7 +373,7 @@ static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 b
 {
 	__u64 pid_tgid;
 
-	if (v6t_finish(e, kind, backend))
+	if (v6t_finish(e, kind, backend) || v6t_counted(e))
 		return;
 	pid_tgid = bpf_get_current_pid_tgid();
 	e->pid = pid_tgid >> 32;
@@ -352,7 +388,7 @@ static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 b
 static __always_inline void v6t_emit_who(struct v6t_sock_event *e, __u8 kind, __u8 backend,
 					 const struct v6t_who *w)
 {
-	if (v6t_finish(e, kind, backend))
+	if (v6t_finish(e, kind, backend) || v6t_counted(e))
 		return;
 	if (w->known) {
 		e->pid = w->pid;

@@ -102,6 +102,28 @@ struct v6t_sock_event {
 	__u8 pad[5];			/* zero; keeps the size a multiple of 8 without hidden padding */
 };
 
+/*
+ * -s -q: accepts counted in the kernel, per listener, after the first (which is sent as a
+ * record so the summary learns the listener's owner and V6ONLY). The key is what the summary
+ * keys its listeners by; the value is per CPU. Up to V6T_COUNTED_MAX listeners; the accepts
+ * of any beyond are sent as records.
+ */
+#define V6T_COUNTED_MAX 4096
+
+struct v6t_count_key {
+	__u64 netns_ino;
+	__u8 addr[16];			/* the listener's address: the accept's listen_addr */
+	__u16 port;			/* the accept's listen_port */
+	__u16 family;			/* V6T_AF_*: the listener's, as the accept's */
+	__u32 pad;
+};
+
+struct v6t_accept_counts {
+	__u64 ipv4_mapped;		/* v4-mapped peers on an AF_INET6 listener */
+	__u64 ipv4;			/* peers of an AF_INET listener */
+	__u64 ipv6;
+};
+
 /* Events lost because the ring buffer was full (user space emits these). */
 struct v6t_lost {
 	struct v6t_rec_hdr hdr;
@@ -135,6 +157,17 @@ static inline int v6t_peer_is_mapped(const struct v6t_sock_event *e)
 {
 	return e->family == V6T_AF_INET6 && (e->flags & V6T_F_HAS_PEER) &&
 	       v6t_addr_is_v4mapped(e->peer_addr);
+}
+
+/* One accept into a listener's counts: the summary's classes, the same in BPF and user space. */
+static inline void v6t_accept_counts_add(struct v6t_accept_counts *c, const struct v6t_sock_event *e)
+{
+	if (v6t_peer_is_mapped(e))
+		c->ipv4_mapped++;
+	else if (e->family == V6T_AF_INET)
+		c->ipv4++;
+	else
+		c->ipv6++;
 }
 
 /*

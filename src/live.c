@@ -58,7 +58,7 @@ static void report_lost(struct v6t_printer *p, struct v6t_tracer *t)
 }
 
 /* perf record's "Woken up N times": how well the reader's wake-ups were batched */
-static void print_reads(const struct v6t_tracer *t)
+static void print_reads(const struct v6t_tracer *t, const struct v6t_config *cfg)
 {
 	struct v6t_reads r;
 
@@ -66,6 +66,14 @@ static void print_reads(const struct v6t_tracer *t)
 	fprintf(stderr, "v6trace: read %llu records: %llu wake-ups (one per %llu records on a CPU), "
 		"%llu poll timeouts\n", (unsigned long long)r.records, (unsigned long long)r.wakeups,
 		(unsigned long long)r.batch, (unsigned long long)r.timeouts);
+	if (v6t_summary_only(cfg))
+		fprintf(stderr, "v6trace: counted %llu accepts in the kernel (a listener's first is "
+			"a record)\n", (unsigned long long)r.counted);
+}
+
+static void add_counts(void *summary, const struct v6t_count_key *k, const struct v6t_accept_counts *c)
+{
+	v6t_summary_add_counts(summary, k, c);
 }
 
 /* "bind=fentry,v6only=fentry,..." for the recording's header */
@@ -172,8 +180,14 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	if (!p.done)
 		v6t_tracer_drain(t);
 	report_lost(&p, t);
+	/* -s -q: the accepts the kernel counted rather than sent */
+	if (v6t_summary_only(cfg)) {
+		err = v6t_tracer_accept_counts(t, add_counts, p.summary);
+		if (err)
+			fprintf(stderr, "v6trace: reading the accept counts failed: %s\n", strerror(-err));
+	}
 	if (cfg->verbose)
-		print_reads(t);
+		print_reads(t, cfg);
 out:
 	v6t_tracer_destroy(t);
 	ferr = v6t_printer_finish(&p);

@@ -57,6 +57,17 @@ enum v6t_opt_result {
 /* RFC 3339 ("2026-11-24T10:00:00.5Z", "...+01:00") or "@SECONDS[.frac]" to wall-clock ns. */
 int v6t_parse_time(const char *s, uint64_t *wall_ns);
 
+/*
+ * Nothing comes out but the summary and nothing needs each accept on its own: no display, no
+ * recording, no -n to count events towards, no --since/--until to check each one against.
+ * The kernel may then count a listener's accepts instead of sending them (v6t_counted).
+ */
+static inline bool v6t_summary_only(const struct v6t_config *cfg)
+{
+	return cfg->summary && cfg->quiet && !cfg->write_path && !cfg->read_path && !cfg->count &&
+	       !cfg->since_ns && !cfg->until_ns;
+}
+
 enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *cfg, FILE *out,
 				      FILE *err);
 

@@ -18,7 +18,7 @@ struct listener {
 	char comm[V6T_COMM_LEN + 1];
 	uint8_t v6only;
 	const char *source;
-	uint64_t ipv4_mapped, ipv4, ipv6;
+	struct v6t_accept_counts n;	/* accepts, by the peer's kind */
 };
 
 struct v6t_summary {
@@ -47,17 +47,17 @@ static uint32_t hash_key(uint64_t netns, const uint8_t *addr, uint16_t port, uin
 	return (uint32_t)(h ^ (h >> 29));
 }
 
-static struct listener *lookup(struct v6t_summary *s, const struct v6t_sock_event *e, const uint8_t *addr,
+static struct listener *lookup(struct v6t_summary *s, uint64_t netns, uint16_t family, const uint8_t *addr,
 			       uint16_t port)
 {
-	uint32_t i = hash_key(e->netns_ino, addr, port, e->family) % SLOTS;
+	uint32_t i = hash_key(netns, addr, port, family) % SLOTS;
 	struct listener *l;
 
 	for (;; i = (i + 1) % SLOTS) {
 		if (!s->slot[i])
 			break;
 		l = &s->list[s->slot[i] - 1];
-		if (l->netns == e->netns_ino && l->port == port && l->family == e->family &&
+		if (l->netns == netns && l->port == port && l->family == family &&
 		    !memcmp(l->addr, addr, 16))
 			return l;
 	}
@@ -65,10 +65,10 @@ static struct listener *lookup(struct v6t_summary *s, const struct v6t_sock_even
 		return NULL;
 	l = &s->list[s->n];
 	memset(l, 0, sizeof(*l));
-	l->netns = e->netns_ino;
+	l->netns = netns;
 	memcpy(l->addr, addr, 16);
 	l->port = port;
-	l->family = e->family;
+	l->family = family;
 	s->slot[i] = ++s->n;
 	return l;
 }
@@ -92,23 +92,37 @@ void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
 	if (e->proto != V6T_IPPROTO_TCP)
 		return;
 	if (e->kind == V6T_EV_LISTEN || e->kind == V6T_EV_SOCKET) {
-		l = lookup(s, e, e->local_addr, e->local_port);
+		l = lookup(s, e->netns_ino, e->family, e->local_addr, e->local_port);
 		if (l)
 			describe(l, e, 1);
 	} else if (e->kind == V6T_EV_ACCEPT && (e->flags & V6T_F_HAS_LISTENER)) {
-		l = lookup(s, e, e->listen_addr, e->listen_port);
+		l = lookup(s, e->netns_ino, e->family, e->listen_addr, e->listen_port);
 		if (!l) {
 			s->untracked++;
 			return;
 		}
 		describe(l, e, 0);
-		if (v6t_peer_is_mapped(e))
-			l->ipv4_mapped++;
-		else if (e->family == V6T_AF_INET)
-			l->ipv4++;
-		else
-			l->ipv6++;
+		v6t_accept_counts_add(&l->n, e);
 	}
+}
+
+void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k,
+			    const struct v6t_accept_counts *c)
+{
+	struct listener *l = lookup(s, k->netns_ino, k->family, k->addr, k->port);
+
+	if (!l) {
+		s->untracked += c->ipv4_mapped + c->ipv4 + c->ipv6;
+		return;
+	}
+	/* its first accept, the record that describes it, was lost (ring full): counts only */
+	if (!l->source) {
+		l->source = "unknown";
+		strcpy(l->comm, "?");
+	}
+	l->n.ipv4_mapped += c->ipv4_mapped;
+	l->n.ipv4 += c->ipv4;
+	l->n.ipv6 += c->ipv6;
 }
 
 static const char *verdict(const struct listener *l)
@@ -168,9 +182,9 @@ static void print_text(const struct v6t_summary *s, struct v6t_sink *out)
 			sb_putc(&sb, '-');
 		}
 		sb_pad_to(&sb, 77);
-		sb_u64(&sb, l->ipv4_mapped + l->ipv4);
+		sb_u64(&sb, l->n.ipv4_mapped + l->n.ipv4);
 		sb_pad_to(&sb, 85);
-		sb_u64(&sb, l->ipv6);
+		sb_u64(&sb, l->n.ipv6);
 		sb_pad_to(&sb, 93);
 		sb_puts(&sb, verdict(l));
 		sb_putc(&sb, '\n');
@@ -208,11 +222,11 @@ static void print_json(const struct v6t_summary *s, struct v6t_sink *out)
 		sb_puts(&sb, ",\"v6only_source\":");
 		sb_json_str(&sb, l->source);
 		sb_puts(&sb, ",\"accepts_ipv4_mapped\":");
-		sb_u64(&sb, l->ipv4_mapped);
+		sb_u64(&sb, l->n.ipv4_mapped);
 		sb_puts(&sb, ",\"accepts_ipv4\":");
-		sb_u64(&sb, l->ipv4);
+		sb_u64(&sb, l->n.ipv4);
 		sb_puts(&sb, ",\"accepts_ipv6\":");
-		sb_u64(&sb, l->ipv6);
+		sb_u64(&sb, l->n.ipv6);
 		sb_puts(&sb, ",\"verdict\":");
 		sb_json_str(&sb, verdict(l));
 		sb_puts(&sb, "}\n");

@@ -23,6 +23,9 @@ struct v6t_summary;
 
 struct v6t_summary *v6t_summary_new(void);
 void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e);
+/* Accepts the kernel counted for a listener instead of sending them (-s -q). */
+void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k,
+			    const struct v6t_accept_counts *c);
 void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int json);
 void v6t_summary_free(struct v6t_summary *s);
 

@@ -75,6 +75,7 @@ static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, co
 	/* a program serves several kinds (listen and accept, say): send only those asked for */
 	skel->rodata->cfg_events = cfg->event_mask;
 	skel->rodata->cfg_setters_traced = plan->backend[V6T_HOOK_V6ONLY] != V6T_BACKEND_AUTO;
+	skel->rodata->cfg_count_accepts = v6t_summary_only(cfg);
 	skel->rodata->cfg_raw_hooks = 0;
 	skel->rodata->cfg_state_hooks = 0;
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
@@ -379,6 +380,37 @@ uint64_t v6t_tracer_lost(struct v6t_tracer *t)
 	for (int i = 0; i < t->ncpus; i++)
 		sum += t->lost_per_cpu[i];
 	return sum;
+}
+
+int v6t_tracer_accept_counts(struct v6t_tracer *t, v6t_counts_fn fn, void *ctx)
+{
+	struct bpf_map *map = t->skel->maps.accept_counts;
+	struct v6t_accept_counts *per_cpu, sum;
+	struct v6t_count_key key, next;
+	void *prev = NULL;
+	int err = 0;
+
+	per_cpu = calloc(t->ncpus, sizeof(*per_cpu));
+	if (!per_cpu)
+		return -ENOMEM;
+	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(map, &key, sizeof(key), per_cpu, t->ncpus * sizeof(*per_cpu), 0)) {
+			err = -errno;
+			break;
+		}
+		memset(&sum, 0, sizeof(sum));
+		for (int i = 0; i < t->ncpus; i++) {
+			sum.ipv4_mapped += per_cpu[i].ipv4_mapped;
+			sum.ipv4 += per_cpu[i].ipv4;
+			sum.ipv6 += per_cpu[i].ipv6;
+		}
+		t->reads.counted += sum.ipv4_mapped + sum.ipv4 + sum.ipv6;
+		fn(ctx, &key, &sum);
+	}
+	free(per_cpu);
+	return err;
 }
 
 const struct v6t_plan *v6t_tracer_plan(const struct v6t_tracer *t)

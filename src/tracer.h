@@ -26,9 +26,17 @@ struct v6t_reads {
 	uint64_t wakeups;	/* the kernel woke it: a CPU queued a full batch */
 	uint64_t timeouts;	/* the poll timed out, and what was queued below a batch was taken */
 	uint64_t batch;		/* records per CPU between wake-ups */
+	uint64_t counted;	/* -s -q: accepts counted in the kernel, not sent (once read) */
 };
 
 void v6t_tracer_reads(const struct v6t_tracer *t, struct v6t_reads *r);
+/*
+ * -s -q: hands over the accepts the kernel counted per listener instead of sending them
+ * (v6t_summary_only), summed over CPUs; call once, after the last drain. 0 or -errno.
+ */
+typedef void (*v6t_counts_fn)(void *ctx, const struct v6t_count_key *k,
+			      const struct v6t_accept_counts *c);
+int v6t_tracer_accept_counts(struct v6t_tracer *t, v6t_counts_fn fn, void *ctx);
 /* Events the kernel side could not queue since start (ring buffer full). */
 uint64_t v6t_tracer_lost(struct v6t_tracer *t);
 const struct v6t_plan *v6t_tracer_plan(const struct v6t_tracer *t);
