@@ -405,75 +405,6 @@ static void test_reader_woken_in_batches(void **state)
 	assert_true(wakeups <= records / batch + 1);
 }
 
-/*
- * -s -q shows nothing but the summary, so it traces nothing else: no connect, bind or UDP
- * hook is attached. setsockopt(IPV6_V6ONLY) is still traced: a V6ONLY of 0 set explicitly
- * (here, with the sysctl at 0) reads "setsockopt", where without that hook it would read
- * "default". And the kernel counts a listener's accepts after the first instead of sending
- * them: the ring carries three records (the setsockopt, the listen, the first accept) for
- * seven accepts, and the summary still counts all seven.
- */
-static void test_summary_only_hooks(void **state)
-{
-	enum { V4 = 4, V6 = 3 };
-	struct tracer *t = *state;
-	uint64_t ns = netns_enter_new();
-	unsigned long long records, counted;
-	int lfd, ufd, fds[2 * (V4 + V6)], n = 0;
-	const char *line;
-	char expect[64];
-	json_object *s;
-
-	start_traced(t, ns, (const char *[]){ "-s", "-q", "-v", NULL });
-	lfd = tcp_listen(AF_INET6, "::", 8210, 0);
-	assert_true(lfd >= 0);
-	for (int i = 0; i < V4 + V6; i++) {
-		if (i < V4)
-			fds[n++] = tcp_connect(AF_INET, "127.0.0.1", 8210);
-		else
-			fds[n++] = tcp_connect(AF_INET6, "::1", 8210);
-		fds[n++] = accept_one(lfd);
-	}
-	ufd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8211, -1);
-	assert_true(ufd >= 0);
-	for (int i = 0; i < n; i++)
-		assert_true(fds[i] >= 0);
-	stop_traced(t);
-
-	for (const char *const *off = (const char *const[]){ "bind    ", "connect ", "udp-recv", NULL };
-	     *off; off++) {
-		snprintf(expect, sizeof(expect), "hook %s -> off ", *off);
-		assert_non_null(strstr(t->stderr_text, expect));
-	}
-	snprintf(expect, sizeof(expect), "hook v6only   -> %s", expected_backend());
-	assert_non_null(strstr(t->stderr_text, expect));
-	snprintf(expect, sizeof(expect), "hook accept   -> %s", expected_backend());
-	assert_non_null(strstr(t->stderr_text, expect));
-	/* one line in all: the listener's summary */
-	assert_int_equal(t->n_events, 1);
-	s = ev_find(t, "summary", 8210, 0);
-	assert_non_null(s);
-	assert_string_equal(ev_str(s, "local_addr"), "::");
-	assert_int_equal(ev_int(s, "pid"), getpid());
-	assert_int_equal(ev_bool(s, "v6only"), 0);
-	assert_string_equal(ev_str(s, "v6only_source"), "setsockopt");
-	assert_int_equal(ev_int(s, "accepts_ipv4_mapped"), V4);
-	assert_int_equal(ev_int(s, "accepts_ipv4"), 0);
-	assert_int_equal(ev_int(s, "accepts_ipv6"), V6);
-	line = strstr(t->stderr_text, "v6trace: read ");
-	assert_non_null(line);
-	assert_int_equal(sscanf(line, "v6trace: read %llu records:", &records), 1);
-	assert_int_equal(records, 3);
-	line = strstr(t->stderr_text, "v6trace: counted ");
-	assert_non_null(line);
-	assert_int_equal(sscanf(line, "v6trace: counted %llu accepts in the kernel", &counted), 1);
-	assert_int_equal(counted, V4 + V6 - 1);
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
-	close(ufd);
-	close(lfd);
-}
-
 /* The text stream: a header, then one line per event with the explanation for people. */
 static void test_text_stream(void **state)
 {
@@ -523,7 +454,6 @@ int run_cli_tests(void)
 		cmocka_unit_test(test_closed_stdout),
 		cmocka_unit_test_setup_teardown(test_verbose_names_backends, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_reader_woken_in_batches, itest_setup, itest_teardown),
-		cmocka_unit_test_setup_teardown(test_summary_only_hooks, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_text_stream, itest_setup, itest_teardown),
 	};
 
