@@ -469,7 +469,7 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 	if (check_combinations(cfg, err))
 		return V6T_OPT_BAD;
 	/* live -s -q shows nothing but the summary: hooks for anything else would be pure cost */
-	if (cfg->summary && cfg->quiet && !cfg->write_path && !cfg->read_path && !cfg->event_mask)
+	if (v6t_summary_alone(cfg) && !cfg->event_mask)
 		cfg->event_mask = V6T_SUMMARY_EVENTS;
 	return V6T_OPT_RUN;
 }

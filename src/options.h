@@ -57,15 +57,20 @@ enum v6t_opt_result {
 /* RFC 3339 ("2026-11-24T10:00:00.5Z", "...+01:00") or "@SECONDS[.frac]" to wall-clock ns. */
 int v6t_parse_time(const char *s, uint64_t *wall_ns);
 
+/* Live tracing whose only output is the summary: no display, no recording, no replay. */
+static inline bool v6t_summary_alone(const struct v6t_config *cfg)
+{
+	return cfg->summary && cfg->quiet && !cfg->write_path && !cfg->read_path;
+}
+
 /*
- * Nothing comes out but the summary and nothing needs each accept on its own: no display, no
- * recording, no -n to count events towards, no --since/--until to check each one against.
- * The kernel may then count a listener's accepts instead of sending them (v6t_counted).
+ * The summary alone, and nothing needs each accept on its own: no -n to count events towards,
+ * no --since/--until to check each one against. The kernel may then count a listener's
+ * accepts instead of sending them (v6t_counted).
  */
 static inline bool v6t_summary_only(const struct v6t_config *cfg)
 {
-	return cfg->summary && cfg->quiet && !cfg->write_path && !cfg->read_path && !cfg->count &&
-	       !cfg->since_ns && !cfg->until_ns;
+	return v6t_summary_alone(cfg) && !cfg->count && !cfg->since_ns && !cfg->until_ns;
 }
 
 enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *cfg, FILE *out,
