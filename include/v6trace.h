@@ -170,6 +170,19 @@ static inline void v6t_accept_counts_add(struct v6t_accept_counts *c, const stru
 		c->ipv6++;
 }
 
+static inline void v6t_accept_counts_merge(struct v6t_accept_counts *dst,
+					   const struct v6t_accept_counts *src)
+{
+	dst->ipv4_mapped += src->ipv4_mapped;
+	dst->ipv4 += src->ipv4;
+	dst->ipv6 += src->ipv6;
+}
+
+static inline __u64 v6t_accept_counts_total(const struct v6t_accept_counts *c)
+{
+	return c->ipv4_mapped + c->ipv4 + c->ipv6;
+}
+
 /*
  * Is this event about dual-stack behaviour (what --mapped-only keeps)? A v4-mapped peer (accept,
  * connect, UDP source), an

@@ -112,7 +112,7 @@ void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k
 	struct listener *l = lookup(s, k->netns_ino, k->family, k->addr, k->port);
 
 	if (!l) {
-		s->untracked += c->ipv4_mapped + c->ipv4 + c->ipv6;
+		s->untracked += v6t_accept_counts_total(c);
 		return;
 	}
 	/* its first accept, the record that describes it, was lost (ring full): counts only */
@@ -120,9 +120,7 @@ void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k
 		l->source = "unknown";
 		strcpy(l->comm, "?");
 	}
-	l->n.ipv4_mapped += c->ipv4_mapped;
-	l->n.ipv4 += c->ipv4;
-	l->n.ipv6 += c->ipv6;
+	v6t_accept_counts_merge(&l->n, c);
 }
 
 static const char *verdict(const struct listener *l)

@@ -401,12 +401,9 @@ int v6t_tracer_accept_counts(struct v6t_tracer *t, v6t_counts_fn fn, void *ctx)
 			break;
 		}
 		memset(&sum, 0, sizeof(sum));
-		for (int i = 0; i < t->ncpus; i++) {
-			sum.ipv4_mapped += per_cpu[i].ipv4_mapped;
-			sum.ipv4 += per_cpu[i].ipv4;
-			sum.ipv6 += per_cpu[i].ipv6;
-		}
-		t->reads.counted += sum.ipv4_mapped + sum.ipv4 + sum.ipv6;
+		for (int i = 0; i < t->ncpus; i++)
+			v6t_accept_counts_merge(&sum, &per_cpu[i]);
+		t->reads.counted += v6t_accept_counts_total(&sum);
 		fn(ctx, &key, &sum);
 	}
 	free(per_cpu);
