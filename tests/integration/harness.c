@@ -484,7 +484,7 @@ int accept_one(int lfd)
 {
 	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
 
-	/* loopback connections are queued before connect() returns; the bound is only a guard */
+	/* usually queued before connect() returns, but the ACK may still wait in a softirq */
 	if (poll(&pfd, 1, 5000) != 1)
 		return -ETIMEDOUT;
 	return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
