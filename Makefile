@@ -163,15 +163,15 @@ $(OUTPUT)/bench/acceptstorm: bench/acceptstorm.c | $(OUTPUT)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -pthread $< -o $@
 
-$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c | $(OUTPUT)
+$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c include/v6trace.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/bench/floor: bench/floor.c | $(OUTPUT)
+$(OUTPUT)/bench/floor: bench/floor.c include/v6trace.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror $< -o $@ -lbpf
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Werror -Iinclude $< -o $@ -lbpf
 
 bench: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
 	$(Q)scripts/install-deps.sh bpftrace python3
