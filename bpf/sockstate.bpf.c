@@ -141,18 +141,34 @@ static __always_inline void on_accepted(struct sock *sk)
 	v6t_emit_who(&e, V6T_EV_ACCEPT, V6T_BACKEND_TRACEPOINT, who);
 }
 
+/* ino's slot in connect_slots; NULL for a socket with no inode (no file: in-kernel) */
+static __always_inline struct v6t_connect_slot *connect_slot(__u64 ino)
+{
+	__u32 i = ino & (V6T_CONNECT_SLOTS - 1);
+
+	return ino ? bpf_map_lookup_elem(&connect_slots, &i) : NULL;
+}
+
 /* connect() moved the socket to SYN_SENT, in the caller's context: remember who. */
 static __always_inline void on_connect_start(struct sock *sk)
 {
+	struct v6t_connect_slot *slot;
 	struct v6t_who w;
-	__u64 key = (__u64)sk;
+	__u64 key = (__u64)sk, ino;
 
 	if (cfg_netns && sk->__sk_common.skc_net.net->ns.inum != cfg_netns)
 		return;
 	if (v6t_task_filtered_out())
 		return;
+	ino = sock_ino(sk);
+	slot = connect_slot(ino);
+	/* the SYN goes out after this returns, so SYN_SENT cannot end before who is written */
+	if (slot && __sync_val_compare_and_swap(&slot->ino, 0, ino) == 0) {
+		v6t_who_current(&slot->who);
+		return;
+	}
 	v6t_who_current(&w);
-	/* full: V6T_CONNECTING_MAX connects in SYN_SENT at once; this one will not be reported */
+	/* full: V6T_CONNECTING_MAX connects at once; this one will not be reported */
 	if (bpf_map_update_elem(&connecting, &key, &w, BPF_ANY))
 		v6t_count_lost();
 }
@@ -161,12 +177,21 @@ static __always_inline void on_connect_start(struct sock *sk)
 static __always_inline void on_connect_done(struct sock *sk, int newstate)
 {
 	struct v6t_sock_event e = {};
+	struct v6t_connect_slot *slot;
 	struct v6t_who *w;
-	__u64 key = (__u64)sk;
+	__u64 key = (__u64)sk, ino;
 
-	w = bpf_map_lookup_elem(&connecting, &key);
-	if (!w)
-		return;	/* began before tracing, or filtered out at connect() */
+	/* the socket still has its file: a close in SYN_SENT changes state before sock_orphan() */
+	ino = sock_ino(sk);
+	slot = connect_slot(ino);
+	if (slot && slot->ino == ino) {
+		w = &slot->who;
+	} else {
+		slot = NULL;
+		w = bpf_map_lookup_elem(&connecting, &key);
+		if (!w)
+			return;	/* began before tracing, or filtered out at connect() */
+	}
 	if (!read_sock(&e, sk)) {
 		read_local(sk, e.family, e.local_addr, &e.local_port);
 		read_peer(&e, sk);
@@ -176,11 +201,14 @@ static __always_inline void on_connect_done(struct sock *sk, int newstate)
 			if (!e.err)
 				e.err = -ECONNABORTED_ERR;
 		}
-		e.sock_ino = sock_ino(sk);
+		e.sock_ino = ino;
 		v6t_read_setter(&e, e.sock_ino);
 		v6t_emit_who(&e, V6T_EV_CONNECT, V6T_BACKEND_TRACEPOINT, w);
 	}
-	bpf_map_delete_elem(&connecting, &key);
+	if (slot)
+		slot->ino = 0;
+	else
+		bpf_map_delete_elem(&connecting, &key);
 }
 
 SEC("tp_btf/inet_sock_set_state")

@@ -45,8 +45,13 @@
 #define V6T_HOOK_UDP_RECV 5
 #define V6T_HOOK_COUNT 6
 
-/* Connects the tracepoint backend can follow in SYN_SENT at once; more are counted as lost. */
+/*
+ * Connects the tracepoint backend follows in SYN_SENT at once: those in distinct slots of the
+ * connect-slot array (a socket's slot is its inode number modulo V6T_CONNECT_SLOTS, a power
+ * of two) and the rest in an overflow hash, up to V6T_CONNECTING_MAX in all; more are lost.
+ */
 #define V6T_CONNECTING_MAX 16384
+#define V6T_CONNECT_SLOTS 4096
 
 /* v6t_sock_event.flags */
 #define V6T_F_SETTER_KNOWN 0x01	/* this tracer saw setsockopt(IPV6_V6ONLY) on the socket */

@@ -405,8 +405,13 @@ int ev_count(struct tracer *t, const char *event, int local_port)
 {
 	int n = 0;
 
-	while (ev_find(t, event, local_port, n))
-		n++;
+	for (int i = 0; i < t->n_events; i++) {
+		const char *name = ev_str(t->events[i], "event");
+
+		if (name && !strcmp(name, event) &&
+		    (!local_port || ev_int(t->events[i], "local_port") == local_port))
+			n++;
+	}
 	return n;
 }
 
