@@ -76,6 +76,7 @@ static __always_inline void listen_key(struct v6t_listen_key *k, struct sock *sk
 static __always_inline void on_listen(struct sock *sk)
 {
 	struct v6t_sock_event e = {};
+	const struct v6t_setter *setter = NULL;
 	struct v6t_listen_key k;
 	struct v6t_listener l = {};
 
@@ -83,17 +84,23 @@ static __always_inline void on_listen(struct sock *sk)
 		return;
 	read_local(sk, e.family, e.local_addr, &e.local_port);
 	e.sock_ino = sock_ino(sk);
+	if (e.family == V6T_AF_INET6)
+		setter = v6t_find_setter(e.sock_ino);
 	if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT)) {
 		listen_key(&k, sk, e.netns_ino);
 		v6t_who_current(&l.who);
 		l.sk = (__u64)sk;
 		l.sock_ino = e.sock_ino;
 		__builtin_memcpy(l.addr, e.local_addr, 16);
+		if (setter) {
+			l.setter = *setter;
+			l.has_setter = 1;
+		}
 		bpf_map_update_elem(&listeners, &k, &l, BPF_ANY);
 	}
 	if (v6t_task_filtered_out())
 		return;
-	v6t_read_setter(&e, e.sock_ino);
+	v6t_put_setter(&e, setter);
 	v6t_emit(&e, V6T_EV_LISTEN, V6T_BACKEND_TRACEPOINT);
 }
 
@@ -117,6 +124,7 @@ static __always_inline void on_accepted(struct sock *sk)
 	struct v6t_listener *l;
 	struct v6t_who nobody = {};
 	const struct v6t_who *who = &nobody;
+	const struct v6t_setter *setter = NULL;
 
 	if (read_sock(&e, sk))
 		return;
@@ -129,6 +137,8 @@ static __always_inline void on_accepted(struct sock *sk)
 		who = &l->who;
 		__builtin_memcpy(e.listen_addr, l->addr, 16);
 		e.sock_ino = l->sock_ino;
+		if (l->has_setter)
+			setter = &l->setter;
 	} else {
 		/* a listener bound to one address: the child's local address is its own */
 		__builtin_memcpy(e.listen_addr, e.local_addr, 16);
@@ -137,7 +147,7 @@ static __always_inline void on_accepted(struct sock *sk)
 	e.flags |= V6T_F_HAS_LISTENER;
 	if (v6t_who_filtered_out(who))
 		return;
-	v6t_read_setter(&e, e.sock_ino);
+	v6t_put_setter(&e, setter);
 	v6t_emit_who(&e, V6T_EV_ACCEPT, V6T_BACKEND_TRACEPOINT, who);
 }
 

@@ -54,6 +54,13 @@ struct v6t_listener {
 	__u64 sk;		/* the listener itself, to forget it when it closes */
 	__u64 sock_ino;
 	__u8 addr[16];		/* its bound address */
+	/*
+	 * Who set its IPV6_V6ONLY, as found at listen(): a bound socket's V6ONLY cannot change
+	 * (EINVAL), so its accepts need not look it up again.
+	 */
+	struct v6t_setter setter;
+	__u32 has_setter;
+	__u32 pad;
 };
 
 /*
@@ -286,24 +293,34 @@ static __always_inline __u64 v6t_sock_ino(const struct sock *sk)
 	return BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
 }
 
-static __always_inline void v6t_read_setter(struct v6t_sock_event *e, __u64 ino)
+/* Who set IPV6_V6ONLY on the socket with inode ino, if this tracer saw it; else NULL. */
+static __always_inline const struct v6t_setter *v6t_find_setter(__u64 ino)
 {
-	struct v6t_setter *s;
+	/* most machines never set IPV6_V6ONLY while we watch: skip the lookup until one does */
+	if (!ino || !v6t_setters_used)
+		return NULL;
+	return bpf_map_lookup_elem(&v6only_setters, &ino);
+}
 
+/* The setter fields of an AF_INET6 event: s, found by v6t_find_setter, or NULL. */
+static __always_inline void v6t_put_setter(struct v6t_sock_event *e, const struct v6t_setter *s)
+{
 	if (e->family != V6T_AF_INET6)
 		return;
 	/* so a V6ONLY that differs from the sysctl is not said to predate the trace */
 	if (!cfg_setters_traced)
 		e->flags |= V6T_F_SETTER_UNTRACED;
-	/* most machines never set IPV6_V6ONLY while we watch: skip the lookup until one does */
-	if (!ino || !v6t_setters_used)
-		return;
-	s = bpf_map_lookup_elem(&v6only_setters, &ino);
 	if (!s)
 		return;
 	e->flags |= V6T_F_SETTER_KNOWN;
 	e->setter_pid = s->pid;
 	__builtin_memcpy(e->setter_comm, s->comm, V6T_COMM_LEN);
+}
+
+static __always_inline void v6t_read_setter(struct v6t_sock_event *e, __u64 ino)
+{
+	if (e->family == V6T_AF_INET6)
+		v6t_put_setter(e, v6t_find_setter(ino));
 }
 
 /* Applies the filters that need the whole event and stamps it; non-zero if it is filtered out. */

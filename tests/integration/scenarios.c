@@ -31,6 +31,17 @@ static void assert_common(json_object *e, uint64_t netns)
 		assert_str(ev_str(e, "backend"), expected_backend());
 }
 
+/* The pid in an event's v6only_set_by; -1 if it has none. */
+static int64_t set_by_pid(json_object *e)
+{
+	json_object *by = NULL;
+
+	assert_non_null(e);
+	if (!json_object_object_get_ex(e, "v6only_set_by", &by) || !by)
+		return -1;
+	return ev_int(by, "pid");
+}
+
 /* (1) a dual-stack listener on [::] accepts 127.0.0.1: mapped=true, v6only=false */
 static void test_dualstack_accepts_ipv4(void **state)
 {
@@ -119,13 +130,7 @@ static void test_v6only_refuses_ipv4(void **state)
 	assert_common(e, ns);
 	assert_int_equal(ev_bool(e, "v6only"), 1);
 	assert_str(ev_str(e, "v6only_source"), "setsockopt");
-	{
-		json_object *by = NULL;
-
-		assert_true(json_object_object_get_ex(e, "v6only_set_by", &by));
-		assert_non_null(by);
-		assert_int_equal(ev_int(by, "pid"), getpid());
-	}
+	assert_int_equal(set_by_pid(e), getpid());
 
 	assert_int_equal(ev_count(t, "accept", 8081), 1);
 	e = ev_find(t, "accept", 8081, 0);
@@ -135,6 +140,9 @@ static void test_v6only_refuses_ipv4(void **state)
 	assert_true(ev_is_null(e, "ipv4"));
 	assert_int_equal(ev_bool(e, "v6only"), 1);
 	assert_str(ev_str(e, "v6only_source"), "setsockopt");
+	/* the listener's setter, for its listen and for each of its accepts */
+	assert_int_equal(set_by_pid(e), getpid());
+	assert_int_equal(set_by_pid(ev_find(t, "listen", 8081, 0)), getpid());
 	close(afd);
 	close(cfd);
 	close(lfd);
