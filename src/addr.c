@@ -48,27 +48,18 @@ size_t v6t_addr_str(char *out, uint16_t family, const uint8_t *addr)
 	return family == AF_INET6 ? v6t_ipfmt6(out, addr) : v6t_ipfmt4(out, addr);
 }
 
-size_t v6t_endpoint_str(char *out, uint16_t family, const char *addr, size_t len, uint16_t port)
+void v6t_put_endpoint(struct strbuf *sb, uint16_t family, const char *addr, size_t len,
+		      uint16_t port)
 {
-	char digits[5];
-	int n = 0;
-	char *p = out;
-
-	if (family == AF_INET6)
-		*p++ = '[';
-	memcpy(p, addr, len);
-	p += len;
-	if (family == AF_INET6)
-		*p++ = ']';
-	*p++ = ':';
-	do {
-		digits[n++] = '0' + port % 10;
-		port /= 10;
-	} while (port);
-	while (n)
-		*p++ = digits[--n];
-	*p = '\0';
-	return p - out;
+	if (family == AF_INET6) {
+		sb_putc(sb, '[');
+		sb_putn(sb, addr, len);
+		sb_putc(sb, ']');
+	} else {
+		sb_putn(sb, addr, len);
+	}
+	sb_putc(sb, ':');
+	sb_u64(sb, port);
 }
 
 /* The sized forms keep inet_ntop's and snprintf's contracts: "?" when out is too small. */
@@ -86,9 +77,10 @@ void v6t_fmt_addr(char *out, size_t size, uint16_t family, const uint8_t *addr)
 void v6t_fmt_endpoint(char *out, size_t size, uint16_t family, const uint8_t *addr, uint16_t port)
 {
 	char a[INET6_ADDRSTRLEN], ep[V6T_ENDPOINT_LEN];
+	struct strbuf sb = STRBUF_ON(ep);
 	size_t len = v6t_addr_str(a, family, addr);
 
-	v6t_endpoint_str(ep, family, a, len, port);
+	v6t_put_endpoint(&sb, family, a, len, port);
 	snprintf(out, size, "%s", ep);
 }
 

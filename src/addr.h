@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include "strbuf.h"
 
 enum v6t_addr_class {
 	V6T_ADDR_UNSPECIFIED,	/* 0.0.0.0 or :: */
@@ -26,9 +27,11 @@ const char *v6t_addr_class_name(enum v6t_addr_class c);
 size_t v6t_addr_str(char *out, uint16_t family, const uint8_t *addr);
 /*
  * "[addr]:port" (AF_INET6) or "addr:port" from an address already formatted (len bytes), so
- * an event formats each address once. out holds V6T_ENDPOINT_LEN bytes; returns the length.
+ * an event formats each address once, written where it is shown (JSON has separate address
+ * and port fields and needs none).
  */
-size_t v6t_endpoint_str(char *out, uint16_t family, const char *addr, size_t len, uint16_t port);
+void v6t_put_endpoint(struct strbuf *sb, uint16_t family, const char *addr, size_t len,
+		      uint16_t port);
 
 /* Writes the bare address ("::ffff:127.0.0.1", "10.0.0.1") into out; size >= INET6_ADDRSTRLEN. */
 void v6t_fmt_addr(char *out, size_t size, uint16_t family, const uint8_t *addr);

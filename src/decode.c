@@ -63,7 +63,7 @@ static uint8_t copy_comm(char *dst, const char *src)
  * Notes are built piece by piece into the view's buffer: they were snprintf calls, which cost
  * more than the rest of an event's output together. The buffer truncates as snprintf did.
  */
-static void put_setter(struct strbuf *sb, const struct v6t_view *v)
+static void put_setter(struct strbuf *sb, struct v6t_view *v)
 {
 	const struct v6t_sock_event *e = v->e;
 
@@ -74,6 +74,7 @@ static void put_setter(struct strbuf *sb, const struct v6t_view *v)
 		sb_u64(sb, e->v6only);
 		sb_lit(sb, " set by ");
 		sb_put_printable(sb, v->setter_comm, v->setter_comm_len);
+		v->note_plain = false;	/* a name can hold '"', '\\' and bytes above 0x7f */
 		sb_putc(sb, '[');
 		sb_u64(sb, e->setter_pid);
 		sb_putc(sb, ']');
@@ -140,7 +141,7 @@ static void note_v6only(struct v6t_view *v, struct strbuf *sb)
 		sb_u64(sb, e->requested);
 	if (e->err == -EINVAL && e->local_port) {
 		sb_lit(sb, ") failed: EINVAL: already bound to ");
-		sb_putn(sb, v->local, v->local_len);
+		v6t_put_endpoint(sb, e->family, v->local_addr, v->local_addr_len, e->local_port);
 		sb_lit(sb, ", set it before bind(); stays ");
 		if (e->v6only)
 			sb_lit(sb, "IPv6 only");
@@ -250,7 +251,7 @@ static void note_accept(struct v6t_view *v, struct strbuf *sb)
 	} else {
 		sb_lit(sb, "IPv4 peer via ");
 	}
-	sb_putn(sb, v->listener, v->listener_len);
+	v6t_put_endpoint(sb, e->family, v->listener_addr, v->listener_addr_len, e->listen_port);
 }
 
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v)
@@ -282,23 +283,16 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 	v->has_peer = e->flags & V6T_F_HAS_PEER;
 	v->has_listener = e->flags & V6T_F_HAS_LISTENER;
 	v->setter_known = e->flags & V6T_F_SETTER_KNOWN;
+	v->note_plain = true;
 	v->mapped = v6t_peer_is_mapped(e);
 	v->comm_len = copy_comm(v->comm, e->comm);
 	v->setter_comm_len = copy_comm(v->setter_comm, e->setter_comm);
-	/* each address is formatted once; its endpoint is built from that text */
+	/* each address is formatted once; an endpoint is built from that text where shown */
 	v->local_addr_len = v6t_addr_str(v->local_addr, e->family, e->local_addr);
-	v->local_len = v6t_endpoint_str(v->local, e->family, v->local_addr, v->local_addr_len,
-					e->local_port);
-	if (v->has_peer) {
+	if (v->has_peer)
 		v->peer_addr_len = v6t_addr_str(v->peer_addr, e->family, e->peer_addr);
-		v->peer_len = v6t_endpoint_str(v->peer, e->family, v->peer_addr, v->peer_addr_len,
-					       e->peer_port);
-	}
-	if (v->has_listener) {
+	if (v->has_listener)
 		v->listener_addr_len = v6t_addr_str(v->listener_addr, e->family, e->listen_addr);
-		v->listener_len = v6t_endpoint_str(v->listener, e->family, v->listener_addr,
-						   v->listener_addr_len, e->listen_port);
-	}
 	if (v->mapped)
 		v->ipv4_len = v6t_addr_str(v->ipv4, AF_INET, e->peer_addr + 12);
 

@@ -28,10 +28,11 @@ struct v6t_view {
 	bool has_peer;
 	bool has_listener;
 	bool setter_known;
+	/* the note holds only bytes JSON carries as they are (no process name went into it) */
+	bool note_plain;
 	/* lengths of the strings below, so output copies them without strlen */
 	uint8_t comm_len, setter_comm_len;
 	uint8_t local_addr_len, peer_addr_len, ipv4_len, listener_addr_len;
-	uint8_t local_len, peer_len, listener_len;
 	uint16_t note_len;
 	char comm[V6T_COMM_LEN + 1];
 	char setter_comm[V6T_COMM_LEN + 1];
@@ -39,9 +40,6 @@ struct v6t_view {
 	char peer_addr[INET6_ADDRSTRLEN];
 	char ipv4[INET_ADDRSTRLEN];	/* the mapped peer's IPv4 address, when mapped */
 	char listener_addr[INET6_ADDRSTRLEN];
-	char local[V6T_ENDPOINT_LEN];	/* "[::]:80" */
-	char peer[V6T_ENDPOINT_LEN];
-	char listener[V6T_ENDPOINT_LEN];
 	char note[V6T_NOTE_LEN];
 };
 
@@ -52,5 +50,6 @@ const char *v6t_errno_name(int err);	/* err > 0 */
 const char *v6t_v6only_source(const struct v6t_sock_event *e);
 
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v);
+
 
 #endif

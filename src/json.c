@@ -114,7 +114,10 @@ void v6t_json_event(struct strbuf *sb, const struct v6t_view *v)
 	else
 		sb_lit(sb, "null");
 	KEY(sb, "note");
-	sb_json_strn(sb, v->note, v->note_len);
+	if (v->note_plain)
+		sb_json_plain(sb, v->note, v->note_len);
+	else
+		sb_json_strn(sb, v->note, v->note_len);
 	KEY(sb, "backend");
 	put_name(sb, v->backend);
 	sb_lit(sb, "}\n");

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdint.h>
 #include <string.h>
 #include "strbuf.h"
 
@@ -26,27 +27,80 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-void sb_u64_pad0(struct strbuf *sb, uint64_t v, int width)
-{
-	char tmp[24];
-	int i = sizeof(tmp);
+static const uint64_t powers_of_10[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+};
 
-	while (v >= 100) {
+/* decimal digits of v: from its bit length (log10(2) ~ 1233/4096), then one compare */
+static int u64_digits(uint64_t v)
+{
+	int d = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+
+	return d + (v >= powers_of_10[d]);
+}
+
+/* The digits of v, zero-padded to w (at least its digit count), ending just before end. */
+static inline void put_digits(char *end, uint64_t v, int w)
+{
+	char *p = end;
+	uint32_t x;
+
+	while (v > UINT32_MAX) {
 		unsigned int r = v % 100;
 
 		v /= 100;
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * r, 2);
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
 	}
-	if (v >= 10) {
-		i -= 2;
-		memcpy(tmp + i, digit_pairs + 2 * v, 2);
+	/* most numbers (ports, pids, inodes) fit 32 bits, whose divisions are cheaper */
+	x = v;
+	while (x >= 100) {
+		unsigned int r = x % 100;
+
+		x /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (x >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * x, 2);
 	} else {
-		tmp[--i] = '0' + v;
+		*--p = '0' + x;
 	}
-	while ((int)sizeof(tmp) - i < width && i > 0)
-		tmp[--i] = '0';
-	sb_putn(sb, tmp + i, sizeof(tmp) - i);
+	while (p > end - w)
+		*--p = '0';
+}
+
+/* no room for the number and the NUL: built aside, for the truncating copy */
+static __attribute__((noinline)) void u64_truncated(struct strbuf *sb, uint64_t v, int w)
+{
+	char tmp[24];
+
+	if (w > (int)sizeof(tmp))
+		w = sizeof(tmp);
+	put_digits(tmp + w, v, w);
+	sb_putn_slow(sb, tmp, w);
+}
+
+/*
+ * The digits are written in place, back to front, once their count is known: an event has a
+ * dozen numbers, and a scratch buffer and a memcpy call for each showed in JSON's profile.
+ */
+void sb_u64_pad0(struct strbuf *sb, uint64_t v, int width)
+{
+	int n = v ? u64_digits(v) : 1;
+	int w = n > width ? n : width;
+
+	if ((size_t)w >= sb->cap - sb->len) {
+		u64_truncated(sb, v, w);
+		return;
+	}
+	put_digits(sb->buf + sb->len + w, v, w);
+	sb->len += w;
+	sb->buf[sb->len] = '\0';
 }
 
 void sb_u64(struct strbuf *sb, uint64_t v)

@@ -86,11 +86,13 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int fl
 			sb_puts(sb, v->netstat_kind);
 			break;
 		case COL_LOCAL:
-			sb_putn(sb, v->local, v->local_len);
+			v6t_put_endpoint(sb, v->e->family, v->local_addr, v->local_addr_len,
+					 v->e->local_port);
 			break;
 		case COL_PEER:
 			if (v->has_peer)
-				sb_putn(sb, v->peer, v->peer_len);
+				v6t_put_endpoint(sb, v->e->family, v->peer_addr, v->peer_addr_len,
+						 v->e->peer_port);
 			else
 				sb_putc(sb, '-');
 			break;

@@ -184,6 +184,16 @@ static void test_hostile_comm_is_escaped(void **state)
 	memset(e.comm, 'x', sizeof(e.comm));
 	render(&e, text, json);
 	assert_non_null(strstr(json, "\"comm\":\"xxxxxxxxxxxxxxxx\""));
+	/* the setter's name goes into the note: the note is escaped too */
+	e.flags = V6T_F_SETTER_KNOWN;
+	e.setter_pid = 7;
+	memcpy(e.setter_comm, "q\"r\\s\xfe", 6);
+	render(&e, text, json);
+	obj = json_tokener_parse(json);
+	assert_non_null(obj);
+	json_object_put(obj);
+	assert_non_null(strstr(json, "set by q\\\"r\\\\s\\u00fe[7]\""));
+	assert_non_null(strstr(text, "set by q\"r\\s\xfe[7]\n"));
 }
 
 static void test_lost_lines(void **state)
