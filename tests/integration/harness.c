@@ -386,18 +386,20 @@ bool ev_is_null(json_object *e, const char *key)
 	return e && json_object_object_get_ex(e, key, &v) && v == NULL;
 }
 
+/* e is an event of this kind with this local port (port 0: any) */
+static bool ev_matches(json_object *e, const char *event, int local_port)
+{
+	const char *name = ev_str(e, "event");
+
+	return name && !strcmp(name, event) &&
+	       (!local_port || ev_int(e, "local_port") == local_port);
+}
+
 json_object *ev_find(struct tracer *t, const char *event, int local_port, int nth)
 {
-	for (int i = 0; i < t->n_events; i++) {
-		const char *name = ev_str(t->events[i], "event");
-
-		if (!name || strcmp(name, event))
-			continue;
-		if (local_port && ev_int(t->events[i], "local_port") != local_port)
-			continue;
-		if (nth-- == 0)
+	for (int i = 0; i < t->n_events; i++)
+		if (ev_matches(t->events[i], event, local_port) && nth-- == 0)
 			return t->events[i];
-	}
 	return NULL;
 }
 
@@ -405,13 +407,8 @@ int ev_count(struct tracer *t, const char *event, int local_port)
 {
 	int n = 0;
 
-	for (int i = 0; i < t->n_events; i++) {
-		const char *name = ev_str(t->events[i], "event");
-
-		if (name && !strcmp(name, event) &&
-		    (!local_port || ev_int(t->events[i], "local_port") == local_port))
-			n++;
-	}
+	for (int i = 0; i < t->n_events; i++)
+		n += ev_matches(t->events[i], event, local_port);
 	return n;
 }
 
