@@ -51,5 +51,4 @@ const char *v6t_v6only_source(const struct v6t_sock_event *e);
 
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v);
 
-
 #endif

@@ -39,7 +39,8 @@ static int u64_digits(uint64_t v)
 {
 	int d = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
 
-	return d + (v >= powers_of_10[d]);
+	/* 0 has a bit length of 1 here and no power of ten below it: still one digit */
+	return d + (v >= powers_of_10[d]) + !v;
 }
 
 /* The digits of v, zero-padded to w (at least its digit count), ending just before end. */
@@ -91,7 +92,7 @@ static __attribute__((noinline)) void u64_truncated(struct strbuf *sb, uint64_t 
  */
 void sb_u64_pad0(struct strbuf *sb, uint64_t v, int width)
 {
-	int n = v ? u64_digits(v) : 1;
+	int n = u64_digits(v);
 	int w = n > width ? n : width;
 
 	if ((size_t)w >= sb->cap - sb->len) {
