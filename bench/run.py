@@ -379,14 +379,12 @@ def main():
                     "floor-state": "floor of the TCP-state hook alone"}[c]
             emit(f"| {name} | {med[c]:.0f} | {ratio_cells(c)} | - | - | - | - |")
             continue
+        ev = sum(r["accepts"] for r in rs)
+        made = sum(r["made"] for r in rs)
         if c == "floor-records":
-            ev = sum(r["accepts"] for r in rs)
-            made = sum(r["made"] for r in rs)
             emit(f"| floor with records: the same hooks, two empty 160-byte records per connection "
                  f"drained by user space | {med[c]:.0f} | {ratio_cells(c)} | {ev}/{made} | - | - | - |")
             continue
-        ev = sum(r["accepts"] for r in rs)
-        made = sum(r["made"] for r in rs)
         lost = sum(r["lost"] for r in rs)
         # per 10k events of any kind (v6trace makes two per connection, bpftrace one)
         cpu10k = statistics.median(r["cpu"] / max(r["events"], 1) * 10000 * 1000 for r in rs)
