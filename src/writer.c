@@ -9,11 +9,11 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "netns_set.h"
 #include "version.h"
 #include "writer.h"
 
 #define WRITER_BUF 65536
-#define MAX_NETNS 1024
 
 struct v6t_writer {
 	struct v6t_writer_opts opts;
@@ -25,8 +25,7 @@ struct v6t_writer {
 	unsigned int file_index;	/* 0: FILE, n: FILE.n */
 	uint64_t file_bytes;		/* written to the current file, buffered included */
 	size_t header_len;
-	unsigned int n_netns;
-	struct v6t_netns_rec netns[MAX_NETNS];	/* in the order first seen */
+	struct v6t_netns_set netns;	/* every namespace recorded so far */
 	size_t len;
 	unsigned char buf[WRITER_BUF];
 };
@@ -132,8 +131,14 @@ static int open_file(struct v6t_writer *w, unsigned int index)
 	memcpy(w->buf, hdr, hlen);
 	w->len = hlen;
 	w->file_bytes = hlen;
-	for (unsigned int i = 0; i < w->n_netns; i++)
-		buffer_record(w, &w->netns[i], sizeof(w->netns[i]));
+	for (unsigned int i = 0; i < w->netns.n; i++) {
+		struct v6t_netns_rec n = {
+			.hdr = { .type = V6T_REC_NETNS, .size = sizeof(n) },
+			.info = w->netns.items[i],
+		};
+
+		buffer_record(w, &n, sizeof(n));
+	}
 	w->header_len = w->file_bytes;
 	if (w->opts.keep_files && index >= w->opts.keep_files) {
 		char old[PATH_MAX];
@@ -246,12 +251,17 @@ int v6t_writer_add_netns(struct v6t_writer *w, uint64_t netns_ino, uint8_t bindv
 		.info = { .netns_ino = netns_ino, .bindv6only = bindv6only },
 	};
 
-	for (unsigned int i = 0; i < w->n_netns; i++)
-		if (w->netns[i].info.netns_ino == netns_ino)
-			return w->err;
-	if (w->n_netns < MAX_NETNS)
-		w->netns[w->n_netns++] = n;
-	return v6t_writer_add(w, &n, sizeof(n));
+	int err;
+
+	if (v6t_netns_set_has(&w->netns, netns_ino))
+		return w->err;
+	/* into the set after the record: a rotation it causes must not put it in the new file twice */
+	if (v6t_writer_add(w, &n, sizeof(n)))
+		return w->err;
+	err = v6t_netns_set_add(&w->netns, &n.info);
+	if (err)
+		fail(w, err);
+	return w->err;
 }
 
 int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
@@ -279,6 +289,7 @@ int v6t_writer_close(struct v6t_writer *w)
 	if (!w)
 		return 0;
 	err = close_file(w);
+	v6t_netns_set_free(&w->netns);
 	free(w);
 	return err;
 }
