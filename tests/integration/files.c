@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The files v6trace writes: a recording made with the standard descriptors closed, and one
+ * with more namespaces than any fixed table would hold. They drive v6trace -r (no BPF): what
+ * they test is the writer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "itest.h"
+#include "recfile.h"
+
+#define OLD_REC "tests/golden/dualstack.v6t"	/* an existing recording, to be kept or replaced */
+#define HANG_MS 10000	/* a bound for "does not hang", not a timing assertion */
+
+static char out[1 << 20], err[1 << 16];
+
+/* The shared directory (mode 1777, like /tmp) and a private one for root's own files. */
+struct dirs {
+	char shared[64];
+	char priv[64];
+};
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int dirs_setup(void **state)
+{
+	struct dirs *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -1;
+	*state = d;
+	snprintf(d->shared, sizeof(d->shared), "/tmp/v6t-files-XXXXXX");
+	snprintf(d->priv, sizeof(d->priv), "/tmp/v6t-priv-XXXXXX");
+	if (!mkdtemp(d->shared) || !mkdtemp(d->priv) || chmod(d->shared, 01777))
+		return -1;
+	return 0;
+}
+
+/* also after a failed assertion */
+static int dirs_teardown(void **state)
+{
+	struct dirs *d = *state;
+
+	nftw(d->shared, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(d->priv, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(d);
+	return 0;
+}
+
+static void join(char *buf, size_t size, const char *dir, const char *name)
+{
+	snprintf(buf, size, "%s/%s", dir, name);
+}
+
+/* The whole content of a file (NUL-terminated, its length in *len); NULL if unreadable. */
+static char *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1);
+	ssize_t got;
+
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((got = read(fd, buf + n, cap - n)) > 0) {
+		n += got;
+		if (n == cap)
+			buf = realloc(buf, (cap *= 2) + 1);
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static void write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+}
+
+/*
+ * Starts v6trace with these args, stdin from in_fd (closed when -1), stdout and stderr to
+ * temporary files unless closed (bit 1: stdout, bit 2: stderr).
+ */
+#define CLOSE_STDOUT 2
+#define CLOSE_STDERR 4
+
+struct run {
+	pid_t pid;
+	char out_path[64], err_path[64];
+};
+
+static void spawn(struct run *r, const char *const *args, int in_fd, unsigned int closed)
+{
+	const char *argv[32] = { tracer_binary() };
+	int n = 1, out_fd, err_fd;
+
+	for (int i = 0; args[i] && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	snprintf(r->out_path, sizeof(r->out_path), "/tmp/v6t-fout-XXXXXX");
+	snprintf(r->err_path, sizeof(r->err_path), "/tmp/v6t-ferr-XXXXXX");
+	out_fd = mkostemp(r->out_path, O_CLOEXEC);
+	err_fd = mkostemp(r->err_path, O_CLOEXEC);
+	assert_true(out_fd >= 0 && err_fd >= 0);
+	r->pid = fork();
+	assert_true(r->pid >= 0);
+	if (r->pid == 0) {
+		if (in_fd >= 0)
+			dup2(in_fd, STDIN_FILENO);
+		else
+			close(STDIN_FILENO);
+		if (closed & CLOSE_STDOUT)
+			close(STDOUT_FILENO);
+		else
+			dup2(out_fd, STDOUT_FILENO);
+		if (closed & CLOSE_STDERR)
+			close(STDERR_FILENO);
+		else
+			dup2(err_fd, STDERR_FILENO);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out_fd);
+	close(err_fd);
+}
+
+/* Waits at most timeout_ms (then kills it: -1), fills out and err; the wait status. */
+static int finish(struct run *r, int timeout_ms)
+{
+	int pidfd = syscall(SYS_pidfd_open, r->pid, 0);
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int status, exited = pidfd >= 0 && poll(&pfd, 1, timeout_ms) == 1;
+	char *text;
+
+	if (pidfd >= 0)
+		close(pidfd);
+	if (!exited) {
+		fprintf(stderr, "files: v6trace did not exit within %d ms\n", timeout_ms);
+		kill(r->pid, SIGKILL);
+	}
+	waitpid(r->pid, &status, 0);
+	text = slurp(r->out_path, NULL);
+	snprintf(out, sizeof(out), "%s", text ? text : "");
+	free(text);
+	text = slurp(r->err_path, NULL);
+	snprintf(err, sizeof(err), "%s", text ? text : "");
+	free(text);
+	unlink(r->out_path);
+	unlink(r->err_path);
+	return exited ? status : -1;
+}
+
+static int run_in(const char *const *args, int in_fd, unsigned int closed)
+{
+	struct run r;
+
+	spawn(&r, args, in_fd, closed);
+	return finish(&r, HANG_MS * 3);
+}
+
+#define RUN(...) run_in((const char *const[]){ __VA_ARGS__, NULL }, -1, 0)
+
+static void assert_exit(int status, int code)
+{
+	assert_true(status != -1 && WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), code);
+}
+
+/* Refused: the exit status, and one line on stderr that says why. */
+/* The JSON replay of a recording (exit status 0 required); a copy the caller frees. */
+static char *replay_json(const char *path)
+{
+	assert_exit(RUN("-r", path, "-j"), 0);
+	return strdup(out);
+}
+
+/*
+ * A recording of n bind events spread over n_netns namespaces (inodes base, base+1, ...),
+ * made from scratch behind the header of a committed recording: enough for rotation, or for
+ * more namespaces than any fixed table would hold.
+ */
+#define NETNS_BASE 4026600000ULL
+
+static size_t make_recording(char **data, unsigned int n, unsigned int n_netns)
+{
+	const struct v6t_file_header *h;
+	size_t hlen, len;
+	char *hdr = slurp(OLD_REC, &len);
+	char *buf;
+
+	assert_non_null(hdr);
+	h = (const struct v6t_file_header *)hdr;
+	hlen = h->header_size;
+	assert_true(hlen >= sizeof(*h) && hlen <= len);
+	buf = malloc(hlen + (size_t)n * sizeof(struct v6t_sock_event));
+	assert_non_null(buf);
+	memcpy(buf, hdr, hlen);
+	for (unsigned int i = 0; i < n; i++) {
+		struct v6t_sock_event e = {
+			.hdr = { .type = V6T_REC_SOCK_EVENT, .size = sizeof(e) },
+			.ts_boot_ns = 1000000000ULL + i,
+			.netns_ino = NETNS_BASE + i % n_netns,
+			.pid = 4242,
+			.tid = 4242,
+			.local_port = 1024 + i % 60000,
+			.family = V6T_AF_INET6,
+			.kind = V6T_EV_BIND,
+			.proto = V6T_IPPROTO_UDP,
+			.sysctl_v6only = i % n_netns % 2,
+		};
+
+		memcpy(e.comm, "gen", 4);
+		memcpy(buf + hlen + (size_t)i * sizeof(e), &e, sizeof(e));
+	}
+	free(hdr);
+	*data = buf;
+	return hlen + (size_t)n * sizeof(struct v6t_sock_event);
+}
+
+static void make_recording_file(const char *path, unsigned int n, unsigned int n_netns)
+{
+	char *data;
+	size_t len = make_recording(&data, n, n_netns);
+
+	write_file(path, data, len, 0600);
+	free(data);
+}
+
+/* 8000 events of 160 bytes: more than one file of -C 1 */
+#define BIG_EVENTS 8000
+
+/* (1) a link nobody planted at FILE is never followed: its target keeps its content */
+/* (1) the same at FILE.1, met at rotation: refused there, the target untouched */
+/* (1) a file nobody made, mode 0666: not written into, not truncated, still nobody's */
+/* (1) a FIFO nobody planted: v6trace neither hangs in open nor writes into it */
+/* Our own FIFO: with no reader one clear error at once; with a reader it carries the recording. */
+/* (1) what v6trace creates is root's and 0600, rotated files too, unless --file-mode says */
+/*
+ * (4) an existing recording of ours is replaced only once the new one is complete: killed
+ * mid-run, v6trace leaves the old one intact (and its temporary file, named .NAME.XXXXXX);
+ * after a clean end it holds the new recording, with the new file's mode.
+ */
+/* (4) -r X with -w naming the same file another way: exit 2, X unchanged */
+/* (4) and a rotated file that is the input: refused when rotation reaches it, input intact */
+/* (5) with stdout (or all three standard fds) closed the recording still holds every event */
+static void test_closed_std_fds(void **state)
+{
+	struct dirs *d = *state;
+	char file[128], file2[128], *expected, *got;
+	int in;
+
+	join(file, sizeof(file), d->priv, "out.v6t");
+	join(file2, sizeof(file2), d->priv, "out2.v6t");
+	in = open(OLD_REC, O_RDONLY | O_CLOEXEC);
+	assert_true(in >= 0);
+	assert_exit(run_in((const char *const[]){ "-r", "-", "-w", file, NULL }, in, CLOSE_STDOUT), 0);
+	close(in);
+	assert_exit(run_in((const char *const[]){ "-r", OLD_REC, "-w", file2, "-j", NULL }, -1,
+			   CLOSE_STDOUT | CLOSE_STDERR),
+		    0);
+	expected = replay_json(OLD_REC);
+	got = replay_json(file);
+	assert_string_equal(got, expected);
+	free(got);
+	got = replay_json(file2);
+	assert_string_equal(got, expected);
+	free(got);
+	free(expected);
+}
+
+/* (14c) -w /dev/null works; with -C it is refused at once, and no /dev/null.1 appears */
+/*
+ * -W removes only what this run wrote: a file put at FILE after v6trace finished it (here,
+ * the operator moved the first part away and something else took its name) is left alone.
+ */
+/*
+ * Walks a recording's records: every namespace record appears once, and before any event of
+ * its namespace. Returns how many namespace records there were.
+ */
+static unsigned int check_netns_records(const char *path, unsigned int n_netns)
+{
+	size_t len, off;
+	char *data = slurp(path, &len);
+	unsigned char *seen = calloc(n_netns, 1);
+	unsigned int records = 0;
+
+	assert_non_null(data);
+	assert_non_null(seen);
+	off = ((const struct v6t_file_header *)data)->header_size;
+	while (off + sizeof(struct v6t_rec_hdr) <= len) {
+		const struct v6t_rec_hdr *h = (const void *)(data + off);
+		struct v6t_netns_rec n;
+		struct v6t_sock_event e;
+
+		assert_true(h->size >= sizeof(*h) && off + h->size <= len);
+		if (h->type == V6T_REC_NETNS) {
+			memcpy(&n, h, sizeof(n));
+			assert_true(n.info.netns_ino >= NETNS_BASE && n.info.netns_ino < NETNS_BASE + n_netns);
+			assert_int_equal(seen[n.info.netns_ino - NETNS_BASE]++, 0);
+			records++;
+		} else if (h->type == V6T_REC_SOCK_EVENT) {
+			memcpy(&e, h, sizeof(e));
+			assert_true(seen[e.netns_ino - NETNS_BASE]);
+		}
+		off += h->size;
+	}
+	assert_int_equal(off, len);
+	free(seen);
+	free(data);
+	return records;
+}
+
+/* (14h) 1100 namespaces: one record each, in one file and in every rotated file */
+static void test_many_netns(void **state)
+{
+	struct dirs *d = *state;
+	char input[128], file[128], rot[128], part[160];
+	unsigned int n_netns = 1100;
+
+	join(input, sizeof(input), d->priv, "in.v6t");
+	join(file, sizeof(file), d->priv, "out.v6t");
+	join(rot, sizeof(rot), d->priv, "rot.v6t");
+	make_recording_file(input, BIG_EVENTS, n_netns);
+	assert_exit(RUN("-r", input, "-w", file), 0);
+	assert_int_equal(check_netns_records(file, n_netns), n_netns);
+	/* the rotated file starts with the namespaces of the first, then adds its own */
+	assert_exit(RUN("-r", input, "-w", rot, "-C", "1"), 0);
+	check_netns_records(rot, n_netns);
+	snprintf(part, sizeof(part), "%s.1", rot);
+	assert_int_equal(check_netns_records(part, n_netns), n_netns);
+}
+
+int run_file_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_closed_std_fds, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_many_netns, dirs_setup, dirs_teardown),
+	};
+
+	return cmocka_run_group_tests_name("files", tests, NULL, NULL);
+}
