@@ -83,6 +83,11 @@ _v6trace()
 		mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
 		return
 		;;
+	--file-mode)
+		# octal permissions: the default, and the default readable by the file's group
+		mapfile -t COMPREPLY < <(compgen -W '0600 0640' -- "$cur")
+		return
+		;;
 	-r | --read | -w | --write)
 		_v6trace_recordings
 		return

@@ -27,6 +27,7 @@ enum {
 	OPT_ALL_NETNS,
 	OPT_WIDE,
 	OPT_CGROUP,
+	OPT_FILE_MODE,
 };
 
 static const struct option long_options[] = {
@@ -47,6 +48,7 @@ static const struct option long_options[] = {
 	{ "summary", no_argument, NULL, 's' },
 	{ "rotate-size", required_argument, NULL, 'C' },
 	{ "rotate-count", required_argument, NULL, 'W' },
+	{ "file-mode", required_argument, NULL, OPT_FILE_MODE },
 	{ "event", required_argument, NULL, OPT_EVENT },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
@@ -94,6 +96,7 @@ static const char usage_text[] =
 	"  -w, --write FILE       record every event to FILE (\"-\": standard output)\n"
 	"  -C, --rotate-size MB   with -w: start FILE.1, FILE.2, ... when a file exceeds MB megabytes\n"
 	"  -W, --rotate-count N   with -C: keep at most N files, removing the oldest\n"
+	"      --file-mode MODE   with -w: permissions of the files created, in octal (default 0600)\n"
 	"  -r, --read FILE        replay a recording (\"-\": standard input); no root needed\n"
 	"      --follow           with -r: keep reading as the file grows, like tail -f\n"
 	"  -q, --quiet            do not print events (with -w or -s); live -s -q traces only\n"
@@ -270,6 +273,14 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 			return bad(err, "rotate count", arg, "expected a number of files, 1 to 100000");
 		cfg->rotate_keep = v;
 		return 0;
+	case OPT_FILE_MODE:
+		/* permission bits only: no set-id or sticky bit on a recording */
+		if (!arg[0] || strlen(arg) > 4 || strspn(arg, "01234567") != strlen(arg) ||
+		    strtoul(arg, NULL, 8) > 0777)
+			return bad(err, "file mode", arg,
+				   "expected octal permissions, 0000 to 0777, such as 0640");
+		cfg->file_mode = strtoul(arg, NULL, 8);
+		return 0;
 	case OPT_EVENT:
 		/* a comma-separated list, as in --event accept,connect */
 		for (const char *p = arg;; p++) {
@@ -405,6 +416,9 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		why = "-C needs -w FILE (a file, not standard output)";
 	else if (cfg->rotate_keep && !cfg->rotate_bytes)
 		why = "-W needs -C";
+	else if (cfg->file_mode != V6T_OUTFILE_MODE &&
+		 (!cfg->write_path || !strcmp(cfg->write_path, "-")))
+		why = "--file-mode needs -w FILE (a file, not standard output)";
 	else if (cfg->quiet && !cfg->write_path && !cfg->summary)
 		why = "-q needs -w or -s, or there would be nothing to see";
 	else if (cfg->read_path && cfg->backend != V6T_BACKEND_AUTO)
@@ -437,6 +451,7 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 	cfg->backend = V6T_BACKEND_AUTO;
 	cfg->ready_fd = -1;
 	cfg->buffer_kib = V6T_DEFAULT_BUFFER_KIB;
+	cfg->file_mode = V6T_OUTFILE_MODE;
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once (tests) */
 	opterr = 0;	/* our own messages, one line each */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "outfile.h"
 #include "v6trace.h"
 
 #define V6T_MAX_PIDS 64		/* matches the filter_pids map */
@@ -34,6 +35,7 @@ struct v6t_config {
 	bool summary;			/* -s: per-listener summary at the end */
 	uint64_t rotate_bytes;		/* -C: start a new file past this size (0: never) */
 	unsigned int rotate_keep;	/* -W: keep at most this many files (0: all) */
+	unsigned int file_mode;		/* --file-mode: of the files -w creates */
 	uint32_t event_mask;		/* --event: bit per V6T_EV_* kind (0: all) */
 	uint64_t since_ns, until_ns;	/* --since/--until: wall-clock bounds (0: none) */
 	int color;			/* V6T_COLOR_*: --color */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,8 @@ struct v6t_writer {
 	unsigned int file_index;	/* 0: FILE, n: FILE.n */
 	uint64_t file_bytes;		/* written to the current file, buffered included */
 	size_t header_len;
+	struct v6t_outfile out;		/* the current file, unless on standard output */
+	struct v6t_file_id *written;	/* -W: the file this run wrote for index i, at i % keep_files */
 	struct v6t_netns_set netns;	/* every namespace recorded so far */
 	size_t len;
 	unsigned char buf[WRITER_BUF];
@@ -106,6 +107,44 @@ static void name_file(struct v6t_writer *w, char *out, size_t size, unsigned int
 		snprintf(out, size, "%s", w->opts.path);
 }
 
+/* A failure the outfile rule has already reported. */
+static int failed_reported(struct v6t_writer *w, int err)
+{
+	if (!w->err)
+		w->err = err;
+	w->reported = 1;
+	return w->err;
+}
+
+static int open_output(struct v6t_writer *w)
+{
+	struct v6t_outfile_opts o = {
+		.mode = w->opts.file_mode,
+		.regular_only = w->opts.rotate_bytes != 0,
+		.keep = w->opts.input,
+	};
+	int fd = v6t_outfile_open(&w->out, w->path, &o);
+
+	if (fd < 0)
+		return failed_reported(w, fd);
+	w->fd = fd;
+	return 0;
+}
+
+/* -W: the file keep_files before this one goes, if it is still the one this run wrote. */
+static void forget_oldest(struct v6t_writer *w, unsigned int index)
+{
+	struct v6t_file_id *slot = &w->written[index % w->opts.keep_files];
+
+	if (index >= w->opts.keep_files) {
+		char old[PATH_MAX];
+
+		name_file(w, old, sizeof(old), index - w->opts.keep_files);
+		v6t_outfile_remove(old, slot);
+	}
+	*slot = w->out.id;
+}
+
 /* Opens file number index and writes its header; each rotated file stands on its own. */
 static int open_file(struct v6t_writer *w, unsigned int index)
 {
@@ -118,15 +157,8 @@ static int open_file(struct v6t_writer *w, unsigned int index)
 		w->fd = STDOUT_FILENO;
 	} else {
 		name_file(w, w->path, sizeof(w->path), index);
-		w->fd = open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (w->fd < 0) {
-			int err = -errno;
-
-			fprintf(stderr, "v6trace: cannot create %s: %s\n", w->path, strerror(-err));
-			w->err = err;
-			w->reported = 1;
-			return err;
-		}
+		if (open_output(w))
+			return w->err;
 	}
 	memcpy(w->buf, hdr, hlen);
 	w->len = hlen;
@@ -140,30 +172,31 @@ static int open_file(struct v6t_writer *w, unsigned int index)
 		buffer_record(w, &n, sizeof(n));
 	}
 	w->header_len = w->file_bytes;
-	if (w->opts.keep_files && index >= w->opts.keep_files) {
-		char old[PATH_MAX];
-
-		name_file(w, old, sizeof(old), index - w->opts.keep_files);
-		if (unlink(old) && errno != ENOENT)
-			fprintf(stderr, "v6trace: warning: cannot remove old recording %s: %s\n", old,
-				strerror(errno));
-	}
+	if (w->written)
+		forget_oldest(w, index);
 	return v6t_writer_flush(w);
 }
 
+/* Flushes and closes the current file; it replaces an older one of its name only if whole. */
 static int close_file(struct v6t_writer *w)
 {
 	int err = v6t_writer_flush(w);
 
 	if (w->fd > STDERR_FILENO) {
-		/* once per file, not per event: what was recorded survives a crash of the host */
-		if (fsync(w->fd) && !err && errno != EINVAL)
-			fail(w, -errno);
-		if (close(w->fd) && !err)
-			fail(w, -errno);
+		if (err)
+			v6t_outfile_abandon(&w->out, w->fd);
+		else if ((err = v6t_outfile_commit(&w->out, w->fd)))
+			failed_reported(w, err);
 	}
 	w->fd = -1;
 	return w->err;
+}
+
+static void writer_free(struct v6t_writer *w)
+{
+	v6t_netns_set_free(&w->netns);
+	free(w->written);
+	free(w);
 }
 
 void v6t_file_info_local(struct v6t_file_info *info, int64_t boot_to_wall_ns)
@@ -208,11 +241,17 @@ int v6t_writer_open(struct v6t_writer **out, const struct v6t_writer_opts *opts,
 	w->opts = *opts;
 	w->info = *info;
 	w->fd = -1;
+	if (opts->keep_files) {
+		w->written = calloc(opts->keep_files, sizeof(*w->written));
+		if (!w->written) {
+			writer_free(w);
+			return -ENOMEM;
+		}
+	}
 	err = open_file(w, 0);
 	if (err) {
-		if (w->fd > STDERR_FILENO)
-			close(w->fd);
-		free(w);
+		close_file(w);
+		writer_free(w);
 		return err;
 	}
 	*out = w;
@@ -269,7 +308,7 @@ int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
 	if (w->err)
 		return w->err;
 	/* a file holds at least one record, whatever the limit, so rotation always makes progress */
-	if (w->opts.rotate_bytes && w->fd != STDOUT_FILENO && w->file_bytes + size > w->opts.rotate_bytes &&
+	if (w->opts.rotate_bytes && w->out.regular && w->file_bytes + size > w->opts.rotate_bytes &&
 	    w->file_bytes > w->header_len) {
 		if (close_file(w) || open_file(w, w->file_index + 1))
 			return w->err;
@@ -289,7 +328,6 @@ int v6t_writer_close(struct v6t_writer *w)
 	if (!w)
 		return 0;
 	err = close_file(w);
-	v6t_netns_set_free(&w->netns);
-	free(w);
+	writer_free(w);
 	return err;
 }

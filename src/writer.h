@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "outfile.h"
 #include "recfile.h"
 
 struct v6t_writer;
@@ -17,9 +18,14 @@ struct v6t_writer_opts {
 	const char *path;		/* "-" for stdout */
 	uint64_t rotate_bytes;		/* 0: never; else start FILE.1, FILE.2, ... past this size */
 	unsigned int keep_files;	/* 0: keep all; else delete the oldest beyond this many */
+	unsigned int file_mode;		/* of the files created (V6T_OUTFILE_MODE) */
+	struct v6t_file_id input;	/* the recording being read, never replaced; 0: none */
 };
 
-/* Creates the first file and writes its header. Returns 0 or -errno after one line on stderr. */
+/*
+ * Creates the first file (by the rule of outfile.h) and writes its header. Returns 0 or -errno
+ * after one line on stderr.
+ */
 int v6t_writer_open(struct v6t_writer **out, const struct v6t_writer_opts *opts,
 		    const struct v6t_file_info *info);
 /* Appends one record (its header's size says how long). 0 or the first write error. */
@@ -31,7 +37,10 @@ int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size);
 int v6t_writer_add_netns(struct v6t_writer *w, uint64_t netns_ino, uint8_t bindv6only);
 /* Writes what is buffered (not fsync). 0 or the first write error, reported once on stderr. */
 int v6t_writer_flush(struct v6t_writer *w);
-/* Flushes, fsyncs a regular file and closes; returns the first error seen. NULL is fine. */
+/*
+ * Flushes, fsyncs a regular file, closes, and only then puts it in place of an older file of
+ * its name; returns the first error seen. NULL is fine.
+ */
 int v6t_writer_close(struct v6t_writer *w);
 /* The file being written now (for messages). */
 const char *v6t_writer_path(const struct v6t_writer *w);

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The files v6trace writes: a recording made with the standard descriptors closed, and one
- * with more namespaces than any fixed table would hold. They drive v6trace -r (no BPF): what
- * they test is the writer.
+ * The files v6trace writes, against a hostile second user (nobody) in a sticky world-writable
+ * directory, and against a careless operator: planted links, other users' files and FIFOs,
+ * the modes of what it creates, an existing recording being replaced, closed standard
+ * descriptors, -W, and namespaces beyond any fixed table. Most drive v6trace -r (no BPF):
+ * what they test is the writer.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,8 +25,11 @@
 #include "itest.h"
 #include "recfile.h"
 
+#define NOBODY 65534
 #define OLD_REC "tests/golden/dualstack.v6t"	/* an existing recording, to be kept or replaced */
+#define NEW_REC "tests/golden/sysctl.v6t"	/* a different one, to replay into it */
 #define HANG_MS 10000	/* a bound for "does not hang", not a timing assertion */
+#define PRECIOUS "precious root data\n"
 
 static char out[1 << 20], err[1 << 16];
 
@@ -102,6 +110,77 @@ static void write_file(const char *path, const void *data, size_t len, mode_t mo
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, data, len), (ssize_t)len);
 	assert_int_equal(close(fd), 0);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *data = slurp(from, &len);
+
+	assert_non_null(data);
+	write_file(to, data, len, 0644);
+	free(data);
+}
+
+static void assert_content(const char *path, const char *expected, size_t len)
+{
+	size_t got_len;
+	char *got = slurp(path, &got_len);
+
+	assert_non_null(got);
+	assert_int_equal(got_len, len);
+	assert_memory_equal(got, expected, len);
+	free(got);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* As nobody, with no groups and umask 0: what a hostile local user could do. */
+typedef int (*user_action)(const char *a, const char *b);
+
+static void as_nobody(user_action act, const char *a, const char *b)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(99);
+		umask(0);
+		_exit(act(a, b) ? 1 : 0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static int plant_symlink(const char *target, const char *link)
+{
+	return symlink(target, link);
+}
+
+static int plant_file(const char *path, const char *content)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+
+	if (fd < 0 || write(fd, content, strlen(content)) != (ssize_t)strlen(content))
+		return -1;
+	return close(fd);
+}
+
+static int plant_fifo(const char *path, const char *unused)
+{
+	(void)unused;
+	return mkfifo(path, 0666);
 }
 
 /*
@@ -194,6 +273,15 @@ static void assert_exit(int status, int code)
 }
 
 /* Refused: the exit status, and one line on stderr that says why. */
+static void assert_refused(int status, int code, const char *why)
+{
+	assert_exit(status, code);
+	if (!strstr(err, why))
+		fprintf(stderr, "files: expected \"%s\" in: %s", why, err);
+	assert_non_null(strstr(err, why));
+	assert_int_equal(count_lines(err), 1);
+}
+
 /* The JSON replay of a recording (exit status 0 required); a copy the caller frees. */
 static char *replay_json(const char *path)
 {
@@ -253,20 +341,216 @@ static void make_recording_file(const char *path, unsigned int n, unsigned int n
 	free(data);
 }
 
+/* Waits (bounded) for an inotify event that names a file, such as a file created in a directory. */
+static void wait_named_event(int ino)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	struct pollfd pfd = { .fd = ino, .events = POLLIN };
+
+	for (;;) {
+		ssize_t n;
+
+		assert_int_equal(poll(&pfd, 1, HANG_MS), 1);
+		n = read(ino, buf, sizeof(buf));
+		assert_true(n > 0);
+		for (char *p = buf; p < buf + n; p += sizeof(struct inotify_event) +
+						       ((struct inotify_event *)p)->len)
+			if (((struct inotify_event *)p)->len)
+				return;
+	}
+}
+
 /* 8000 events of 160 bytes: more than one file of -C 1 */
 #define BIG_EVENTS 8000
 
 /* (1) a link nobody planted at FILE is never followed: its target keeps its content */
+static void test_symlink_refused(void **state)
+{
+	struct dirs *d = *state;
+	char victim[128], file[128];
+	struct stat st;
+
+	join(victim, sizeof(victim), d->priv, "victim");
+	join(file, sizeof(file), d->shared, "trace.v6t");
+	write_file(victim, PRECIOUS, strlen(PRECIOUS), 0600);
+	as_nobody(plant_symlink, victim, file);
+
+	assert_refused(RUN("-r", OLD_REC, "-w", file), 1, "symbolic link");
+	assert_content(victim, PRECIOUS, strlen(PRECIOUS));
+	assert_int_equal(lstat(file, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+}
+
 /* (1) the same at FILE.1, met at rotation: refused there, the target untouched */
+static void test_rotated_symlink_refused(void **state)
+{
+	struct dirs *d = *state;
+	char victim[128], file[128], file1[160], big[128];
+
+	join(victim, sizeof(victim), d->priv, "victim");
+	join(big, sizeof(big), d->priv, "big.v6t");
+	join(file, sizeof(file), d->shared, "trace.v6t");
+	snprintf(file1, sizeof(file1), "%s.1", file);
+	write_file(victim, PRECIOUS, strlen(PRECIOUS), 0600);
+	make_recording_file(big, BIG_EVENTS, 1);
+	as_nobody(plant_symlink, victim, file1);
+
+	assert_refused(RUN("-r", big, "-w", file, "-C", "1"), 1, "symbolic link");
+	assert_non_null(strstr(err, file1));
+	assert_content(victim, PRECIOUS, strlen(PRECIOUS));
+}
+
 /* (1) a file nobody made, mode 0666: not written into, not truncated, still nobody's */
+static void test_other_users_file_refused(void **state)
+{
+	const char *content = "nobody's own file\n";
+	struct dirs *d = *state;
+	char file[128];
+	struct stat st;
+
+	join(file, sizeof(file), d->shared, "trace.v6t");
+	as_nobody(plant_file, file, content);
+
+	assert_refused(RUN("-r", OLD_REC, "-w", file), 1, "belongs to another user");
+	assert_content(file, content, strlen(content));
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_uid, NOBODY);
+	assert_int_equal(st.st_mode & 07777, 0666);
+}
+
 /* (1) a FIFO nobody planted: v6trace neither hangs in open nor writes into it */
+static void test_fifo_refused(void **state)
+{
+	struct dirs *d = *state;
+	char file[128];
+
+	join(file, sizeof(file), d->shared, "trace.v6t");
+	as_nobody(plant_fifo, file, NULL);
+	assert_refused(RUN("-r", OLD_REC, "-w", file), 1, "belongs to another user");
+}
+
 /* Our own FIFO: with no reader one clear error at once; with a reader it carries the recording. */
+static void test_own_fifo(void **state)
+{
+	struct dirs *d = *state;
+	char fifo[128], copy[128];
+	char *expected, *data;
+	size_t len;
+	int rd;
+
+	join(fifo, sizeof(fifo), d->priv, "fifo");
+	join(copy, sizeof(copy), d->priv, "copy.v6t");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_refused(RUN("-r", OLD_REC, "-w", fifo), 1, "no reader");
+
+	/* the recording (3400 bytes) fits in the pipe: read it once v6trace is done */
+	rd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(rd >= 0);
+	assert_exit(RUN("-r", OLD_REC, "-w", fifo), 0);
+	data = malloc(1 << 16);
+	assert_non_null(data);
+	len = read(rd, data, 1 << 16);
+	close(rd);
+	write_file(copy, data, len, 0600);
+	free(data);
+	expected = replay_json(OLD_REC);
+	data = replay_json(copy);
+	assert_string_equal(data, expected);
+	free(data);
+	free(expected);
+}
+
+static void assert_mode(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_uid, 0);
+	assert_int_equal(st.st_mode & 07777, mode);
+}
+
 /* (1) what v6trace creates is root's and 0600, rotated files too, unless --file-mode says */
+static void test_created_modes(void **state)
+{
+	struct dirs *d = *state;
+	char file[128], file1[160], other[128], big[128];
+	mode_t old_umask;
+
+	join(file, sizeof(file), d->shared, "trace.v6t");
+	snprintf(file1, sizeof(file1), "%s.1", file);
+	join(other, sizeof(other), d->shared, "shared.v6t");
+	join(big, sizeof(big), d->priv, "big.v6t");
+	make_recording_file(big, BIG_EVENTS, 1);
+
+	assert_exit(RUN("-r", big, "-w", file, "-C", "1"), 0);
+	assert_mode(file, 0600);
+	assert_mode(file1, 0600);
+	/* asked for, the mode is exactly that: the umask does not take bits away */
+	old_umask = umask(077);
+	assert_exit(RUN("-r", OLD_REC, "-w", other, "--file-mode", "0640"), 0);
+	umask(old_umask);
+	assert_mode(other, 0640);
+}
+
 /*
  * (4) an existing recording of ours is replaced only once the new one is complete: killed
  * mid-run, v6trace leaves the old one intact (and its temporary file, named .NAME.XXXXXX);
  * after a clean end it holds the new recording, with the new file's mode.
  */
+static void test_replace_when_complete(void **state)
+{
+	struct dirs *d = *state;
+	char file[128], *old, *news, *expected, *got;
+	size_t old_len, new_len;
+	int in[2], ino, leftovers = 0;
+	struct dirent *de;
+	struct run r;
+	DIR *dir;
+
+	join(file, sizeof(file), d->priv, "trace.v6t");
+	copy_file(OLD_REC, file);
+	old = slurp(file, &old_len);
+	news = slurp(NEW_REC, &new_len);
+	assert_non_null(old);
+	assert_non_null(news);
+
+	ino = inotify_init1(IN_CLOEXEC);
+	assert_true(ino >= 0);
+	assert_true(inotify_add_watch(ino, d->priv, IN_CREATE | IN_OPEN) >= 0);
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	spawn(&r, (const char *const[]){ "-r", "-", "-w", file, "-q", NULL }, in[0], 0);
+	close(in[0]);
+	/* the header and a few records: enough for the writer to start, not to finish */
+	assert_int_equal(write(in[1], news, new_len / 2), (ssize_t)(new_len / 2));
+	wait_named_event(ino);	/* the writer opened its file */
+	kill(r.pid, SIGKILL);
+	finish(&r, HANG_MS);
+	close(in[1]);
+	close(ino);
+	assert_content(file, old, old_len);
+	dir = opendir(d->priv);
+	assert_non_null(dir);
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, ".trace.v6t.", 11) || strlen(de->d_name) != 17)
+			continue;
+		leftovers++;
+		assert_int_equal(unlinkat(dirfd(dir), de->d_name, 0), 0);
+	}
+	closedir(dir);
+	assert_int_equal(leftovers, 1);
+
+	assert_exit(RUN("-r", NEW_REC, "-w", file), 0);
+	expected = replay_json(NEW_REC);
+	got = replay_json(file);
+	assert_string_equal(got, expected);
+	assert_mode(file, 0600);
+	free(expected);
+	free(got);
+	free(old);
+	free(news);
+}
+
 /* (4) -r X with -w naming the same file another way: exit 2, X unchanged */
 /* (4) and a rotated file that is the input: refused when rotation reaches it, input intact */
 /* (5) with stdout (or all three standard fds) closed the recording still holds every event */
@@ -300,6 +584,43 @@ static void test_closed_std_fds(void **state)
  * -W removes only what this run wrote: a file put at FILE after v6trace finished it (here,
  * the operator moved the first part away and something else took its name) is left alone.
  */
+static void test_rotate_count_removes_own_only(void **state)
+{
+	const char *mine = "not a recording of this run\n";
+	struct dirs *d = *state;
+	char file[128], file1[160], kept[160], *data;
+	size_t len, first = 1200000;
+	int in[2], ino;
+	struct stat st;
+	struct run r;
+
+	join(file, sizeof(file), d->priv, "t.v6t");
+	snprintf(file1, sizeof(file1), "%s.1", file);
+	snprintf(kept, sizeof(kept), "%s.kept", file);
+	len = make_recording(&data, 16000, 1);	/* 2.56 MB: three files of -C 1 */
+	ino = inotify_init1(IN_CLOEXEC);
+	assert_true(ino >= 0);
+	assert_true(inotify_add_watch(ino, d->priv, IN_CREATE) >= 0);
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	spawn(&r, (const char *const[]){ "-r", "-", "-w", file, "-C", "1", "-W", "2", NULL }, in[0],
+	      0);
+	close(in[0]);
+	assert_int_equal(write(in[1], data, first), (ssize_t)first);
+	/* FILE.1 created: FILE is complete and closed */
+	while (lstat(file1, &st))
+		wait_named_event(ino);
+	close(ino);
+	assert_int_equal(rename(file, kept), 0);
+	write_file(file, mine, strlen(mine), 0600);
+	assert_int_equal(write(in[1], data + first, len - first), (ssize_t)(len - first));
+	close(in[1]);
+	assert_exit(finish(&r, HANG_MS * 3), 0);
+	assert_content(file, mine, strlen(mine));
+	assert_non_null(strstr(err, "not removing"));
+	assert_int_equal(count_lines(err), 1);
+	free(data);
+}
+
 /*
  * Walks a recording's records: every namespace record appears once, and before any event of
  * its namespace. Returns how many namespace records there were.
@@ -360,7 +681,15 @@ static void test_many_netns(void **state)
 int run_file_tests(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_symlink_refused, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_rotated_symlink_refused, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_other_users_file_refused, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_refused, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_own_fifo, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_created_modes, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_replace_when_complete, dirs_setup, dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_closed_std_fds, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_rotate_count_removes_own_only, dirs_setup, dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_many_netns, dirs_setup, dirs_teardown),
 	};
 

@@ -160,6 +160,7 @@ expect_exact "v6trace -m --event ud" "udp-mapped" "$bin" -m --event ud
 expect_exact "v6trace --color=ne" "never" "$bin" --color = ne
 expect_exact "v6trace -P <Tab> (a port: nothing to offer)" "" "$bin" -P ""
 expect_exact "v6trace --since <Tab> (a time: nothing to offer)" "" "$bin" --since ""
+expect_exact "v6trace -w t.v6t --file-mode <Tab>" "0600 0640" "$bin" -w t.v6t --file-mode ""
 
 # Files: recordings (and their rotated parts) first, any file when there is none.
 work=$(mktemp -d)

@@ -192,6 +192,31 @@ static void test_summary_only_events(void **state)
 	assert_int_equal(cfg.event_mask, 0);
 }
 
+/* --file-mode: octal permission bits, default 0600, only for a file that -w creates */
+static void test_file_mode(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "-w", "/tmp/x.v6t"), V6T_OPT_RUN);
+	assert_int_equal(cfg.file_mode, 0600);
+	assert_int_equal(PARSE(&cfg, "-w", "/tmp/x.v6t", "--file-mode", "0640"), V6T_OPT_RUN);
+	assert_int_equal(cfg.file_mode, 0640);
+	assert_int_equal(PARSE(&cfg, "-w", "/tmp/x.v6t", "--file-mode=644"), V6T_OPT_RUN);
+	assert_int_equal(cfg.file_mode, 0644);
+	assert_int_equal(PARSE(&cfg, "-w", "/tmp/x.v6t", "--file-mode", "0"), V6T_OPT_RUN);
+	assert_int_equal(cfg.file_mode, 0);
+	BAD("invalid file mode '0o640'", "-w", "/tmp/x.v6t", "--file-mode", "0o640");
+	BAD("invalid file mode '0800'", "-w", "/tmp/x.v6t", "--file-mode", "0800");
+	BAD("invalid file mode '1777'", "-w", "/tmp/x.v6t", "--file-mode", "1777");
+	BAD("invalid file mode '00640'", "-w", "/tmp/x.v6t", "--file-mode", "00640");
+	BAD("invalid file mode '-640'", "-w", "/tmp/x.v6t", "--file-mode", "-640");
+	BAD("invalid file mode ''", "-w", "/tmp/x.v6t", "--file-mode", "");
+	BAD("invalid file mode 'rw-r-----'", "-w", "/tmp/x.v6t", "--file-mode", "rw-r-----");
+	BAD("--file-mode needs -w FILE", "--file-mode", "0640");
+	BAD("--file-mode needs -w FILE", "-w", "-", "--file-mode", "0640");
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -211,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_event_lists),
 		cmocka_unit_test(test_summary_only_events),
+		cmocka_unit_test(test_file_mode),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 
