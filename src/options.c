@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -405,6 +406,38 @@ int v6t_parse_time(const char *s, uint64_t *wall_ns)
 	return 0;
 }
 
+/* A regular file, with "-" for standard input (fd) or output: its identity, or 0s. */
+static struct v6t_file_id regular_file(const char *path, int std_fd)
+{
+	struct v6t_file_id id = { 0, 0 };
+	struct stat st;
+
+	if (!(strcmp(path, "-") ? stat(path, &st) : fstat(std_fd, &st)) && S_ISREG(st.st_mode)) {
+		id.dev = st.st_dev;
+		id.ino = st.st_ino;
+	}
+	return id;
+}
+
+/* -w would write over -r's file, however each is named: ./X, d/../X, a link, or stdin. */
+static bool writes_over_input(const struct v6t_config *cfg)
+{
+	struct v6t_file_id out;
+
+	if (!cfg->read_id.ino || !cfg->write_path)
+		return false;
+	out = regular_file(cfg->write_path, STDOUT_FILENO);
+	return out.dev == cfg->read_id.dev && out.ino == cfg->read_id.ino;
+}
+
+/* -C: an existing -w file that is not a regular one (/dev/null, a FIFO) cannot be rotated. */
+static bool rotates_special_file(const struct v6t_config *cfg)
+{
+	struct stat st;
+
+	return cfg->rotate_bytes && !lstat(cfg->write_path, &st) && !S_ISREG(st.st_mode);
+}
+
 /* Options that only make sense together, checked once all are known. */
 static int check_combinations(const struct v6t_config *cfg, FILE *err)
 {
@@ -414,6 +447,8 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		why = "--follow needs -r FILE";
 	else if (cfg->rotate_bytes && (!cfg->write_path || !strcmp(cfg->write_path, "-")))
 		why = "-C needs -w FILE (a file, not standard output)";
+	else if (rotates_special_file(cfg))
+		why = "-C rotates regular files: the -w file exists and is not a regular file";
 	else if (cfg->rotate_keep && !cfg->rotate_bytes)
 		why = "-W needs -C";
 	else if (cfg->file_mode != V6T_OUTFILE_MODE &&
@@ -425,8 +460,7 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		why = "-B applies to live tracing, not to -r";
 	else if (cfg->read_path && cfg->buffer_kib != V6T_DEFAULT_BUFFER_KIB)
 		why = "--buffer-size applies to live tracing, not to -r";
-	else if (cfg->read_path && cfg->write_path && !strcmp(cfg->read_path, cfg->write_path) &&
-		 strcmp(cfg->read_path, "-"))
+	else if (writes_over_input(cfg))
 		why = "-r and -w name the same file";
 	else if (cfg->listeners_only && (cfg->read_path || cfg->write_path || cfg->follow))
 		why = "-l lists the sockets there are now: not with -r, -w or --follow";
@@ -481,6 +515,8 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 		fprintf(err, "v6trace: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return V6T_OPT_BAD;
 	}
+	if (cfg->read_path)
+		cfg->read_id = regular_file(cfg->read_path, STDIN_FILENO);
 	if (check_combinations(cfg, err))
 		return V6T_OPT_BAD;
 	/* live -s -q shows nothing but the summary: hooks for anything else would be pure cost */

@@ -36,6 +36,7 @@ struct v6t_config {
 	uint64_t rotate_bytes;		/* -C: start a new file past this size (0: never) */
 	unsigned int rotate_keep;	/* -W: keep at most this many files (0: all) */
 	unsigned int file_mode;		/* --file-mode: of the files -w creates */
+	struct v6t_file_id read_id;	/* -r's file when it is a regular one, else 0 */
 	uint32_t event_mask;		/* --event: bit per V6T_EV_* kind (0: all) */
 	uint64_t since_ns, until_ns;	/* --since/--until: wall-clock bounds (0: none) */
 	int color;			/* V6T_COLOR_*: --color */

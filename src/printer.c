@@ -40,6 +40,7 @@ int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *i
 		.rotate_bytes = p->cfg->rotate_bytes,
 		.keep_files = p->cfg->rotate_keep,
 		.file_mode = p->cfg->file_mode,
+		.input = p->cfg->read_id,
 	};
 
 	return v6t_writer_open(&p->writer, &wo, info);

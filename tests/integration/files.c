@@ -2,9 +2,9 @@
 /*
  * The files v6trace writes, against a hostile second user (nobody) in a sticky world-writable
  * directory, and against a careless operator: planted links, other users' files and FIFOs,
- * the modes of what it creates, an existing recording being replaced, closed standard
- * descriptors, -W, and namespaces beyond any fixed table. Most drive v6trace -r (no BPF):
- * what they test is the writer.
+ * the modes of what it creates, an existing recording being replaced, a replay that would
+ * overwrite its own input, closed standard descriptors, devices, -W, and namespaces beyond any
+ * fixed table. Most drive v6trace -r (no BPF): what they test is the writer.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -552,7 +552,53 @@ static void test_replace_when_complete(void **state)
 }
 
 /* (4) -r X with -w naming the same file another way: exit 2, X unchanged */
+static void test_same_file_refused(void **state)
+{
+	struct dirs *d = *state;
+	char file[128], dot[160], hard[128], sub[128], updown[160], *old;
+	size_t old_len;
+	int in;
+
+	join(file, sizeof(file), d->priv, "x.v6t");
+	snprintf(dot, sizeof(dot), "%s/./x.v6t", d->priv);
+	join(hard, sizeof(hard), d->priv, "hardlink.v6t");
+	join(sub, sizeof(sub), d->priv, "d");
+	snprintf(updown, sizeof(updown), "%s/d/../x.v6t", d->priv);
+	copy_file(OLD_REC, file);
+	assert_int_equal(link(file, hard), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	old = slurp(file, &old_len);
+	assert_non_null(old);
+
+	assert_refused(RUN("-r", file, "-w", dot), 2, "-r and -w name the same file");
+	assert_refused(RUN("-r", file, "-w", hard), 2, "-r and -w name the same file");
+	assert_refused(RUN("-r", file, "-w", updown), 2, "-r and -w name the same file");
+	in = open(file, O_RDONLY | O_CLOEXEC);
+	assert_true(in >= 0);
+	assert_refused(run_in((const char *const[]){ "-r", "-", "-w", file, NULL }, in, 0), 2,
+		       "-r and -w name the same file");
+	close(in);
+	assert_content(file, old, old_len);
+	free(old);
+}
+
 /* (4) and a rotated file that is the input: refused when rotation reaches it, input intact */
+static void test_rotation_spares_input(void **state)
+{
+	struct dirs *d = *state;
+	char file[128], input[160], *old;
+	size_t old_len;
+
+	join(file, sizeof(file), d->priv, "t.v6t");
+	snprintf(input, sizeof(input), "%s.1", file);
+	make_recording_file(input, BIG_EVENTS, 1);
+	old = slurp(input, &old_len);
+	assert_non_null(old);
+	assert_refused(RUN("-r", input, "-w", file, "-C", "1"), 1, "is the recording being read");
+	assert_content(input, old, old_len);
+	free(old);
+}
+
 /* (5) with stdout (or all three standard fds) closed the recording still holds every event */
 static void test_closed_std_fds(void **state)
 {
@@ -580,6 +626,28 @@ static void test_closed_std_fds(void **state)
 }
 
 /* (14c) -w /dev/null works; with -C it is refused at once, and no /dev/null.1 appears */
+static void test_dev_null(void **state)
+{
+	struct dirs *d = *state;
+	char big[128], fifo[128];
+	struct stat st;
+	int status, made;
+
+	join(big, sizeof(big), d->priv, "big.v6t");
+	join(fifo, sizeof(fifo), d->priv, "fifo");
+	make_recording_file(big, BIG_EVENTS, 1);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_exit(RUN("-r", big, "-w", "/dev/null"), 0);
+	assert_string_equal(err, "");
+	status = RUN("-r", big, "-w", "/dev/null", "-C", "1");
+	made = lstat("/dev/null.1", &st) == 0 && S_ISREG(st.st_mode);
+	if (made)
+		unlink("/dev/null.1");	/* left by a v6trace without the check */
+	assert_false(made);
+	assert_refused(status, 2, "not a regular file");
+	assert_refused(RUN("-r", big, "-w", fifo, "-C", "1"), 2, "not a regular file");
+}
+
 /*
  * -W removes only what this run wrote: a file put at FILE after v6trace finished it (here,
  * the operator moved the first part away and something else took its name) is left alone.
@@ -688,7 +756,10 @@ int run_file_tests(void)
 		cmocka_unit_test_setup_teardown(test_own_fifo, dirs_setup, dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_created_modes, dirs_setup, dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_replace_when_complete, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_same_file_refused, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_rotation_spares_input, dirs_setup, dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_closed_std_fds, dirs_setup, dirs_teardown),
+		cmocka_unit_test_setup_teardown(test_dev_null, dirs_setup, dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_rotate_count_removes_own_only, dirs_setup, dirs_teardown),
 		cmocka_unit_test_setup_teardown(test_many_netns, dirs_setup, dirs_teardown),
 	};

@@ -5,7 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "options.h"
 
@@ -217,6 +221,62 @@ static void test_file_mode(void **state)
 	BAD("--file-mode needs -w FILE", "-w", "-", "--file-mode", "0640");
 }
 
+/* -r and -w are one file by (device, inode), not by name: ./X, d/../X, a hard link, stdin */
+static void test_same_file(void **state)
+{
+	char dir[] = "/tmp/v6t-opt-XXXXXX", file[64], dot[64], hard[64], sub[64], updown[64], new[64];
+	struct v6t_config cfg;
+	int fd, saved_stdin;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/x.v6t", dir);
+	snprintf(dot, sizeof(dot), "%s/./x.v6t", dir);
+	snprintf(hard, sizeof(hard), "%s/link.v6t", dir);
+	snprintf(sub, sizeof(sub), "%s/d", dir);
+	snprintf(updown, sizeof(updown), "%s/d/../x.v6t", dir);
+	snprintf(new, sizeof(new), "%s/new.v6t", dir);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(link(file, hard), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+
+	BAD("-r and -w name the same file", "-r", file, "-w", file);
+	BAD("-r and -w name the same file", "-r", file, "-w", dot);
+	BAD("-r and -w name the same file", "-r", file, "-w", hard);
+	BAD("-r and -w name the same file", "-r", file, "-w", updown);
+	/* -r - reading X */
+	saved_stdin = dup(STDIN_FILENO);
+	fd = open(file, O_RDONLY);
+	assert_true(fd >= 0 && saved_stdin >= 0);
+	dup2(fd, STDIN_FILENO);
+	close(fd);
+	assert_int_equal(PARSE(&cfg, "-r", "-", "-w", dot), V6T_OPT_BAD);
+	dup2(saved_stdin, STDIN_FILENO);
+	close(saved_stdin);
+	assert_non_null(strstr(err_text, "-r and -w name the same file"));
+	/* a different file, or one that does not exist yet, is fine */
+	assert_int_equal(PARSE(&cfg, "-r", file, "-w", sub), V6T_OPT_RUN);
+	assert_int_equal(PARSE(&cfg, "-r", file, "-w", new), V6T_OPT_RUN);
+
+	unlink(hard);
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+/* -C rotates regular files: an existing device or FIFO at -w is refused at once */
+static void test_rotate_needs_regular_file(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	BAD("-C rotates regular files", "-w", "/dev/null", "-C", "1");
+	assert_int_equal(PARSE(&cfg, "-w", "/dev/null"), V6T_OPT_RUN);
+	assert_int_equal(PARSE(&cfg, "-w", "/tmp/v6t-does-not-exist.v6t", "-C", "1"), V6T_OPT_RUN);
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -237,6 +297,8 @@ int main(void)
 		cmocka_unit_test(test_event_lists),
 		cmocka_unit_test(test_summary_only_events),
 		cmocka_unit_test(test_file_mode),
+		cmocka_unit_test(test_same_file),
+		cmocka_unit_test(test_rotate_needs_regular_file),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 
