@@ -216,6 +216,13 @@ if [ "$owner" = "$service_uid" ]; then
 else
 	fail "trace.v6t owner: ${owner:-none}"
 fi
+# v6trace's own mode for recordings, whatever the umask (this shell's, not the unit's UMask=)
+mode=$(stat -c %a "$logdir/trace.v6t" 2>/dev/null)
+if [ "$mode" = 600 ]; then
+	pass "trace.v6t has mode 600"
+else
+	fail "trace.v6t mode: ${mode:-none}, expected 600"
+fi
 
 # Every capability is needed: without one, v6trace refuses (exit status 1), naming the reason
 for drop in $caps; do
