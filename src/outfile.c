@@ -146,7 +146,8 @@ static int open_existing(struct v6t_outfile *f, const struct stat *st,
 				       "(name the file itself)");
 	/* root's character devices (/dev/null) serve everyone */
 	if (st->st_uid != geteuid() && !(S_ISCHR(st->st_mode) && st->st_uid == 0))
-		return refuse(f->path, "it belongs to another user (uid %u)", (unsigned int)st->st_uid);
+		return refuse(f->path, "it belongs to another user (uid %u)",
+			      (unsigned int)st->st_uid);
 	if (S_ISREG(st->st_mode)) {
 		if (is_file(&o->keep, st))
 			return refuse(f->path, "it is the recording being read");
@@ -155,7 +156,8 @@ static int open_existing(struct v6t_outfile *f, const struct stat *st,
 	if (!S_ISFIFO(st->st_mode) && !S_ISCHR(st->st_mode))
 		return refuse(f->path, "it is %s", kind(st->st_mode));
 	if (o->regular_only)
-		return refuse(f->path, "it is %s, and -C rotates only regular files", kind(st->st_mode));
+		return refuse(f->path, "it is %s, and -C rotates only regular files",
+			      kind(st->st_mode));
 	return open_special(f, st);
 }
 
@@ -228,8 +230,8 @@ void v6t_outfile_abandon(struct v6t_outfile *f, int fd)
 	if (fd >= 0)
 		close(fd);
 	if (f->tmp[0])
-		fprintf(stderr, "v6trace: %s is left as it was; what was written is in %s\n", f->path,
-			f->tmp);
+		fprintf(stderr, "v6trace: %s is left as it was; what was written is in %s\n",
+			f->path, f->tmp);
 	f->tmp[0] = '\0';
 }
 
@@ -241,7 +243,7 @@ void v6t_outfile_remove(const char *path, const struct v6t_file_id *id)
 	if (lstat(path, &st)) {
 		err = errno;
 	} else if (!is_file(id, &st)) {
-		fprintf(stderr, "v6trace: warning: not removing %s: it is not the file this run wrote\n",
+		fprintf(stderr, "v6trace: warning: not removing %s: not the file this run wrote\n",
 			path);
 		return;
 	} else if (unlink(path)) {

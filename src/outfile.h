@@ -30,15 +30,15 @@ struct v6t_file_id {
 };
 
 struct v6t_outfile_opts {
-	mode_t mode;			/* of files created, exactly: the umask does not apply */
+	mode_t mode;			/* of files created, exactly: no umask applies */
 	bool regular_only;		/* rotation: a FIFO or device is refused too */
-	struct v6t_file_id keep;	/* never replace this file (the recording being read); 0: none */
+	struct v6t_file_id keep;	/* never replace this (the recording read); 0: none */
 };
 
 struct v6t_outfile {
 	char path[PATH_MAX];		/* the name asked for */
-	char tmp[PATH_MAX];		/* "" or the temporary file that replaces path at commit */
-	struct v6t_file_id id;		/* the file being written (the temporary one, if any) */
+	char tmp[PATH_MAX];		/* "" or the temporary file to replace path at commit */
+	struct v6t_file_id id;		/* the file written (the temporary one if any) */
 	bool regular;			/* a regular file: synced at commit, can be rotated */
 };
 

@@ -25,7 +25,7 @@ struct v6t_writer {
 	uint64_t file_bytes;		/* written to the current file, buffered included */
 	size_t header_len;
 	struct v6t_outfile out;		/* the current file, unless on standard output */
-	struct v6t_file_id *written;	/* -W: the file this run wrote for index i, at i % keep_files */
+	struct v6t_file_id *written;	/* -W: this run's file i, at i % keep_files */
 	struct v6t_netns_set netns;	/* every namespace recorded so far */
 	size_t len;
 	unsigned char buf[WRITER_BUF];
@@ -294,7 +294,7 @@ int v6t_writer_add_netns(struct v6t_writer *w, uint64_t netns_ino, uint8_t bindv
 
 	if (v6t_netns_set_has(&w->netns, netns_ino))
 		return w->err;
-	/* into the set after the record: a rotation it causes must not put it in the new file twice */
+	/* added once recorded: a rotation this causes must not repeat it in the new file */
 	if (v6t_writer_add(w, &n, sizeof(n)))
 		return w->err;
 	err = v6t_netns_set_add(&w->netns, &n.info);

@@ -26,7 +26,7 @@
 #include "recfile.h"
 
 #define NOBODY 65534
-#define OLD_REC "tests/golden/dualstack.v6t"	/* an existing recording, to be kept or replaced */
+#define OLD_REC "tests/golden/dualstack.v6t"	/* a recording, to be kept or replaced */
 #define NEW_REC "tests/golden/sysctl.v6t"	/* a different one, to replay into it */
 #define HANG_MS 10000	/* a bound for "does not hang", not a timing assertion */
 #define PRECIOUS "precious root data\n"
@@ -617,7 +617,8 @@ static void test_closed_std_fds(void **state)
 	join(file2, sizeof(file2), d->priv, "out2.v6t");
 	in = open(OLD_REC, O_RDONLY | O_CLOEXEC);
 	assert_true(in >= 0);
-	assert_exit(run_in((const char *const[]){ "-r", "-", "-w", file, NULL }, in, CLOSE_STDOUT), 0);
+	assert_exit(run_in((const char *const[]){ "-r", "-", "-w", file, NULL }, in, CLOSE_STDOUT),
+		    0);
 	close(in);
 	assert_exit(run_in((const char *const[]){ "-r", OLD_REC, "-w", file2, "-j", NULL }, -1,
 			   CLOSE_STDIN | CLOSE_STDOUT | CLOSE_STDERR),
@@ -718,7 +719,7 @@ static unsigned int check_netns_records(const char *path, unsigned int n_netns)
 		assert_true(h->size >= sizeof(*h) && off + h->size <= len);
 		if (h->type == V6T_REC_NETNS) {
 			memcpy(&n, h, sizeof(n));
-			assert_true(n.info.netns_ino >= NETNS_BASE && n.info.netns_ino < NETNS_BASE + n_netns);
+			assert_true(n.info.netns_ino - NETNS_BASE < n_netns);
 			assert_int_equal(seen[n.info.netns_ino - NETNS_BASE]++, 0);
 			records++;
 		} else if (h->type == V6T_REC_SOCK_EVENT) {
@@ -753,22 +754,24 @@ static void test_many_netns(void **state)
 	assert_int_equal(check_netns_records(part, n_netns), n_netns);
 }
 
+#define FILES_TEST(f) cmocka_unit_test_setup_teardown(f, dirs_setup, dirs_teardown)
+
 int run_file_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_symlink_refused, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_rotated_symlink_refused, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_other_users_file_refused, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_fifo_refused, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_own_fifo, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_created_modes, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_replace_when_complete, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_same_file_refused, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_rotation_spares_input, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_closed_std_fds, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_dev_null, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_rotate_count_removes_own_only, dirs_setup, dirs_teardown),
-		cmocka_unit_test_setup_teardown(test_many_netns, dirs_setup, dirs_teardown),
+		FILES_TEST(test_symlink_refused),
+		FILES_TEST(test_rotated_symlink_refused),
+		FILES_TEST(test_other_users_file_refused),
+		FILES_TEST(test_fifo_refused),
+		FILES_TEST(test_own_fifo),
+		FILES_TEST(test_created_modes),
+		FILES_TEST(test_replace_when_complete),
+		FILES_TEST(test_same_file_refused),
+		FILES_TEST(test_rotation_spares_input),
+		FILES_TEST(test_closed_std_fds),
+		FILES_TEST(test_dev_null),
+		FILES_TEST(test_rotate_count_removes_own_only),
+		FILES_TEST(test_many_netns),
 	};
 
 	return cmocka_run_group_tests_name("files", tests, NULL, NULL);

@@ -224,7 +224,8 @@ static void test_file_mode(void **state)
 /* -r and -w are one file by (device, inode), not by name: ./X, d/../X, a hard link, stdin */
 static void test_same_file(void **state)
 {
-	char dir[] = "/tmp/v6t-opt-XXXXXX", file[64], dot[64], hard[64], sub[64], updown[64], new[64];
+	char dir[] = "/tmp/v6t-opt-XXXXXX";
+	char file[64], dot[64], hard[64], sub[64], updown[64], new[64];
 	struct v6t_config cfg;
 	int fd, saved_stdin;
 

@@ -34,7 +34,11 @@ static int remove_dir(void **state)
 static struct v6t_writer *open_writer(const char *name, uint64_t rotate_bytes)
 {
 	static char path[128];
-	struct v6t_writer_opts o = { .path = path, .rotate_bytes = rotate_bytes, .file_mode = 0600 };
+	struct v6t_writer_opts o = {
+		.path = path,
+		.rotate_bytes = rotate_bytes,
+		.file_mode = 0600,
+	};
 	struct v6t_file_info info;
 	struct v6t_writer *w;
 
