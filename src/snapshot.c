@@ -295,9 +295,12 @@ static int enter_unseen(const char *path, uint64_t *done, unsigned int *n_done)
 	done[(*n_done)++] = st.st_ino;
 	err = setns(fd, CLONE_NEWNET) ? -errno : 1;
 	close(fd);
-	if (err < 0)
-		fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n", path,
-			strerror(-err));
+	if (err < 0) {
+		char shown[64];	/* a name in /run/netns is whatever its creator chose */
+
+		fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n",
+			sb_printable(shown, sizeof(shown), path), strerror(-err));
+	}
 	return err;
 }
 
