@@ -73,8 +73,8 @@ static void put_setter(struct strbuf *sb, struct v6t_view *v)
 		sb_lit(sb, "; V6ONLY=");
 		sb_u64(sb, e->v6only);
 		sb_lit(sb, " set by ");
-		sb_put_printable(sb, v->setter_comm, v->setter_comm_len);
-		v->note_plain = false;	/* a name can hold '"', '\\' and bytes above 0x7f */
+		sb_putn(sb, v->setter_comm, v->setter_comm_len);
+		v->note_plain = false;	/* a name can hold any byte: each output makes it safe */
 		sb_putc(sb, '[');
 		sb_u64(sb, e->setter_pid);
 		sb_putc(sb, ']');

@@ -28,7 +28,7 @@ struct v6t_view {
 	bool has_peer;
 	bool has_listener;
 	bool setter_known;
-	/* the note holds only bytes JSON carries as they are (no process name went into it) */
+	/* no process name went into the note: plain ASCII, shown as it is (else made safe) */
 	bool note_plain;
 	/* lengths of the strings below, so output copies them without strlen */
 	uint8_t comm_len, setter_comm_len;

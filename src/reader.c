@@ -86,12 +86,9 @@ static void copy_string(char *dst, size_t size, const unsigned char *src, size_t
 {
 	if (len >= size)
 		len = size - 1;
+	/* as recorded: printing makes a field safe (sb_printable), a new recording copies it */
 	memcpy(dst, src, len);
 	dst[len] = '\0';
-	/* a recording may come from anywhere: keep control bytes out of terminals */
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
-			dst[i] = '?';
 }
 
 static int parse_tags(struct v6t_reader *r, const unsigned char *p, size_t len)

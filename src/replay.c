@@ -7,12 +7,22 @@
 #include "reader.h"
 #include "replay.h"
 
+/* a header field as a terminal may show it: a recording may come from anyone */
+static const char *shown(char *buf, size_t size, const char *field)
+{
+	return field[0] ? sb_printable(buf, size, field) : "?";
+}
+
 static void print_origin(const struct v6t_file_info *info)
 {
+	char host[sizeof(info->hostname)], kernel[sizeof(info->kernel)];
+	char version[sizeof(info->version)], hooks[sizeof(info->backends)];
+
 	fprintf(stderr, "v6trace: recorded on %s (kernel %s) by v6trace %s, format %u.%u; hooks: %s\n",
-		info->hostname[0] ? info->hostname : "?", info->kernel[0] ? info->kernel : "?",
-		info->version[0] ? info->version : "?", info->major, info->minor,
-		info->backends[0] ? info->backends : "?");
+		shown(host, sizeof(host), info->hostname),
+		shown(kernel, sizeof(kernel), info->kernel),
+		shown(version, sizeof(version), info->version), info->major, info->minor,
+		shown(hooks, sizeof(hooks), info->backends));
 	if (info->has_netns)
 		fprintf(stderr, "v6trace: recorder's network namespace %llu had net.ipv6.bindv6only=%u\n",
 			(unsigned long long)info->netns.netns_ino, info->netns.bindv6only);

@@ -173,6 +173,29 @@ static uint64_t cgroup_of(int pid)
 }
 
 /*
+ * The name and a '\n' the kernel adds: a name may hold '\n' itself (prctl takes any byte but
+ * NUL), so only the last one goes; stopping at the first would show another name.
+ */
+static void read_comm(int pid, char *comm, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, comm, size - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	if (comm[n - 1] == '\n')
+		n--;
+	comm[n] = '\0';
+}
+
+/*
  * Owners, as ss -p finds them: a socket's fd in /proc/PID/fd reads "socket:[INODE]". One scan
  * of /proc for all sockets at once. Without privileges other users' fds stay unknown (pid 0).
  */
@@ -210,17 +233,8 @@ static void find_owners(struct found *f)
 			for (unsigned int i = 0; i < f->n; i++) {
 				if (f->ev[i].sock_ino != ino || f->ev[i].pid)
 					continue;
-				if (!comm[0]) {
-					FILE *c;
-
-					snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-					c = fopen(path, "re");
-					if (c) {
-						if (fgets(comm, sizeof(comm), c))
-							comm[strcspn(comm, "\n")] = '\0';
-						fclose(c);
-					}
-				}
+				if (!comm[0])
+					read_comm(pid, comm, sizeof(comm));
 				f->ev[i].pid = f->ev[i].tid = pid;
 				memcpy(f->ev[i].comm, comm, V6T_COMM_LEN);
 				f->ev[i].cgroup_id = cgroup_of(pid);
@@ -295,9 +309,12 @@ static int enter_unseen(const char *path, uint64_t *done, unsigned int *n_done)
 	done[(*n_done)++] = st.st_ino;
 	err = setns(fd, CLONE_NEWNET) ? -errno : 1;
 	close(fd);
-	if (err < 0)
-		fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n", path,
-			strerror(-err));
+	if (err < 0) {
+		char shown[64];	/* a name in /run/netns is whatever its creator chose */
+
+		fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n",
+			sb_printable(shown, sizeof(shown), path), strerror(-err));
+	}
 	return err;
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include "strbuf.h"
+#include "utf8.h"
 
 void sb_reset(struct strbuf *sb)
 {
@@ -139,7 +141,8 @@ void sb_pad_to(struct strbuf *sb, size_t col)
 
 /*
  * Bytes a JSON string can carry as they are: printable ASCII but '"' and '\\'. A table, as
- * nearly every byte of an event is plain and is looked at once.
+ * nearly every byte of an event is plain and is looked at once. Bytes above 0x7f are read as
+ * UTF-8 (json_not_plain).
  */
 static const unsigned char json_plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x00 */
@@ -153,11 +156,24 @@ static const unsigned char json_plain[256] = {
 	/* 0x80-0xff: 0 */
 };
 
-static void json_escape(struct strbuf *sb, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
+static const char hex_digits[] = "0123456789abcdef";
 
-	switch (c) {
+/* a code point of the BMP as \uXXXX */
+static void json_u_escape(struct strbuf *sb, uint32_t cp)
+{
+	char esc[6] = { '\\', 'u', hex_digits[cp >> 12 & 15], hex_digits[cp >> 8 & 15],
+			hex_digits[cp >> 4 & 15], hex_digits[cp & 15] };
+
+	sb_putn(sb, esc, sizeof(esc));
+}
+
+/* A character JSON must escape at p (n bytes left); returns the bytes it took. */
+static size_t json_escape(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+	size_t len;
+	uint32_t cp = v6t_utf8_decode(p, n, &len);
+
+	switch (cp) {
 	case '"':
 		sb_lit(sb, "\\\"");
 		break;
@@ -170,13 +186,40 @@ static void json_escape(struct strbuf *sb, unsigned char c)
 	case '\t':
 		sb_lit(sb, "\\t");
 		break;
-	default: {
-		/* comm is attacker-chosen: escape every control byte and non-ASCII byte */
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+	case V6T_UTF8_INVALID:
+		sb_lit(sb, "\\ufffd");
+		break;
+	default:
+		json_u_escape(sb, cp);
+	}
+	return len;
+}
 
-		sb_putn(sb, esc, sizeof(esc));
-	}
-	}
+/* The character at p shows as it is (valid UTF-8, no control); *len: the bytes it takes. */
+static inline bool shown_as_is(const unsigned char *p, const unsigned char *end, size_t *len)
+{
+	uint32_t cp = v6t_utf8_decode(p, end - p, len);
+
+	return cp != V6T_UTF8_INVALID && !v6t_utf8_is_control(cp);
+}
+
+/*
+ * What is not plain ASCII at p: a run of UTF-8 characters JSON carries as they are, or one
+ * character to escape. Returns where it stopped. Apart, so that the loop over plain bytes
+ * stays as short as it was for ASCII names.
+ */
+static __attribute__((noinline)) const unsigned char *
+json_not_plain(struct strbuf *sb, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *run = p;
+	size_t len;
+
+	while (p < end && *p >= 0x80 && shown_as_is(p, end, &len))
+		p += len;
+	if (p == run)
+		return p + json_escape(sb, p, end - p);
+	sb_putn(sb, (const char *)run, p - run);
+	return p;
 }
 
 void sb_json_strn(struct strbuf *sb, const char *s, size_t n)
@@ -194,7 +237,7 @@ void sb_json_strn(struct strbuf *sb, const char *s, size_t n)
 			sb_putn(sb, (const char *)run, p - run);
 		if (p == end)
 			break;
-		json_escape(sb, *p++);
+		p = json_not_plain(sb, p, end);
 	}
 	sb_putc(sb, '"');
 }
@@ -202,4 +245,55 @@ void sb_json_strn(struct strbuf *sb, const char *s, size_t n)
 void sb_json_str(struct strbuf *sb, const char *s)
 {
 	sb_json_strn(sb, s, strlen(s));
+}
+
+/* n bytes of valid UTF-8; false if the buffer cut them, which it does between characters */
+static bool put_whole_chars(struct strbuf *sb, const unsigned char *s, size_t n)
+{
+	size_t room = sb->cap - sb->len;
+
+	if (n < room) {
+		sb_putn(sb, (const char *)s, n);
+		return true;
+	}
+	if (!room)
+		return false;
+	for (n = room - 1; n && (s[n] & 0xc0) == 0x80; n--)
+		;
+	sb_putn(sb, (const char *)s, n);
+	return false;
+}
+
+void sb_put_printable_rest(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+
+	/* what shows as it is is copied in runs */
+	while (p < end) {
+		size_t len;
+
+		if ((unsigned char)(*p - 0x20) < 0x7f - 0x20) {
+			p++;
+			continue;
+		}
+		if (shown_as_is(p, end, &len)) {
+			p += len;
+			continue;
+		}
+		if (!put_whole_chars(sb, run, p - run))
+			return;
+		sb_putc(sb, '?');
+		p += len;
+		run = p;
+	}
+	put_whole_chars(sb, run, p - run);
+}
+
+const char *sb_printable(char *buf, size_t size, const char *s)
+{
+	struct strbuf sb = { .buf = buf, .cap = size };
+
+	sb_reset(&sb);
+	sb_put_printable(&sb, s, strlen(s));
+	return buf;
 }

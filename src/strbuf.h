@@ -54,19 +54,29 @@ static inline void sb_puts(struct strbuf *sb, const char *s)
 	sb_putn(sb, s, strlen(s));
 }
 
+/* sb_put_printable from the first byte that is not printable ASCII */
+void sb_put_printable_rest(struct strbuf *sb, const char *s, size_t n);
+
 /*
- * s for a terminal: control bytes become '?', as ps(1) shows them, so a process name cannot
- * move the cursor or recolour the screen. JSON escapes instead and keeps the bytes.
+ * s for a terminal: valid UTF-8 as it is, but each control character (v6t_utf8_is_control)
+ * and each invalid sequence becomes '?', as ps(1) shows them, so a name cannot move the
+ * cursor, recolour or reorder the screen. Never longer than s, never cut inside a character.
+ * JSON escapes instead (sb_json_strn).
  */
 static inline void sb_put_printable(struct strbuf *sb, const char *s, size_t n)
 {
-	size_t start = sb->len;
+	size_t ascii = 0;
 
-	sb_putn(sb, s, n);
-	for (size_t i = start; i < sb->len; i++)
-		if ((unsigned char)sb->buf[i] < 0x20 || sb->buf[i] == 0x7f)
-			sb->buf[i] = '?';
+	/* most names are printable ASCII: copied whole, the rest from its first other byte */
+	while (ascii < n && (unsigned char)(s[ascii] - 0x20) < 0x7f - 0x20)
+		ascii++;
+	sb_putn(sb, s, ascii);
+	if (ascii < n)
+		sb_put_printable_rest(sb, s + ascii, n - ascii);
 }
+
+/* The same into buf as a string, for messages built with printf; returns buf. */
+const char *sb_printable(char *buf, size_t size, const char *s);
 
 void sb_u64(struct strbuf *sb, uint64_t v);
 void sb_i64(struct strbuf *sb, int64_t v);
@@ -74,7 +84,12 @@ void sb_i64(struct strbuf *sb, int64_t v);
 void sb_u64_pad0(struct strbuf *sb, uint64_t v, int width);
 /* pad with spaces up to column col (no-op when already past it, then one space is added) */
 void sb_pad_to(struct strbuf *sb, size_t col);
-/* a JSON string literal, quotes included, escaping what RFC 8259 requires */
+/*
+ * A JSON string, quotes included. Valid UTF-8 is kept; '"', '\\' and the characters
+ * v6t_utf8_is_control names are escaped (\n, \t, \uXXXX), so those bytes come back. Each
+ * invalid sequence becomes the escape \ufffd (U+FFFD): escaping a byte as a lone surrogate
+ * would keep it, but strict parsers reject such a line, and a name must not hide its event.
+ */
 void sb_json_str(struct strbuf *sb, const char *s);
 /* the same for n bytes of s (which holds no NUL) */
 void sb_json_strn(struct strbuf *sb, const char *s, size_t n);

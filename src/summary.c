@@ -168,7 +168,7 @@ static void print_text(const struct v6t_summary *s, struct v6t_sink *out)
 		sb_pad_to(&sb, 26);
 		sb_u64(&sb, l->netns);
 		sb_pad_to(&sb, 38);
-		sb_puts(&sb, l->comm);
+		sb_put_printable(&sb, l->comm, strlen(l->comm));
 		sb_putc(&sb, '[');
 		sb_u64(&sb, l->pid);
 		sb_putc(&sb, ']');

@@ -112,12 +112,18 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int fl
 				const char *cg = v6t_cgroup_name(v->e->cgroup_id);
 
 				sb_putc(sb, '[');
-				sb_puts(sb, cg ? cg : "?");
+				if (cg)
+					sb_put_printable(sb, cg, strlen(cg));
+				else
+					sb_putc(sb, '?');
 				sb_lit(sb, "] ");
 			}
 			if (hi)
 				sb_puts(sb, hi);
-			sb_putn(sb, v->note, v->note_len);
+			if (v->note_plain)
+				sb_putn(sb, v->note, v->note_len);
+			else
+				sb_put_printable(sb, v->note, v->note_len);
 			if (hi)
 				sb_lit(sb, "\033[0m");
 			break;

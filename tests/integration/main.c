@@ -93,5 +93,7 @@ int main(void)
 		failed += run_existing_tests();
 	if (wanted("files"))
 		failed += run_file_tests();
+	if (wanted("hostile"))
+		failed += run_hostile_tests();
 	return failed ? 1 : 0;
 }
