@@ -20,6 +20,7 @@ struct v6t_reader {
 	int inotify_fd;		/* --follow: wakes us when the writer appends */
 	char name[PATH_MAX];
 	struct v6t_file_info info;
+	unsigned int sock_event_size, lost_size;	/* as the header declares them */
 	uint64_t offset;	/* file offset of buf[pos] */
 	size_t pos, len;
 	char error[PATH_MAX + 320];
@@ -136,6 +137,36 @@ static int parse_tags(struct v6t_reader *r, const unsigned char *p, size_t len)
 	return 0;
 }
 
+/* A declared record size this build can read: at least its own struct, at most a record. */
+static int check_record_size(struct v6t_reader *r, uint64_t offset, const char *what, unsigned int size,
+			     size_t min)
+{
+	if (size >= min && size <= V6T_REC_MAX)
+		return 0;
+	set_error(r, offset, "corrupt header: %s of %u bytes (%zu to %u)", what, size, min, V6T_REC_MAX);
+	return -EINVAL;
+}
+
+/* The event records' layout, as the header declares it, against what this build reads. */
+static int check_layout(struct v6t_reader *r, const struct v6t_file_header *h)
+{
+	if (!h->abi_version) {
+		set_error(r, 16, "corrupt header: event ABI 0");
+		return -EINVAL;
+	}
+	if (h->abi_version > V6T_ABI_VERSION) {
+		set_error(r, 16, "event records of ABI %u, newer than this v6trace reads (%u); "
+			  "use a newer v6trace", h->abi_version, V6T_ABI_VERSION);
+		return -EINVAL;
+	}
+	if (check_record_size(r, 20, "socket events", h->sock_event_size, sizeof(struct v6t_sock_event)) ||
+	    check_record_size(r, 22, "lost records", h->lost_size, sizeof(struct v6t_lost)))
+		return -EINVAL;
+	r->sock_event_size = h->sock_event_size;
+	r->lost_size = h->lost_size;
+	return 0;
+}
+
 static int read_header(struct v6t_reader *r)
 {
 	struct v6t_file_header h;
@@ -172,11 +203,9 @@ static int read_header(struct v6t_reader *r)
 		set_error(r, 14, "corrupt header: impossible header size %u", h.header_size);
 		return -EINVAL;
 	}
-	if (h.sock_event_size < sizeof(struct v6t_sock_event) || h.lost_size < sizeof(struct v6t_lost)) {
-		set_error(r, 20, "corrupt header: record sizes %u/%u are smaller than ABI %u's",
-			  h.sock_event_size, h.lost_size, V6T_ABI_VERSION);
-		return -EINVAL;
-	}
+	rc = check_layout(r, &h);
+	if (rc)
+		return rc;
 	rc = need(r, h.header_size);
 	if (rc) {
 		set_error(r, r->len, "truncated header (%zu of %u bytes)", r->len, h.header_size);
@@ -247,19 +276,37 @@ const struct v6t_file_info *v6t_reader_info(const struct v6t_reader *r)
 	return &r->info;
 }
 
-/* Smallest valid length per known record type; unknown types need only a header. */
-static size_t min_size(unsigned int type)
+/*
+ * Whether a record can start here with this header: not a second file's magic, and a size the
+ * file's header declares for its type (the smallest a reader needs for the netns record and
+ * for types it does not know). 0, or -EINVAL with the error set.
+ */
+static int check_record(struct v6t_reader *r, uint64_t at, const struct v6t_rec_hdr *h)
 {
-	switch (type) {
-	case V6T_REC_SOCK_EVENT:
-		return sizeof(struct v6t_sock_event);
-	case V6T_REC_LOST:
-		return sizeof(struct v6t_lost);
-	case V6T_REC_NETNS:
-		return sizeof(struct v6t_netns_rec);
-	default:
-		return sizeof(struct v6t_rec_hdr);
+	unsigned int declared = 0;
+	size_t min = sizeof(*h);
+
+	/* the magic is as long as a record header: `cat a.v6t b.v6t` lands exactly here */
+	if (!memcmp(r->buf + r->pos, V6T_FILE_MAGIC, V6T_FILE_MAGIC_LEN)) {
+		set_error(r, at, "a second recording header: files concatenated? read them one at a time");
+		return -EINVAL;
 	}
+	if (h->type == V6T_REC_SOCK_EVENT)
+		declared = r->sock_event_size;
+	else if (h->type == V6T_REC_LOST)
+		declared = r->lost_size;
+	else if (h->type == V6T_REC_NETNS)
+		min = sizeof(struct v6t_netns_rec);
+	if (declared && h->size != declared) {
+		set_error(r, at, "corrupt record: type %u of %u bytes, the header says %u", h->type, h->size,
+			  declared);
+		return -EINVAL;
+	}
+	if (h->size < min || h->size > V6T_REC_MAX) {
+		set_error(r, at, "corrupt record: type %u with impossible length %u", h->type, h->size);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /*
@@ -303,11 +350,8 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 		rc = need(r, sizeof(hdr));
 		if (rc == 0) {
 			memcpy(&hdr, r->buf + r->pos, sizeof(hdr));
-			if (hdr.size < min_size(hdr.type) || hdr.size > V6T_REC_MAX) {
-				set_error(r, at, "corrupt record: type %u with impossible length %u", hdr.type,
-					  hdr.size);
+			if (check_record(r, at, &hdr))
 				return V6T_READ_ERROR;
-			}
 			rc = need(r, hdr.size);
 		}
 		if (rc < 0) {

@@ -189,6 +189,66 @@ static void test_bad_recordings(void **state)
 	unlink(path);
 }
 
+/* Two recordings one after the other (cat a.v6t b.v6t): the second header is named as such. */
+static void test_concatenated(void **state)
+{
+	char path[] = "/tmp/v6t-cat-XXXXXX";
+	size_t n;
+	char *data = slurp(DIR "dualstack.v6t", &n);
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), n);
+	assert_int_equal(write(fd, data, n), n);
+	close(fd);
+	expect_error(path, "offset 3400: a second recording header: files concatenated? "
+			   "read them one at a time");
+	/* the same from standard input */
+	assert_int_equal(replay("-", (const char *[]){ "-j", NULL }, path), 1 << 8);
+	assert_string_equal(err, "v6trace: standard input: offset 3400: a second recording header: "
+				 "files concatenated? read them one at a time\n");
+	unlink(path);
+	free(data);
+}
+
+/*
+ * The header's record layout is checked against what this build reads: a newer event ABI is
+ * refused, sizes out of range are corruption, and each record must have its declared size.
+ */
+static void test_record_layout_checked(void **state)
+{
+	char path[] = "/tmp/v6t-abi-XXXXXX";
+	uint32_t abi;
+	uint16_t v;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	abi = 2;
+	damaged(path, 4096, 16, &abi, 4);
+	expect_error(path, "offset 16: event records of ABI 2, newer than this v6trace reads (1); "
+			   "use a newer v6trace");
+	abi = 0;
+	damaged(path, 4096, 16, &abi, 4);
+	expect_error(path, "offset 16: corrupt header: event ABI 0");
+	v = 5000;
+	damaged(path, 4096, 20, &v, 2);
+	expect_error(path, "offset 20: corrupt header: socket events of 5000 bytes (160 to 4096)");
+	v = 16;
+	damaged(path, 4096, 22, &v, 2);
+	expect_error(path, "offset 22: corrupt header: lost records of 16 bytes (24 to 4096)");
+	/* a header declaring longer events (a newer minor) while the records are 160 bytes */
+	v = 168;
+	damaged(path, 4096, 20, &v, 2);
+	expect_error(path, "offset 200: corrupt record: type 1 of 160 bytes, the header says 168");
+	/* and a record longer than the header says */
+	damaged(path, 4096, 200 + 2, &v, 2);
+	expect_error(path, "offset 200: corrupt record: type 1 of 168 bytes, the header says 160");
+	unlink(path);
+}
+
 /* A record type from a newer version is skipped by its length, not treated as an error. */
 static void test_unknown_record_skipped(void **state)
 {
@@ -281,6 +341,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_replay_stdin),
 		cmocka_unit_test(test_since_until),
 		cmocka_unit_test(test_bad_recordings),
+		cmocka_unit_test(test_concatenated),
+		cmocka_unit_test(test_record_layout_checked),
 		cmocka_unit_test(test_unknown_record_skipped),
 		cmocka_unit_test(test_terminal_colour),
 	};
