@@ -10,6 +10,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 #include "reader.h"
+#include "stop.h"
 
 #define READ_CHUNK 65536
 #define FOLLOW_POLL_MS 200
@@ -60,11 +61,9 @@ static ssize_t fill(struct v6t_reader *r)
 	}
 	if (r->len == sizeof(r->buf))
 		return 0;
-	do {
-		n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
-	} while (n < 0 && errno == EINTR);
+	n = v6t_stop_read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
 	if (n < 0)
-		return -errno;
+		return n;
 	r->len += n;
 	return n;
 }
@@ -354,6 +353,8 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 				return V6T_READ_ERROR;
 			rc = need(r, hdr.size);
 		}
+		if (rc == -EINTR)
+			return V6T_READ_END;	/* stopped: what was read is all there is */
 		if (rc < 0) {
 			set_error(r, at, "read error: %s", strerror(-rc));
 			return V6T_READ_ERROR;

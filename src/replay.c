@@ -23,10 +23,12 @@ int v6t_run_replay(const struct v6t_config *cfg, volatile int *stop)
 	static struct v6t_printer p;
 	struct v6t_reader *r = NULL;
 	const struct v6t_rec_hdr *rec;
-	enum v6t_read_result res;
+	enum v6t_read_result res = V6T_READ_END;
 	int err, ferr;
 
 	err = v6t_reader_open(&r, cfg->read_path);
+	if (err == -EINTR && *stop)
+		return 0;	/* stopped before there was anything to show */
 	if (err) {
 		fprintf(stderr, "v6trace: %s\n", v6t_reader_open_error());
 		return err;
@@ -43,7 +45,7 @@ int v6t_run_replay(const struct v6t_config *cfg, volatile int *stop)
 			goto out;
 	}
 	v6t_printer_header(&p);
-	while (!p.done && (res = v6t_reader_next(r, &rec, cfg->follow, stop)) == V6T_READ_RECORD) {
+	while (!*stop && !p.done && (res = v6t_reader_next(r, &rec, cfg->follow, stop)) == V6T_READ_RECORD) {
 		v6t_printer_record(&p, rec, rec->size);
 		/* following a live file: show each batch as it arrives */
 		if (cfg->follow && v6t_printer_flush(&p))

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "stop.h"
 #include "version.h"
 #include "writer.h"
 
@@ -71,31 +72,13 @@ static size_t build_header(const struct v6t_file_info *info, unsigned char *hdr)
 	return off;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static void fail(struct v6t_writer *w, int err)
 {
 	if (!w->err)
 		w->err = err;
 	if (!w->reported) {
 		w->reported = 1;
-		fprintf(stderr, "v6trace: writing %s failed: %s\n", w->path, strerror(-err));
+		fprintf(stderr, "v6trace: writing %s failed: %s\n", w->path, v6t_stop_strerror(err));
 	}
 }
 
@@ -222,7 +205,7 @@ int v6t_writer_flush(struct v6t_writer *w)
 		return w->err;
 	if (!w->len)
 		return 0;
-	err = write_all(w->fd, w->buf, w->len);
+	err = v6t_stop_write_all(w->fd, w->buf, w->len);
 	w->len = 0;
 	if (err)
 		fail(w, err);

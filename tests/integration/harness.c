@@ -108,7 +108,8 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-static int start(struct tracer *t, const char *const *args, bool text)
+/* stdout_fd < 0: stdout goes to a temporary file, read at the end */
+static int start(struct tracer *t, const char *const *args, bool text, int stdout_fd)
 {
 	const char *argv[64];
 	int ready[2], err_fd, n = 0;
@@ -140,7 +141,7 @@ static int start(struct tracer *t, const char *const *args, bool text)
 	if (t->pid < 0)
 		return -1;
 	if (t->pid == 0) {
-		dup2(t->out_fd, STDOUT_FILENO);
+		dup2(stdout_fd >= 0 ? stdout_fd : t->out_fd, STDOUT_FILENO);
 		dup2(err_fd, STDERR_FILENO);
 		dup2(ready[1], 3);	/* dup2 clears FD_CLOEXEC on the copy */
 		execv(argv[0], (char *const *)argv);
@@ -167,12 +168,17 @@ static int start(struct tracer *t, const char *const *args, bool text)
 
 int tracer_start(struct tracer *t, const char *const *args)
 {
-	return start(t, args, false);
+	return start(t, args, false, -1);
 }
 
 int tracer_start_text(struct tracer *t, const char *const *args)
 {
-	return start(t, args, true);
+	return start(t, args, true, -1);
+}
+
+int tracer_start_stdout(struct tracer *t, const char *const *args, int stdout_fd)
+{
+	return start(t, args, true, stdout_fd);
 }
 
 static int parse_output(struct tracer *t)
@@ -208,21 +214,43 @@ static int parse_output(struct tracer *t)
 }
 
 /* A pidfd becomes readable when the process exits: a bounded wait with no polling loop. */
-static int wait_bounded(struct tracer *t, int timeout_ms)
+int wait_exit(pid_t pid, int timeout_ms, int *status)
 {
-	int pidfd = syscall(SYS_pidfd_open, t->pid, 0);
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 	int ready = pidfd >= 0 ? poll(&pfd, 1, timeout_ms) : -1;
 
 	if (pidfd >= 0)
 		close(pidfd);
 	if (ready != 1) {
-		fprintf(stderr, "harness: v6trace did not exit within %d ms\n", timeout_ms);
-		kill(t->pid, SIGKILL);
+		fprintf(stderr, "harness: process %d did not exit within %d ms\n", (int)pid, timeout_ms);
+		kill(pid, SIGKILL);
 	}
-	waitpid(t->pid, &t->status, 0);
-	t->pid = -1;
+	waitpid(pid, status, 0);
 	return ready == 1 ? 0 : -1;
+}
+
+static int wait_bounded(struct tracer *t, int timeout_ms)
+{
+	int err = wait_exit(t->pid, timeout_ms, &t->status);
+
+	t->pid = -1;
+	return err;
+}
+
+pid_t spawn_fds(const char *const *argv, int in_fd, int out_fd, int err_fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if ((in_fd >= 0 && dup2(in_fd, STDIN_FILENO) < 0) ||
+		    (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0) ||
+		    (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0))
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
 }
 
 static int finish(struct tracer *t, int timeout_ms)
