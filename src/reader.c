@@ -128,6 +128,12 @@ static int parse_tags(struct v6t_reader *r, const unsigned char *p, size_t len)
 				r->info.has_netns = 1;
 			}
 			break;
+		case V6T_TAG_RUN:
+			if (tag.len >= sizeof(r->info.run)) {
+				memcpy(&r->info.run, val, sizeof(r->info.run));
+				r->info.has_run = 1;
+			}
+			break;
 		default:
 			break;	/* a field from a newer minor version */
 		}

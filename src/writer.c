@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "chain.h"
 #include "stop.h"
 #include "version.h"
 #include "writer.h"
@@ -67,6 +68,8 @@ static size_t build_header(const struct v6t_file_info *info, unsigned char *hdr)
 	put_tag(hdr, &off, V6T_TAG_VERSION, info->version, strlen(info->version));
 	if (info->has_netns)
 		put_tag(hdr, &off, V6T_TAG_NETNS, &info->netns, sizeof(info->netns));
+	if (info->has_run)
+		put_tag(hdr, &off, V6T_TAG_RUN, &info->run, sizeof(info->run));
 	h.header_size = off;
 	memcpy(hdr, &h, sizeof(h));
 	return off;
@@ -94,7 +97,10 @@ static void name_file(struct v6t_writer *w, char *out, size_t size, unsigned int
 static int open_file(struct v6t_writer *w, unsigned int index)
 {
 	static unsigned char hdr[V6T_FILE_HEADER_MAX];
-	size_t hlen = build_header(&w->info, hdr);
+	size_t hlen;
+
+	v6t_chain_mark(&w->info, index);
+	hlen = build_header(&w->info, hdr);
 
 	w->file_index = index;
 	if (!strcmp(w->opts.path, "-")) {
