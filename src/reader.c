@@ -1,30 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "reader.h"
 #include "stop.h"
 
 #define READ_CHUNK 65536
-#define FOLLOW_POLL_MS 200
 
 struct v6t_reader {
-	int fd;
-	int own_fd;
-	int inotify_fd;		/* --follow: wakes us when the writer appends */
+	int fd;			/* not the reader's: its caller closes it */
+	int check_rewrites;	/* v6t_reader_check_rewrites() */
 	char name[PATH_MAX];
 	struct v6t_file_info info;
 	unsigned int sock_event_size, lost_size;	/* as the header declares them */
 	uint64_t offset;	/* file offset of buf[pos] */
 	size_t pos, len;
 	char error[PATH_MAX + 320];
+	/* the header as read, to tell whether the file was rewritten since (v6t_reader_rewritten) */
+	unsigned char header[V6T_FILE_HEADER_MAX];
+	size_t header_len;
 	/* one record is at most V6T_REC_MAX, so a buffer this size always holds a whole one */
 	unsigned char buf[READ_CHUNK + V6T_REC_MAX];
 	/* aligned copy handed to the caller */
@@ -65,6 +64,11 @@ static ssize_t fill(struct v6t_reader *r)
 	if (n < 0)
 		return n;
 	r->len += n;
+	/* checked after the read: what it returned came from the file that was read before */
+	if (n && r->check_rewrites && r->header_len && v6t_reader_rewritten(r)) {
+		r->len -= n;
+		return -ESTALE;
+	}
 	return n;
 }
 
@@ -181,17 +185,18 @@ static int read_header(struct v6t_reader *r)
 		set_error(r, 0, "cannot read: %s", strerror(-rc));
 		return rc;
 	}
+	/* -ENODATA: the header is incomplete, and may still be on its way (--follow) */
 	if (r->len == 0) {
 		set_error(r, 0, "empty file, not a v6trace recording");
-		return -EINVAL;
+		return -ENODATA;
 	}
-	if (r->len < V6T_FILE_MAGIC_LEN || memcmp(r->buf, V6T_FILE_MAGIC, V6T_FILE_MAGIC_LEN)) {
+	if (memcmp(r->buf, V6T_FILE_MAGIC, r->len < V6T_FILE_MAGIC_LEN ? r->len : V6T_FILE_MAGIC_LEN)) {
 		set_error(r, 0, "not a v6trace recording (no V6TRACE magic)");
 		return -EINVAL;
 	}
 	if (rc) {
 		set_error(r, r->len, "truncated header (%zu of %zu bytes)", r->len, sizeof(h));
-		return -EINVAL;
+		return -ENODATA;
 	}
 	memcpy(&h, r->buf, sizeof(h));
 	if (h.byte_order != V6T_FILE_BOM) {
@@ -212,10 +217,16 @@ static int read_header(struct v6t_reader *r)
 	if (rc)
 		return rc;
 	rc = need(r, h.header_size);
+	if (rc < 0) {
+		set_error(r, r->len, "cannot read: %s", strerror(-rc));
+		return rc;
+	}
 	if (rc) {
 		set_error(r, r->len, "truncated header (%zu of %u bytes)", r->len, h.header_size);
-		return -EINVAL;
+		return -ENODATA;
 	}
+	memcpy(r->header, r->buf, h.header_size);
+	r->header_len = h.header_size;
 	r->info.major = h.major;
 	r->info.minor = h.minor;
 	r->info.boot_to_wall_ns = h.boot_to_wall_ns;
@@ -247,32 +258,7 @@ int v6t_reader_open_fd(struct v6t_reader **out, int fd, const char *name)
 	if (!r)
 		return -ENOMEM;
 	r->fd = fd;
-	r->inotify_fd = -1;
 	snprintf(r->name, sizeof(r->name), "%s", name);
-	return reader_init(out, r);
-}
-
-int v6t_reader_open(struct v6t_reader **out, const char *path)
-{
-	struct v6t_reader *r;
-	int fd;
-
-	if (!strcmp(path, "-"))
-		return v6t_reader_open_fd(out, STDIN_FILENO, "standard input");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(open_error, sizeof(open_error), "%s: cannot open: %s", path, strerror(errno));
-		return -errno;
-	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		close(fd);
-		return -ENOMEM;
-	}
-	r->fd = fd;
-	r->own_fd = 1;
-	r->inotify_fd = -1;
-	snprintf(r->name, sizeof(r->name), "%s", path);
 	return reader_init(out, r);
 }
 
@@ -314,36 +300,7 @@ static int check_record(struct v6t_reader *r, uint64_t at, const struct v6t_rec_
 	return 0;
 }
 
-/*
- * Waits until the file grows (inotify), at most FOLLOW_POLL_MS so that *stop, set by a
- * signal handler, is seen. Returns 1 when told to stop, 0 to read again.
- */
-static int wait_for_more(struct v6t_reader *r, volatile int *stop)
-{
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
-	char events[4096];
-
-	if (r->inotify_fd == -1 && r->own_fd) {
-		char path[64];
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", r->fd);
-		r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (r->inotify_fd >= 0 && inotify_add_watch(r->inotify_fd, path, IN_MODIFY) < 0) {
-			close(r->inotify_fd);
-			r->inotify_fd = -2;	/* no watch: the timeout alone paces re-reads */
-		}
-	}
-	if (*stop)
-		return 1;
-	pfd.fd = r->inotify_fd >= 0 ? r->inotify_fd : -1;
-	if (poll(&pfd, 1, FOLLOW_POLL_MS) > 0)
-		while (read(r->inotify_fd, events, sizeof(events)) > 0)
-			;
-	return *stop ? 1 : 0;
-}
-
-enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_hdr **rec, int follow,
-				     volatile int *stop)
+enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_hdr **rec)
 {
 	struct v6t_rec_hdr hdr;
 	int rc;
@@ -361,6 +318,10 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 		}
 		if (rc == -EINTR)
 			return V6T_READ_END;	/* stopped: what was read is all there is */
+		if (rc == -ESTALE) {
+			set_error(r, at, "the file was written over while being read");
+			return V6T_READ_ERROR;
+		}
 		if (rc < 0) {
 			set_error(r, at, "read error: %s", strerror(-rc));
 			return V6T_READ_ERROR;
@@ -371,10 +332,8 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 			*rec = &r->rec.hdr;
 			return V6T_READ_RECORD;
 		}
-		/* end of file: clean, or in the middle of a record */
+		/* the end of what there is: clean, or in the middle of a record */
 		have = r->len - r->pos;
-		if (follow && !wait_for_more(r, stop))
-			continue;
 		if (!have)
 			return V6T_READ_END;
 		if (have < sizeof(hdr))
@@ -385,6 +344,36 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 				  hdr.size);
 		return V6T_READ_TRUNCATED;
 	}
+}
+
+int v6t_reader_rewritten(const struct v6t_reader *r)
+{
+	unsigned char now[V6T_FILE_HEADER_MAX];
+	struct stat st;
+
+	if (fstat(r->fd, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	if ((uint64_t)st.st_size < r->offset + r->len)
+		return 1;
+	return pread(r->fd, now, r->header_len, 0) != (ssize_t)r->header_len ||
+	       memcmp(now, r->header, r->header_len);
+}
+
+void v6t_reader_check_rewrites(struct v6t_reader *r)
+{
+	r->check_rewrites = 1;
+}
+
+int v6t_reader_restart(struct v6t_reader *r)
+{
+	if (lseek(r->fd, 0, SEEK_SET) < 0) {
+		set_error(r, 0, "cannot read it again: %s", strerror(errno));
+		return -errno;
+	}
+	r->offset = 0;
+	r->pos = r->len = r->header_len = 0;
+	memset(&r->info, 0, sizeof(r->info));
+	return read_header(r);
 }
 
 const char *v6t_reader_error(const struct v6t_reader *r)
@@ -401,9 +390,5 @@ void v6t_reader_close(struct v6t_reader *r)
 {
 	if (!r)
 		return;
-	if (r->own_fd)
-		close(r->fd);
-	if (r->inotify_fd >= 0)
-		close(r->inotify_fd);
 	free(r);
 }

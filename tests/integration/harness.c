@@ -305,28 +305,63 @@ void tracer_cleanup(struct tracer *t)
 	t->stderr_text = t->stdout_text = NULL;
 }
 
-int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms)
+/* Occurrences of needle in what path gained since *off; reads on from there (big outputs). */
+static int count_new(int fd, const char *needle, off_t *off)
+{
+	size_t keep = strlen(needle) - 1;
+	static char buf[(1 << 20) + 256];
+	size_t len = 0;
+	ssize_t n;
+	int count = 0;
+
+	/* the last bytes of what was read before: a needle may straddle the two reads */
+	if (*off >= (off_t)keep && pread(fd, buf, keep, *off - keep) == (ssize_t)keep)
+		len = keep;
+	while ((n = pread(fd, buf + len, sizeof(buf) - 1 - len, *off)) > 0) {
+		len += n;
+		*off += n;
+		buf[len] = '\0';
+		for (const char *p = buf; (p = strstr(p, needle)); p++)
+			count++;
+		n = len < keep ? len : keep;
+		memmove(buf, buf + len - n, n);
+		len = n;
+	}
+	return count;
+}
+
+int wait_file_output(const char *path, const char *needle, int count, int timeout_ms)
 {
 	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct pollfd pfd = { .fd = in, .events = POLLIN };
 	char events[4096];
-	int found = 0;
+	off_t off = 0;
+	int seen = 0;
 
-	if (in < 0 || inotify_add_watch(in, t->out_path, IN_MODIFY) < 0)
-		return -1;
+	if (in < 0 || fd < 0 || inotify_add_watch(in, path, IN_MODIFY) < 0)
+		goto out;
 	/* check after the watch is set, so a write between the two is not missed */
 	for (;;) {
-		char *text = read_file(t->out_path);
-
-		found = text && strstr(text, needle);
-		free(text);
-		if (found || poll(&pfd, 1, timeout_ms) != 1)
+		seen += count_new(fd, needle, &off);
+		if (seen >= count || poll(&pfd, 1, timeout_ms) != 1)
 			break;
 		while (read(in, events, sizeof(events)) > 0)
 			;
 	}
-	close(in);
-	return found ? 0 : -1;
+out:
+	if (in >= 0)
+		close(in);
+	if (fd >= 0)
+		close(fd);
+	if (seen < count)
+		fprintf(stderr, "harness: %s held %d of \"%s\", not %d\n", path, seen, needle, count);
+	return seen >= count ? 0 : -1;
+}
+
+int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms)
+{
+	return wait_file_output(t->out_path, needle, 1, timeout_ms);
 }
 
 const char *tracer_stdout(const struct tracer *t)

@@ -53,6 +53,8 @@ int tracer_wait(struct tracer *t, int timeout_s);
 void tracer_cleanup(struct tracer *t);
 /* Waits (inotify, bounded) until the tracer's stdout file contains needle; 0 if it did. */
 int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms);
+/* The same for any file, until needle occurs count times (timeout: between two changes). */
+int wait_file_output(const char *path, const char *needle, int count, int timeout_ms);
 /* Raw stdout of a stopped tracer (JSON mode keeps it too). */
 const char *tracer_stdout(const struct tracer *t);
 

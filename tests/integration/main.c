@@ -93,5 +93,7 @@ int main(void)
 		failed += run_existing_tests();
 	if (wanted("signals"))
 		failed += run_signal_tests();
+	if (wanted("follow"))
+		failed += run_follow_tests();
 	return failed ? 1 : 0;
 }
