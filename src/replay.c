@@ -70,8 +70,9 @@ int v6t_run_replay(const struct v6t_config *cfg, volatile int *stop)
 	int err, ferr;
 
 	/* -d: the same stop as a signal's, whether reading a file, a pipe or following */
-	if (cfg->duration_s && v6t_stop_after(cfg->duration_s))
-		return -errno;
+	err = v6t_stop_after(cfg->duration_s);
+	if (err)
+		return err;
 	err = v6t_follow_open(&src, cfg->read_path, cfg->follow);
 	if (err == -EINTR && *stop)
 		return 0;	/* stopped before there was anything to show */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,7 +71,10 @@ int v6t_stop_after(unsigned int seconds)
 {
 	const struct itimerspec once = { .it_value = { .tv_sec = seconds } };
 
-	return timer_settime(timer, 0, &once, NULL) ? -errno : 0;
+	if (!seconds || !timer_settime(timer, 0, &once, NULL))
+		return 0;
+	fprintf(stderr, "v6trace: cannot start the -d timer: %s\n", strerror(errno));
+	return -errno;
 }
 
 static int grace_over(void)

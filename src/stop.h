@@ -22,7 +22,7 @@ extern volatile sig_atomic_t v6t_stop_requested;
 
 /* Installs the handlers and creates the timer. 0 or -errno. */
 int v6t_stop_install(void);
-/* Requests a stop in seconds from now (-d). 0 or -errno. */
+/* Requests a stop in seconds from now (-d; 0: never). 0, or -errno after one line on stderr. */
 int v6t_stop_after(unsigned int seconds);
 
 /*

@@ -87,8 +87,8 @@ static void small_pipe(int p[2])
 
 /*
  * v6trace -j -w FILE with its display on a pipe nobody reads: 20 binds fill the pipe and
- * block it in write(1); 30 more wait in the ring buffer. The signal must end it, and FILE
- * must hold all 50, cleanly (no cut record).
+ * block it in write(1); 30 more wait in the ring buffer. The signal (or -d: sig 0) must end
+ * it, and FILE must hold all 50, cleanly (no cut record).
  */
 static void display_blocked(struct tracer *t, int sig, const char *extra)
 {
@@ -106,7 +106,8 @@ static void display_blocked(struct tracer *t, int sig, const char *extra)
 	make_binds(21000, 20);
 	assert_int_equal(wait_blocked_in(t->pid, SYS_write, STDOUT_FILENO), 0);
 	make_binds(21020, 30);
-	kill(t->pid, sig);
+	if (sig)
+		kill(t->pid, sig);
 	assert_int_equal(tracer_wait(t, HANG_MS / 1000), 0);
 	assert_string_equal(t->stderr_text, "");
 
@@ -122,6 +123,12 @@ static void display_blocked(struct tracer *t, int sig, const char *extra)
 static void test_sigterm_display_blocked(void **state)
 {
 	display_blocked(*state, SIGTERM, NULL);
+}
+
+/* -d is a stop like a signal's: it ends v6trace blocked on its display as well. */
+static void test_duration_display_blocked(void **state)
+{
+	display_blocked(*state, 0, "-d3");
 }
 
 static void test_sighup_summary_display_blocked(void **state)
@@ -216,6 +223,7 @@ int run_signal_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sigterm_display_blocked, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_duration_display_blocked, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_sighup_summary_display_blocked, itest_setup,
 						itest_teardown),
 		cmocka_unit_test_setup_teardown(test_sighup_summary, itest_setup, itest_teardown),
