@@ -26,19 +26,9 @@ static char out[BUF], err[BUF];
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	char *buf = slurp_file(path, len);
 
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, n + 1);
-	assert_int_equal(fread(buf, 1, n, f), n);
-	fclose(f);
-	if (len)
-		*len = n;
+	assert_non_null(buf);
 	return buf;
 }
 
@@ -218,34 +208,32 @@ static void test_concatenated(void **state)
  */
 static void test_record_layout_checked(void **state)
 {
+	static const struct {
+		size_t at, size;	/* where the header (or record) is patched, how many bytes */
+		uint32_t value;
+		const char *message;
+	} cases[] = {
+		{ 16, 4, 2, "offset 16: event records of ABI 2, newer than this v6trace reads (1); "
+			    "use a newer v6trace" },
+		{ 16, 4, 0, "offset 16: corrupt header: event ABI 0" },
+		{ 20, 2, 5000, "offset 20: corrupt header: socket events of 5000 bytes (160 to 4096)" },
+		{ 22, 2, 16, "offset 22: corrupt header: lost records of 16 bytes (24 to 4096)" },
+		/* a header declaring longer events (a newer minor) while the records are 160 bytes */
+		{ 20, 2, 168, "offset 200: corrupt record: type 1 of 160 bytes, the header says 168" },
+		/* and a record longer than the header says */
+		{ 200 + 2, 2, 168, "offset 200: corrupt record: type 1 of 168 bytes, the header says 160" },
+	};
 	char path[] = "/tmp/v6t-abi-XXXXXX";
-	uint32_t abi;
-	uint16_t v;
 	int fd = mkstemp(path);
 
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	abi = 2;
-	damaged(path, 4096, 16, &abi, 4);
-	expect_error(path, "offset 16: event records of ABI 2, newer than this v6trace reads (1); "
-			   "use a newer v6trace");
-	abi = 0;
-	damaged(path, 4096, 16, &abi, 4);
-	expect_error(path, "offset 16: corrupt header: event ABI 0");
-	v = 5000;
-	damaged(path, 4096, 20, &v, 2);
-	expect_error(path, "offset 20: corrupt header: socket events of 5000 bytes (160 to 4096)");
-	v = 16;
-	damaged(path, 4096, 22, &v, 2);
-	expect_error(path, "offset 22: corrupt header: lost records of 16 bytes (24 to 4096)");
-	/* a header declaring longer events (a newer minor) while the records are 160 bytes */
-	v = 168;
-	damaged(path, 4096, 20, &v, 2);
-	expect_error(path, "offset 200: corrupt record: type 1 of 160 bytes, the header says 168");
-	/* and a record longer than the header says */
-	damaged(path, 4096, 200 + 2, &v, 2);
-	expect_error(path, "offset 200: corrupt record: type 1 of 168 bytes, the header says 160");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* little-endian, as the recording: the low bytes of value are the field */
+		damaged(path, 4096, cases[i].at, &cases[i].value, cases[i].size);
+		expect_error(path, cases[i].message);
+	}
 	unlink(path);
 }
 

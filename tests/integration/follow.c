@@ -27,30 +27,17 @@ struct follower {
 	char out_path[64], err_path[64];
 };
 
-static char *slurp(const char *path)
+static char *slurp(const char *path, size_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	char *buf = slurp_file(path, size);
 
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, n + 1);
 	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, n, f), n);
-	fclose(f);
 	return buf;
 }
 
 static int count_lines(const char *s)
 {
-	int n = 0;
-
-	for (; (s = strchr(s, '\n')); s++)
-		n++;
-	return n;
+	return str_count(s, "\n");
 }
 
 /* v6trace -r path -j [args...]: its stdout, malloc'd; asserts it succeeded without a word */
@@ -81,43 +68,27 @@ static void record_from(const char *src, const char *dst, const char *const *arg
 /* A large recording: a golden file's records repeated copies times after its header. */
 static void repeated(const char *golden, const char *dst, int copies)
 {
-	char *data;
 	uint16_t header_size;
-	long size;
-	FILE *in = fopen(golden, "rb"), *out = fopen(dst, "wb");
+	size_t size;
+	char *data = slurp(golden, &size);
+	FILE *out = fopen(dst, "wb");
 
-	assert_non_null(in);
 	assert_non_null(out);
-	fseek(in, 0, SEEK_END);
-	size = ftell(in);
-	fseek(in, 0, SEEK_SET);
-	data = malloc(size);
-	assert_int_equal(fread(data, 1, size, in), size);
 	memcpy(&header_size, data + 14, sizeof(header_size));
 	fwrite(data, 1, header_size, out);
 	for (int i = 0; i < copies; i++)
 		fwrite(data + header_size, 1, size - header_size, out);
 	assert_int_equal(fclose(out), 0);
-	fclose(in);
 	free(data);
 }
 
 static void copy_file(const char *src, const char *dst)
 {
-	char *data;
-	FILE *in = fopen(src, "rb");
-	long size;
-	int fd;
-
-	assert_non_null(in);
-	fseek(in, 0, SEEK_END);
-	size = ftell(in);
-	fseek(in, 0, SEEK_SET);
-	data = malloc(size);
-	assert_int_equal(fread(data, 1, size, in), size);
-	fclose(in);
+	size_t size;
+	char *data = slurp(src, &size);
 	/* like cp: truncated in place if it exists, then written at once */
-	fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, data, size), size);
 	close(fd);
@@ -178,7 +149,7 @@ static void follower_end(struct follower *fw, int sig)
 
 static void follower_check(struct follower *fw, const char *out, const char *err)
 {
-	char *got_out = slurp(fw->out_path), *got_err = slurp(fw->err_path);
+	char *got_out = slurp(fw->out_path, NULL), *got_err = slurp(fw->err_path, NULL);
 
 	assert_string_equal(got_out, out);
 	assert_string_equal(got_err, err);
@@ -320,7 +291,7 @@ static void test_follow_truncated_in_place(void **state)
 /* The unit's ExecStartPre (moving the previous run aside), run on dir instead of its own. */
 static void unit_start_pre(const char *dir)
 {
-	char *unit = slurp(UNIT), cmd[2048], out[256], err[256], *line, *p;
+	char *unit = slurp(UNIT, NULL), cmd[2048], out[256], err[256], *line, *p;
 	size_t n = 0;
 
 	line = strstr(unit, "\nExecStartPre=/bin/sh -c '");
@@ -434,7 +405,7 @@ static void test_follow_gap(void **state)
 	follower_end(&fw, SIGINT);
 
 	/* what it showed: the recorder's events but those of t.v6t.1, whose place was kept */
-	got = slurp(fw.out_path);
+	got = slurp(fw.out_path, NULL);
 	two = replayed(p2);
 	three = replayed(p3);
 	tail = malloc(strlen(two) + strlen(three) + 1);

@@ -90,22 +90,34 @@ static int make_temp(char *path, size_t size, const char *what)
 	return fd;
 }
 
-static char *read_file(const char *path)
+char *slurp_file(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "re");
 	char *buf;
 	long len;
 
 	if (!f)
-		return strdup("");
+		return NULL;
 	fseek(f, 0, SEEK_END);
 	len = ftell(f);
 	fseek(f, 0, SEEK_SET);
 	buf = calloc(1, len + 1);
-	if (buf && len > 0 && fread(buf, 1, len, f) != (size_t)len)
-		buf[0] = '\0';
+	if (buf && len > 0 && fread(buf, 1, len, f) != (size_t)len) {
+		free(buf);
+		buf = NULL;
+	}
 	fclose(f);
+	if (buf && size)
+		*size = len;
 	return buf;
+}
+
+/* "" for a file that is missing or unreadable */
+static char *read_file(const char *path)
+{
+	char *text = slurp_file(path, NULL);
+
+	return text ? text : strdup("");
 }
 
 /* stdout_fd < 0: stdout goes to a temporary file, read at the end */
@@ -305,6 +317,15 @@ void tracer_cleanup(struct tracer *t)
 	t->stderr_text = t->stdout_text = NULL;
 }
 
+int str_count(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
 /* Occurrences of needle in what path gained since *off; reads on from there (big outputs). */
 static int count_new(int fd, const char *needle, off_t *off)
 {
@@ -321,8 +342,7 @@ static int count_new(int fd, const char *needle, off_t *off)
 		len += n;
 		*off += n;
 		buf[len] = '\0';
-		for (const char *p = buf; (p = strstr(p, needle)); p++)
-			count++;
+		count += str_count(buf, needle);
 		n = len < keep ? len : keep;
 		memmove(buf, buf + len - n, n);
 		len = n;

@@ -62,6 +62,10 @@ const char *tracer_stdout(const struct tracer *t);
 pid_t spawn_fds(const char *const *argv, int in_fd, int out_fd, int err_fd);
 /* Waits for pid to exit, at most timeout_ms (then kills it); 0 if it exited in time. */
 int wait_exit(pid_t pid, int timeout_ms, int *status);
+/* How many times needle occurs in text. */
+int str_count(const char *text, const char *needle);
+/* The whole file, NUL-terminated (malloc'd; its length in *size if size), or NULL. */
+char *slurp_file(const char *path, size_t *size);
 /* Runs argv to completion with stdout/stderr captured; returns the wait status. */
 int run_capture(const char *const *argv, char *out, size_t out_size, char *err, size_t err_size);
 /* The same with standard input read from stdin_path. */

@@ -62,15 +62,6 @@ static void make_binds(int first_port, int n)
 	}
 }
 
-static int count(const char *s, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = s; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
-
 static int replay(const char *path)
 {
 	const char *argv[] = { tracer_binary(), "-r", path, "-j", NULL };
@@ -113,7 +104,7 @@ static void display_blocked(struct tracer *t, int sig, const char *extra)
 
 	assert_int_equal(replay(path), 0);
 	assert_string_equal(err, "");
-	assert_int_equal(count(out, "\"event\":\"bind\""), 50);
+	assert_int_equal(str_count(out, "\"event\":\"bind\""), 50);
 	assert_non_null(strstr(out, "\"local_port\":21049"));
 	close(p[0]);
 	unlink(path);
@@ -161,7 +152,7 @@ static void test_sighup_summary(void **state)
 	assert_non_null(s);
 	assert_int_equal(ev_int(s, "accepts_ipv4_mapped"), 1);
 	assert_int_equal(replay(path), 0);
-	assert_int_equal(count(out, "\"event\":\"accept\""), 1);
+	assert_int_equal(str_count(out, "\"event\":\"accept\""), 1);
 	for (int i = 0; i < 3; i++)
 		close(fds[i]);
 	unlink(path);
