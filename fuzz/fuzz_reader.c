@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct v6t_config cfg = { .summary = true, .ready_fd = -1 };
 	const struct v6t_rec_hdr *rec;
 	struct v6t_reader *r;
-	int stop = 0, fd;
+	int fd;
 
 	if (devnull < 0)
 		devnull = memfd_create("v6t-fuzz-out", MFD_CLOEXEC);
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (v6t_printer_init(&p, &cfg, v6t_reader_info(r)->boot_to_wall_ns, false))
 			abort();
 		p.out.fd = devnull;
-		while (v6t_reader_next(r, &rec, 0, &stop) == V6T_READ_RECORD)
+		while (v6t_reader_next(r, &rec) == V6T_READ_RECORD)
 			v6t_printer_record(&p, rec, rec->size);
 		v6t_printer_finish(&p);
 		ftruncate(devnull, 0);

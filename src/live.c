@@ -11,6 +11,7 @@
 #include "preflight.h"
 #include "printer.h"
 #include "snapshot.h"
+#include "stop.h"
 #include "tracer.h"
 
 #define POLL_MS 100
@@ -99,15 +100,6 @@ static void signal_ready(int fd)
 	close(fd);
 }
 
-static int elapsed_at_least(const struct timespec *start, unsigned int seconds)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000000000LL + (now.tv_nsec - start->tv_nsec) >=
-	       (int64_t)seconds * 1000000000LL;
-}
-
 int v6t_run_listeners(const struct v6t_config *cfg)
 {
 	static struct v6t_printer p;
@@ -126,7 +118,6 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 {
 	static struct v6t_printer p;	/* static: the output buffer does not belong on the stack */
 	struct v6t_tracer *t = NULL;
-	struct timespec start;
 	int err, ferr;
 
 	verbosity = cfg->verbose;
@@ -160,7 +151,10 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 		fprintf(stderr, "v6trace: warning: existing sockets are not listed; tracing goes on\n");
 	v6t_printer_flush(&p);
 	signal_ready(cfg->ready_fd);
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* -d: a stop like a signal's, so it also ends a write blocked on a full pipe */
+	err = v6t_stop_after(cfg->duration_s);
+	if (err)
+		goto out;
 
 	while (!*stop && !p.done) {
 		err = v6t_tracer_poll(t, POLL_MS);
@@ -173,8 +167,6 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 		err = v6t_printer_flush(&p);
 		if (err)
 			goto out;
-		if (cfg->duration_s && elapsed_at_least(&start, cfg->duration_s))
-			break;
 	}
 	/* everything the kernel queued before we stopped is still worth printing */
 	if (!p.done)

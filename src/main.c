@@ -9,25 +9,15 @@
 #include "live.h"
 #include "options.h"
 #include "replay.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
+#include "stop.h"
 
 static int install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	int err = v6t_stop_install();
 
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
-		return -errno;
 	/* a closed reader shows up as EPIPE from write(2), handled where it happens */
 	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	return err;
 }
 
 /*
@@ -72,8 +62,8 @@ int main(int argc, char **argv)
 	if (cfg.listeners_only)
 		err = v6t_run_listeners(&cfg);
 	else if (cfg.read_path)
-		err = v6t_run_replay(&cfg, (volatile int *)&stop_requested);
+		err = v6t_run_replay(&cfg, (volatile int *)&v6t_stop_requested);
 	else
-		err = v6t_run_live(&cfg, (volatile int *)&stop_requested);
+		err = v6t_run_live(&cfg, (volatile int *)&v6t_stop_requested);
 	return err ? 1 : 0;
 }

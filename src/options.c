@@ -99,7 +99,7 @@ static const char usage_text[] =
 	"  -W, --rotate-count N   with -C: keep at most N files, removing the oldest\n"
 	"      --file-mode MODE   with -w: permissions of the files created, in octal (default 0600)\n"
 	"  -r, --read FILE        replay a recording (\"-\": standard input); no root needed\n"
-	"      --follow           with -r: keep reading as the file grows, like tail -f\n"
+	"      --follow           with -r: keep reading as the file grows and rotates, like tail -F\n"
 	"  -q, --quiet            do not print events (with -w or -s); live -s -q traces only\n"
 	"                         what the summary is made of: listen, accept, v6only\n"
 	"  -s, --summary          at the end, a per-listener table with a verdict\n"

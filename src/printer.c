@@ -57,10 +57,22 @@ void v6t_printer_header(struct v6t_printer *p)
 	v6t_sink_write(&p->out, sb.buf, sb.len);
 }
 
+/*
+ * The display failed. A reader gone (EPIPE) ends the session, as for any filter; a display cut
+ * for blocking past a stop (ECANCELED) only ends the display: the recording gets every event.
+ */
+static void display_failed(struct v6t_printer *p)
+{
+	if (p->out.err == -ECANCELED)
+		p->display = false;
+	else
+		p->done = 1;
+}
+
 static void emit(struct v6t_printer *p, const struct strbuf *sb)
 {
 	if (v6t_sink_write(&p->out, sb->buf, sb->len))
-		p->done = 1;
+		display_failed(p);
 }
 
 static void record(struct v6t_printer *p, const void *rec, size_t size)
@@ -76,7 +88,7 @@ static void display(struct v6t_printer *p, const struct v6t_sock_event *e)
 	struct v6t_view v;
 
 	if (v6t_sink_begin(&p->out, &sb, V6T_LINE_MAX)) {
-		p->done = 1;
+		display_failed(p);
 		return;
 	}
 	v6t_decode(e, p->boot_to_wall, &v);
@@ -162,12 +174,12 @@ int v6t_printer_flush(struct v6t_printer *p)
 	if (p->writer)
 		err = v6t_writer_flush(p->writer);
 	v6t_sink_flush(&p->out);
-	if (p->out.err && p->out.err != -EPIPE) {
+	if (p->out.err && p->out.err != -EPIPE && p->out.err != -ECANCELED) {
 		fprintf(stderr, "v6trace: writing the output failed: %s\n", strerror(-p->out.err));
 		return p->out.err;
 	}
 	if (p->out.err)
-		p->done = 1;
+		display_failed(p);
 	return err;
 }
 

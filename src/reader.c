@@ -1,28 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "reader.h"
+#include "stop.h"
 
 #define READ_CHUNK 65536
-#define FOLLOW_POLL_MS 200
 
 struct v6t_reader {
-	int fd;
-	int own_fd;
-	int inotify_fd;		/* --follow: wakes us when the writer appends */
+	int fd;			/* not the reader's: its caller closes it */
+	int check_rewrites;	/* v6t_reader_check_rewrites() */
 	char name[PATH_MAX];
 	struct v6t_file_info info;
+	unsigned int sock_event_size, lost_size;	/* as the header declares them */
 	uint64_t offset;	/* file offset of buf[pos] */
 	size_t pos, len;
 	char error[PATH_MAX + 320];
+	/* the header as read, to tell whether the file was rewritten since (v6t_reader_rewritten) */
+	unsigned char header[V6T_FILE_HEADER_MAX];
+	size_t header_len;
 	/* one record is at most V6T_REC_MAX, so a buffer this size always holds a whole one */
 	unsigned char buf[READ_CHUNK + V6T_REC_MAX];
 	/* aligned copy handed to the caller */
@@ -59,12 +60,15 @@ static ssize_t fill(struct v6t_reader *r)
 	}
 	if (r->len == sizeof(r->buf))
 		return 0;
-	do {
-		n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
-	} while (n < 0 && errno == EINTR);
+	n = v6t_stop_read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
 	if (n < 0)
-		return -errno;
+		return n;
 	r->len += n;
+	/* checked after the read: what it returned came from the file that was read before */
+	if (n && r->check_rewrites && r->header_len && v6t_reader_rewritten(r)) {
+		r->len -= n;
+		return -ESTALE;
+	}
 	return n;
 }
 
@@ -125,11 +129,47 @@ static int parse_tags(struct v6t_reader *r, const unsigned char *p, size_t len)
 				r->info.has_netns = 1;
 			}
 			break;
+		case V6T_TAG_RUN:
+			if (tag.len >= sizeof(r->info.run)) {
+				memcpy(&r->info.run, val, sizeof(r->info.run));
+				r->info.has_run = 1;
+			}
+			break;
 		default:
 			break;	/* a field from a newer minor version */
 		}
 		off += sizeof(tag) + ((tag.len + 3UL) & ~3UL);
 	}
+	return 0;
+}
+
+/* A declared record size this build can read: at least its own struct, at most a record. */
+static int check_record_size(struct v6t_reader *r, uint64_t offset, const char *what, unsigned int size,
+			     size_t min)
+{
+	if (size >= min && size <= V6T_REC_MAX)
+		return 0;
+	set_error(r, offset, "corrupt header: %s of %u bytes (%zu to %u)", what, size, min, V6T_REC_MAX);
+	return -EINVAL;
+}
+
+/* The event records' layout, as the header declares it, against what this build reads. */
+static int check_layout(struct v6t_reader *r, const struct v6t_file_header *h)
+{
+	if (!h->abi_version) {
+		set_error(r, 16, "corrupt header: event ABI 0");
+		return -EINVAL;
+	}
+	if (h->abi_version > V6T_ABI_VERSION) {
+		set_error(r, 16, "event records of ABI %u, newer than this v6trace reads (%u); "
+			  "use a newer v6trace", h->abi_version, V6T_ABI_VERSION);
+		return -EINVAL;
+	}
+	if (check_record_size(r, 20, "socket events", h->sock_event_size, sizeof(struct v6t_sock_event)) ||
+	    check_record_size(r, 22, "lost records", h->lost_size, sizeof(struct v6t_lost)))
+		return -EINVAL;
+	r->sock_event_size = h->sock_event_size;
+	r->lost_size = h->lost_size;
 	return 0;
 }
 
@@ -142,17 +182,18 @@ static int read_header(struct v6t_reader *r)
 		set_error(r, 0, "cannot read: %s", strerror(-rc));
 		return rc;
 	}
+	/* -ENODATA: the header is incomplete, and may still be on its way (--follow) */
 	if (r->len == 0) {
 		set_error(r, 0, "empty file, not a v6trace recording");
-		return -EINVAL;
+		return -ENODATA;
 	}
-	if (r->len < V6T_FILE_MAGIC_LEN || memcmp(r->buf, V6T_FILE_MAGIC, V6T_FILE_MAGIC_LEN)) {
+	if (memcmp(r->buf, V6T_FILE_MAGIC, r->len < V6T_FILE_MAGIC_LEN ? r->len : V6T_FILE_MAGIC_LEN)) {
 		set_error(r, 0, "not a v6trace recording (no V6TRACE magic)");
 		return -EINVAL;
 	}
 	if (rc) {
 		set_error(r, r->len, "truncated header (%zu of %zu bytes)", r->len, sizeof(h));
-		return -EINVAL;
+		return -ENODATA;
 	}
 	memcpy(&h, r->buf, sizeof(h));
 	if (h.byte_order != V6T_FILE_BOM) {
@@ -169,16 +210,20 @@ static int read_header(struct v6t_reader *r)
 		set_error(r, 14, "corrupt header: impossible header size %u", h.header_size);
 		return -EINVAL;
 	}
-	if (h.sock_event_size < sizeof(struct v6t_sock_event) || h.lost_size < sizeof(struct v6t_lost)) {
-		set_error(r, 20, "corrupt header: record sizes %u/%u are smaller than ABI %u's",
-			  h.sock_event_size, h.lost_size, V6T_ABI_VERSION);
-		return -EINVAL;
-	}
+	rc = check_layout(r, &h);
+	if (rc)
+		return rc;
 	rc = need(r, h.header_size);
+	if (rc < 0) {
+		set_error(r, r->len, "cannot read: %s", strerror(-rc));
+		return rc;
+	}
 	if (rc) {
 		set_error(r, r->len, "truncated header (%zu of %u bytes)", r->len, h.header_size);
-		return -EINVAL;
+		return -ENODATA;
 	}
+	memcpy(r->header, r->buf, h.header_size);
+	r->header_len = h.header_size;
 	r->info.major = h.major;
 	r->info.minor = h.minor;
 	r->info.boot_to_wall_ns = h.boot_to_wall_ns;
@@ -210,32 +255,7 @@ int v6t_reader_open_fd(struct v6t_reader **out, int fd, const char *name)
 	if (!r)
 		return -ENOMEM;
 	r->fd = fd;
-	r->inotify_fd = -1;
 	snprintf(r->name, sizeof(r->name), "%s", name);
-	return reader_init(out, r);
-}
-
-int v6t_reader_open(struct v6t_reader **out, const char *path)
-{
-	struct v6t_reader *r;
-	int fd;
-
-	if (!strcmp(path, "-"))
-		return v6t_reader_open_fd(out, STDIN_FILENO, "standard input");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(open_error, sizeof(open_error), "%s: cannot open: %s", path, strerror(errno));
-		return -errno;
-	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		close(fd);
-		return -ENOMEM;
-	}
-	r->fd = fd;
-	r->own_fd = 1;
-	r->inotify_fd = -1;
-	snprintf(r->name, sizeof(r->name), "%s", path);
 	return reader_init(out, r);
 }
 
@@ -244,51 +264,40 @@ const struct v6t_file_info *v6t_reader_info(const struct v6t_reader *r)
 	return &r->info;
 }
 
-/* Smallest valid length per known record type; unknown types need only a header. */
-static size_t min_size(unsigned int type)
-{
-	switch (type) {
-	case V6T_REC_SOCK_EVENT:
-		return sizeof(struct v6t_sock_event);
-	case V6T_REC_LOST:
-		return sizeof(struct v6t_lost);
-	case V6T_REC_NETNS:
-		return sizeof(struct v6t_netns_rec);
-	default:
-		return sizeof(struct v6t_rec_hdr);
-	}
-}
-
 /*
- * Waits until the file grows (inotify), at most FOLLOW_POLL_MS so that *stop, set by a
- * signal handler, is seen. Returns 1 when told to stop, 0 to read again.
+ * Whether a record can start here with this header: not a second file's magic, and a size the
+ * file's header declares for its type (the smallest a reader needs for the netns record and
+ * for types it does not know). 0, or -EINVAL with the error set.
  */
-static int wait_for_more(struct v6t_reader *r, volatile int *stop)
+static int check_record(struct v6t_reader *r, uint64_t at, const struct v6t_rec_hdr *h)
 {
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
-	char events[4096];
+	unsigned int declared = 0;
+	size_t min = sizeof(*h);
 
-	if (r->inotify_fd == -1 && r->own_fd) {
-		char path[64];
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", r->fd);
-		r->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (r->inotify_fd >= 0 && inotify_add_watch(r->inotify_fd, path, IN_MODIFY) < 0) {
-			close(r->inotify_fd);
-			r->inotify_fd = -2;	/* no watch: the timeout alone paces re-reads */
-		}
+	/* the magic is as long as a record header: `cat a.v6t b.v6t` lands exactly here */
+	if (!memcmp(r->buf + r->pos, V6T_FILE_MAGIC, V6T_FILE_MAGIC_LEN)) {
+		set_error(r, at, "a second recording header: files concatenated? read them one at a time");
+		return -EINVAL;
 	}
-	if (*stop)
-		return 1;
-	pfd.fd = r->inotify_fd >= 0 ? r->inotify_fd : -1;
-	if (poll(&pfd, 1, FOLLOW_POLL_MS) > 0)
-		while (read(r->inotify_fd, events, sizeof(events)) > 0)
-			;
-	return *stop ? 1 : 0;
+	if (h->type == V6T_REC_SOCK_EVENT)
+		declared = r->sock_event_size;
+	else if (h->type == V6T_REC_LOST)
+		declared = r->lost_size;
+	else if (h->type == V6T_REC_NETNS)
+		min = sizeof(struct v6t_netns_rec);
+	if (declared && h->size != declared) {
+		set_error(r, at, "corrupt record: type %u of %u bytes, the header says %u", h->type, h->size,
+			  declared);
+		return -EINVAL;
+	}
+	if (h->size < min || h->size > V6T_REC_MAX) {
+		set_error(r, at, "corrupt record: type %u with impossible length %u", h->type, h->size);
+		return -EINVAL;
+	}
+	return 0;
 }
 
-enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_hdr **rec, int follow,
-				     volatile int *stop)
+enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_hdr **rec)
 {
 	struct v6t_rec_hdr hdr;
 	int rc;
@@ -300,12 +309,15 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 		rc = need(r, sizeof(hdr));
 		if (rc == 0) {
 			memcpy(&hdr, r->buf + r->pos, sizeof(hdr));
-			if (hdr.size < min_size(hdr.type) || hdr.size > V6T_REC_MAX) {
-				set_error(r, at, "corrupt record: type %u with impossible length %u", hdr.type,
-					  hdr.size);
+			if (check_record(r, at, &hdr))
 				return V6T_READ_ERROR;
-			}
 			rc = need(r, hdr.size);
+		}
+		if (rc == -EINTR)
+			return V6T_READ_END;	/* stopped: what was read is all there is */
+		if (rc == -ESTALE) {
+			set_error(r, at, "the file was written over while being read");
+			return V6T_READ_ERROR;
 		}
 		if (rc < 0) {
 			set_error(r, at, "read error: %s", strerror(-rc));
@@ -317,10 +329,8 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 			*rec = &r->rec.hdr;
 			return V6T_READ_RECORD;
 		}
-		/* end of file: clean, or in the middle of a record */
+		/* the end of what there is: clean, or in the middle of a record */
 		have = r->len - r->pos;
-		if (follow && !wait_for_more(r, stop))
-			continue;
 		if (!have)
 			return V6T_READ_END;
 		if (have < sizeof(hdr))
@@ -331,6 +341,36 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 				  hdr.size);
 		return V6T_READ_TRUNCATED;
 	}
+}
+
+int v6t_reader_rewritten(const struct v6t_reader *r)
+{
+	unsigned char now[V6T_FILE_HEADER_MAX];
+	struct stat st;
+
+	if (fstat(r->fd, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	if ((uint64_t)st.st_size < r->offset + r->len)
+		return 1;
+	return pread(r->fd, now, r->header_len, 0) != (ssize_t)r->header_len ||
+	       memcmp(now, r->header, r->header_len);
+}
+
+void v6t_reader_check_rewrites(struct v6t_reader *r)
+{
+	r->check_rewrites = 1;
+}
+
+int v6t_reader_restart(struct v6t_reader *r)
+{
+	if (lseek(r->fd, 0, SEEK_SET) < 0) {
+		set_error(r, 0, "cannot read it again: %s", strerror(errno));
+		return -errno;
+	}
+	r->offset = 0;
+	r->pos = r->len = r->header_len = 0;
+	memset(&r->info, 0, sizeof(r->info));
+	return read_header(r);
 }
 
 const char *v6t_reader_error(const struct v6t_reader *r)
@@ -347,9 +387,5 @@ void v6t_reader_close(struct v6t_reader *r)
 {
 	if (!r)
 		return;
-	if (r->own_fd)
-		close(r->fd);
-	if (r->inotify_fd >= 0)
-		close(r->inotify_fd);
 	free(r);
 }

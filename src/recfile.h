@@ -13,7 +13,7 @@
 #define V6T_FILE_MAGIC "V6TRACE\n"	/* the newline catches text-mode mangling */
 #define V6T_FILE_MAGIC_LEN 8
 #define V6T_FILE_MAJOR 1		/* a reader refuses a newer major */
-#define V6T_FILE_MINOR 0		/* a newer minor only adds record types, fields and tags */
+#define V6T_FILE_MINOR 1		/* a newer minor only adds record types, fields and tags */
 #define V6T_FILE_BOM 0x0102		/* byte-order mark, written in the recorder's order */
 #define V6T_FILE_HEADER_MAX 4096
 #define V6T_REC_MAX 4096		/* no record is longer: a larger length means corruption */
@@ -45,11 +45,22 @@ struct v6t_file_tag {
 #define V6T_TAG_BACKENDS 3		/* string: "bind=fentry,v6only=fentry,..." */
 #define V6T_TAG_VERSION 4		/* string: the v6trace version that recorded */
 #define V6T_TAG_NETNS 5			/* struct v6t_netns_info: the recorder's own namespace */
+#define V6T_TAG_RUN 6			/* struct v6t_run_info (format 1.1): the run, and this file's place */
 
 struct v6t_netns_info {
 	__u64 netns_ino;
 	__u8 bindv6only;
 	__u8 pad[7];
+};
+
+/*
+ * A recording run (one -w) and the place of this file in its chain (-C): FILE is file 0, FILE.n
+ * file n. Whoever follows the chain takes only files of its own run, in order.
+ */
+struct v6t_run_info {
+	__u8 id[16];			/* random, the same in every file of the run */
+	__u32 index;
+	__u32 pad;
 };
 
 struct v6t_netns_rec {
@@ -59,6 +70,7 @@ struct v6t_netns_rec {
 
 _Static_assert(sizeof(struct v6t_file_header) == 40, "file header size is format");
 _Static_assert(sizeof(struct v6t_netns_rec) == 24, "netns record size is format");
+_Static_assert(sizeof(struct v6t_run_info) == 24, "run tag size is format");
 
 /* What a header says, decoded. Strings are NUL-terminated. */
 struct v6t_file_info {
@@ -71,6 +83,8 @@ struct v6t_file_info {
 	char version[64];
 	struct v6t_netns_info netns;
 	int has_netns;
+	struct v6t_run_info run;
+	int has_run;			/* format 1.0 files have no run tag */
 };
 
 #endif

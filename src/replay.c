@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include "follow.h"
 #include "output.h"
 #include "printer.h"
-#include "reader.h"
 #include "replay.h"
+#include "stop.h"
 
 /* a header field as a terminal may show it: a recording may come from anyone */
 static const char *shown(char *buf, size_t size, const char *field)
@@ -28,45 +30,88 @@ static void print_origin(const struct v6t_file_info *info)
 			(unsigned long long)info->netns.netns_ino, info->netns.bindv6only);
 }
 
+/* A record past --until: following, once one was read, nothing more can match. */
+static bool after_until(const struct v6t_config *cfg, const struct v6t_rec_hdr *rec,
+			int64_t boot_to_wall)
+{
+	uint64_t ts_boot;
+
+	if (!cfg->until_ns || (rec->type != V6T_REC_SOCK_EVENT && rec->type != V6T_REC_LOST))
+		return false;
+	memcpy(&ts_boot, (const char *)rec + offsetof(struct v6t_lost, ts_boot_ns),
+	       sizeof(ts_boot));
+	return ts_boot + boot_to_wall > cfg->until_ns;
+}
+
+_Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock_event, ts_boot_ns),
+	       "after_until reads both the same way");
+
+/* Every record through the printer; returns why it stopped. */
+static enum v6t_read_result replay_records(struct v6t_printer *p, struct v6t_follow *src,
+					   const struct v6t_config *cfg, volatile int *stop)
+{
+	enum v6t_read_result res = V6T_READ_END;
+	const struct v6t_rec_hdr *rec;
+	bool past_until = false;
+
+	while (!*stop && !p->done) {
+		res = v6t_follow_next(src, &rec);
+		if (res == V6T_READ_IDLE) {
+			/* following, and caught up with the writer: show what came */
+			if (v6t_printer_flush(p) || past_until)
+				break;
+			continue;
+		}
+		if (res != V6T_READ_RECORD)
+			break;
+		/* following may move on to a new run, with a clock of its own */
+		p->boot_to_wall = v6t_follow_info(src)->boot_to_wall_ns;
+		past_until = past_until || after_until(cfg, rec, p->boot_to_wall);
+		v6t_printer_record(p, rec, rec->size);
+	}
+	return res;
+}
+
 int v6t_run_replay(const struct v6t_config *cfg, volatile int *stop)
 {
 	static struct v6t_printer p;
-	struct v6t_reader *r = NULL;
-	const struct v6t_rec_hdr *rec;
+	struct v6t_follow *src = NULL;
 	enum v6t_read_result res;
 	int err, ferr;
 
-	err = v6t_reader_open(&r, cfg->read_path);
+	/* -d: the same stop as a signal's, whether reading a file, a pipe or following */
+	err = v6t_stop_after(cfg->duration_s);
+	if (err)
+		return err;
+	err = v6t_follow_open(&src, cfg->read_path, cfg->follow);
+	if (err == -EINTR && *stop)
+		return 0;	/* stopped before there was anything to show */
 	if (err) {
-		fprintf(stderr, "v6trace: %s\n", v6t_reader_open_error());
+		fprintf(stderr, "v6trace: %s\n", v6t_follow_open_error());
 		return err;
 	}
 	if (cfg->verbose)
-		print_origin(v6t_reader_info(r));
+		print_origin(v6t_follow_info(src));
 	/* replayed times are the recording machine's wall-clock times */
-	err = v6t_printer_init(&p, cfg, v6t_reader_info(r)->boot_to_wall_ns, false);
+	err = v6t_printer_init(&p, cfg, v6t_follow_info(src)->boot_to_wall_ns, false);
 	if (err)
 		goto out;
 	if (cfg->write_path) {
-		err = v6t_printer_open_writer(&p, v6t_reader_info(r));
+		err = v6t_printer_open_writer(&p, v6t_follow_info(src));
 		if (err)
 			goto out;
 	}
 	v6t_printer_header(&p);
-	while (!p.done && (res = v6t_reader_next(r, &rec, cfg->follow, stop)) == V6T_READ_RECORD) {
-		v6t_printer_record(&p, rec, rec->size);
-		/* following a live file: show each batch as it arrives */
-		if (cfg->follow && v6t_printer_flush(&p))
-			break;
-	}
+	res = replay_records(&p, src, cfg, stop);
 	if (!p.done && res == V6T_READ_TRUNCATED)
-		fprintf(stderr, "v6trace: warning: %s; everything before it was replayed\n", v6t_reader_error(r));
+		fprintf(stderr, "v6trace: warning: %s; everything before it was replayed\n",
+			v6t_follow_error(src));
 	if (!p.done && res == V6T_READ_ERROR) {
-		fprintf(stderr, "v6trace: %s\n", v6t_reader_error(r));
+		fprintf(stderr, "v6trace: %s\n", v6t_follow_error(src));
 		err = -EINVAL;
 	}
 out:
 	ferr = v6t_printer_finish(&p);
-	v6t_reader_close(r);
+	v6t_follow_close(src);
 	return err ? err : ferr;
 }

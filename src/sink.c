@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include "sink.h"
+#include "stop.h"
 
 void v6t_sink_init(struct v6t_sink *s, int fd)
 {
@@ -13,19 +13,11 @@ void v6t_sink_init(struct v6t_sink *s, int fd)
 
 static int write_all(struct v6t_sink *s, const char *p, size_t len)
 {
-	while (len) {
-		ssize_t n = write(s->fd, p, len);
+	int err = v6t_stop_write_all(s->fd, p, len);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			s->err = -errno;
-			return s->err;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
+	if (err)
+		s->err = err;
+	return err;
 }
 
 int v6t_sink_flush(struct v6t_sink *s)

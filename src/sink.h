@@ -2,7 +2,8 @@
 /*
  * Buffered output to a file descriptor. Events arrive in batches; a batch is written with one
  * write(2) and flushed before waiting again, so a pipe reader sees events live without the
- * cost of a syscall per line. Write errors are kept, not lost: EPIPE ends the program quietly.
+ * cost of a syscall per line. Write errors are kept, not lost: EPIPE ends the program quietly,
+ * and so does a display cut for blocking past a stop (-ECANCELED, see stop.h).
  */
 #ifndef V6T_SINK_H
 #define V6T_SINK_H

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "netns_set.h"
+#include "chain.h"
+#include "stop.h"
 #include "version.h"
 #include "writer.h"
 
@@ -66,27 +68,11 @@ static size_t build_header(const struct v6t_file_info *info, unsigned char *hdr)
 	put_tag(hdr, &off, V6T_TAG_VERSION, info->version, strlen(info->version));
 	if (info->has_netns)
 		put_tag(hdr, &off, V6T_TAG_NETNS, &info->netns, sizeof(info->netns));
+	if (info->has_run)
+		put_tag(hdr, &off, V6T_TAG_RUN, &info->run, sizeof(info->run));
 	h.header_size = off;
 	memcpy(hdr, &h, sizeof(h));
 	return off;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
 }
 
 static void fail(struct v6t_writer *w, int err)
@@ -95,16 +81,13 @@ static void fail(struct v6t_writer *w, int err)
 		w->err = err;
 	if (!w->reported) {
 		w->reported = 1;
-		fprintf(stderr, "v6trace: writing %s failed: %s\n", w->path, strerror(-err));
+		fprintf(stderr, "v6trace: writing %s failed: %s\n", w->path, v6t_stop_strerror(err));
 	}
 }
 
-static void name_file(struct v6t_writer *w, char *out, size_t size, unsigned int index)
+static int name_file(struct v6t_writer *w, char *out, size_t size, unsigned int index)
 {
-	if (index)
-		snprintf(out, size, "%s.%u", w->opts.path, index);
-	else
-		snprintf(out, size, "%s", w->opts.path);
+	return v6t_chain_name(out, size, w->opts.path, index);
 }
 
 /* A failure the outfile rule has already reported. */
@@ -139,8 +122,9 @@ static void forget_oldest(struct v6t_writer *w, unsigned int index)
 	if (index >= w->opts.keep_files) {
 		char old[PATH_MAX];
 
-		name_file(w, old, sizeof(old), index - w->opts.keep_files);
-		v6t_outfile_remove(old, slot);
+		/* a name that did not fit was never written */
+		if (!name_file(w, old, sizeof(old), index - w->opts.keep_files))
+			v6t_outfile_remove(old, slot);
 	}
 	*slot = w->out.id;
 }
@@ -149,14 +133,22 @@ static void forget_oldest(struct v6t_writer *w, unsigned int index)
 static int open_file(struct v6t_writer *w, unsigned int index)
 {
 	static unsigned char hdr[V6T_FILE_HEADER_MAX];
-	size_t hlen = build_header(&w->info, hdr);
+	size_t hlen;
+
+	v6t_chain_mark(&w->info, index);
+	hlen = build_header(&w->info, hdr);
 
 	w->file_index = index;
 	if (!strcmp(w->opts.path, "-")) {
 		snprintf(w->path, sizeof(w->path), "standard output");
 		w->fd = STDOUT_FILENO;
 	} else {
-		name_file(w, w->path, sizeof(w->path), index);
+		/* a cut name would be another file's */
+		if (name_file(w, w->path, sizeof(w->path), index)) {
+			fprintf(stderr, "v6trace: cannot name part %u of %s: name too long\n", index,
+				w->opts.path);
+			return failed_reported(w, -ENAMETOOLONG);
+		}
 		if (open_output(w))
 			return w->err;
 	}
@@ -266,7 +258,7 @@ int v6t_writer_flush(struct v6t_writer *w)
 		return w->err;
 	if (!w->len)
 		return 0;
-	err = write_all(w->fd, w->buf, w->len);
+	err = v6t_stop_write_all(w->fd, w->buf, w->len);
 	w->len = 0;
 	if (err)
 		fail(w, err);

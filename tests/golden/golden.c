@@ -26,19 +26,9 @@ static char out[BUF], err[BUF];
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	char *buf = slurp_file(path, len);
 
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, n + 1);
-	assert_int_equal(fread(buf, 1, n, f), n);
-	fclose(f);
-	if (len)
-		*len = n;
+	assert_non_null(buf);
 	return buf;
 }
 
@@ -189,6 +179,64 @@ static void test_bad_recordings(void **state)
 	unlink(path);
 }
 
+/* Two recordings one after the other (cat a.v6t b.v6t): the second header is named as such. */
+static void test_concatenated(void **state)
+{
+	char path[] = "/tmp/v6t-cat-XXXXXX";
+	size_t n;
+	char *data = slurp(DIR "dualstack.v6t", &n);
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), n);
+	assert_int_equal(write(fd, data, n), n);
+	close(fd);
+	expect_error(path, "offset 3400: a second recording header: files concatenated? "
+			   "read them one at a time");
+	/* the same from standard input */
+	assert_int_equal(replay("-", (const char *[]){ "-j", NULL }, path), 1 << 8);
+	assert_string_equal(err, "v6trace: standard input: offset 3400: a second recording header: "
+				 "files concatenated? read them one at a time\n");
+	unlink(path);
+	free(data);
+}
+
+/*
+ * The header's record layout is checked against what this build reads: a newer event ABI is
+ * refused, sizes out of range are corruption, and each record must have its declared size.
+ */
+static void test_record_layout_checked(void **state)
+{
+	static const struct {
+		size_t at, size;	/* where the header (or record) is patched, how many bytes */
+		uint32_t value;
+		const char *message;
+	} cases[] = {
+		{ 16, 4, 2, "offset 16: event records of ABI 2, newer than this v6trace reads (1); "
+			    "use a newer v6trace" },
+		{ 16, 4, 0, "offset 16: corrupt header: event ABI 0" },
+		{ 20, 2, 5000, "offset 20: corrupt header: socket events of 5000 bytes (160 to 4096)" },
+		{ 22, 2, 16, "offset 22: corrupt header: lost records of 16 bytes (24 to 4096)" },
+		/* a header declaring longer events (a newer minor) while the records are 160 bytes */
+		{ 20, 2, 168, "offset 200: corrupt record: type 1 of 160 bytes, the header says 168" },
+		/* and a record longer than the header says */
+		{ 200 + 2, 2, 168, "offset 200: corrupt record: type 1 of 168 bytes, the header says 160" },
+	};
+	char path[] = "/tmp/v6t-abi-XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* little-endian, as the recording: the low bytes of value are the field */
+		damaged(path, 4096, cases[i].at, &cases[i].value, cases[i].size);
+		expect_error(path, cases[i].message);
+	}
+	unlink(path);
+}
+
 /* A record type from a newer version is skipped by its length, not treated as an error. */
 static void test_unknown_record_skipped(void **state)
 {
@@ -281,6 +329,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_replay_stdin),
 		cmocka_unit_test(test_since_until),
 		cmocka_unit_test(test_bad_recordings),
+		cmocka_unit_test(test_concatenated),
+		cmocka_unit_test(test_record_layout_checked),
 		cmocka_unit_test(test_unknown_record_skipped),
 		cmocka_unit_test(test_terminal_colour),
 	};

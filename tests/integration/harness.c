@@ -90,25 +90,38 @@ static int make_temp(char *path, size_t size, const char *what)
 	return fd;
 }
 
-static char *read_file(const char *path)
+char *slurp_file(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "re");
 	char *buf;
 	long len;
 
 	if (!f)
-		return strdup("");
+		return NULL;
 	fseek(f, 0, SEEK_END);
 	len = ftell(f);
 	fseek(f, 0, SEEK_SET);
 	buf = calloc(1, len + 1);
-	if (buf && len > 0 && fread(buf, 1, len, f) != (size_t)len)
-		buf[0] = '\0';
+	if (buf && len > 0 && fread(buf, 1, len, f) != (size_t)len) {
+		free(buf);
+		buf = NULL;
+	}
 	fclose(f);
+	if (buf && size)
+		*size = len;
 	return buf;
 }
 
-static int start(struct tracer *t, const char *const *args, bool text)
+/* "" for a file that is missing or unreadable */
+static char *read_file(const char *path)
+{
+	char *text = slurp_file(path, NULL);
+
+	return text ? text : strdup("");
+}
+
+/* stdout_fd < 0: stdout goes to a temporary file, read at the end */
+static int start(struct tracer *t, const char *const *args, bool text, int stdout_fd)
 {
 	const char *argv[64];
 	int ready[2], err_fd, n = 0;
@@ -140,7 +153,7 @@ static int start(struct tracer *t, const char *const *args, bool text)
 	if (t->pid < 0)
 		return -1;
 	if (t->pid == 0) {
-		dup2(t->out_fd, STDOUT_FILENO);
+		dup2(stdout_fd >= 0 ? stdout_fd : t->out_fd, STDOUT_FILENO);
 		dup2(err_fd, STDERR_FILENO);
 		dup2(ready[1], 3);	/* dup2 clears FD_CLOEXEC on the copy */
 		execv(argv[0], (char *const *)argv);
@@ -167,12 +180,17 @@ static int start(struct tracer *t, const char *const *args, bool text)
 
 int tracer_start(struct tracer *t, const char *const *args)
 {
-	return start(t, args, false);
+	return start(t, args, false, -1);
 }
 
 int tracer_start_text(struct tracer *t, const char *const *args)
 {
-	return start(t, args, true);
+	return start(t, args, true, -1);
+}
+
+int tracer_start_stdout(struct tracer *t, const char *const *args, int stdout_fd)
+{
+	return start(t, args, true, stdout_fd);
 }
 
 static int parse_output(struct tracer *t)
@@ -208,21 +226,43 @@ static int parse_output(struct tracer *t)
 }
 
 /* A pidfd becomes readable when the process exits: a bounded wait with no polling loop. */
-static int wait_bounded(struct tracer *t, int timeout_ms)
+int wait_exit(pid_t pid, int timeout_ms, int *status)
 {
-	int pidfd = syscall(SYS_pidfd_open, t->pid, 0);
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 	int ready = pidfd >= 0 ? poll(&pfd, 1, timeout_ms) : -1;
 
 	if (pidfd >= 0)
 		close(pidfd);
 	if (ready != 1) {
-		fprintf(stderr, "harness: v6trace did not exit within %d ms\n", timeout_ms);
-		kill(t->pid, SIGKILL);
+		fprintf(stderr, "harness: process %d did not exit within %d ms\n", (int)pid, timeout_ms);
+		kill(pid, SIGKILL);
 	}
-	waitpid(t->pid, &t->status, 0);
-	t->pid = -1;
+	waitpid(pid, status, 0);
 	return ready == 1 ? 0 : -1;
+}
+
+static int wait_bounded(struct tracer *t, int timeout_ms)
+{
+	int err = wait_exit(t->pid, timeout_ms, &t->status);
+
+	t->pid = -1;
+	return err;
+}
+
+pid_t spawn_fds(const char *const *argv, int in_fd, int out_fd, int err_fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if ((in_fd >= 0 && dup2(in_fd, STDIN_FILENO) < 0) ||
+		    (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0) ||
+		    (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0))
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
 }
 
 static int finish(struct tracer *t, int timeout_ms)
@@ -277,28 +317,71 @@ void tracer_cleanup(struct tracer *t)
 	t->stderr_text = t->stdout_text = NULL;
 }
 
-int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms)
+int str_count(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Occurrences of needle in what path gained since *off; reads on from there (big outputs). */
+static int count_new(int fd, const char *needle, off_t *off)
+{
+	size_t keep = strlen(needle) - 1;
+	static char buf[(1 << 20) + 256];
+	size_t len = 0;
+	ssize_t n;
+	int count = 0;
+
+	/* the last bytes of what was read before: a needle may straddle the two reads */
+	if (*off >= (off_t)keep && pread(fd, buf, keep, *off - keep) == (ssize_t)keep)
+		len = keep;
+	while ((n = pread(fd, buf + len, sizeof(buf) - 1 - len, *off)) > 0) {
+		len += n;
+		*off += n;
+		buf[len] = '\0';
+		count += str_count(buf, needle);
+		n = len < keep ? len : keep;
+		memmove(buf, buf + len - n, n);
+		len = n;
+	}
+	return count;
+}
+
+int wait_file_output(const char *path, const char *needle, int count, int timeout_ms)
 {
 	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct pollfd pfd = { .fd = in, .events = POLLIN };
 	char events[4096];
-	int found = 0;
+	off_t off = 0;
+	int seen = 0;
 
-	if (in < 0 || inotify_add_watch(in, t->out_path, IN_MODIFY) < 0)
-		return -1;
+	if (in < 0 || fd < 0 || inotify_add_watch(in, path, IN_MODIFY) < 0)
+		goto out;
 	/* check after the watch is set, so a write between the two is not missed */
 	for (;;) {
-		char *text = read_file(t->out_path);
-
-		found = text && strstr(text, needle);
-		free(text);
-		if (found || poll(&pfd, 1, timeout_ms) != 1)
+		seen += count_new(fd, needle, &off);
+		if (seen >= count || poll(&pfd, 1, timeout_ms) != 1)
 			break;
 		while (read(in, events, sizeof(events)) > 0)
 			;
 	}
-	close(in);
-	return found ? 0 : -1;
+out:
+	if (in >= 0)
+		close(in);
+	if (fd >= 0)
+		close(fd);
+	if (seen < count)
+		fprintf(stderr, "harness: %s held %d of \"%s\", not %d\n", path, seen, needle, count);
+	return seen >= count ? 0 : -1;
+}
+
+int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms)
+{
+	return wait_file_output(t->out_path, needle, 1, timeout_ms);
 }
 
 const char *tracer_stdout(const struct tracer *t)

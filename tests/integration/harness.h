@@ -44,6 +44,8 @@ const char *tracer_backend(void);
 int tracer_start(struct tracer *t, const char *const *args);
 /* The same in text mode: stdout ends up in t->stdout_text. */
 int tracer_start_text(struct tracer *t, const char *const *args);
+/* The same with stdout on stdout_fd (a pipe, say); t's stdout text stays empty. */
+int tracer_start_stdout(struct tracer *t, const char *const *args, int stdout_fd);
 /* SIGINT, wait, parse stdout as JSON Lines. Returns 0 if it exited 0 and every line parsed. */
 int tracer_stop(struct tracer *t);
 /* Waits (bounded) for it to exit on its own, then parses like tracer_stop. */
@@ -51,9 +53,19 @@ int tracer_wait(struct tracer *t, int timeout_s);
 void tracer_cleanup(struct tracer *t);
 /* Waits (inotify, bounded) until the tracer's stdout file contains needle; 0 if it did. */
 int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms);
+/* The same for any file, until needle occurs count times (timeout: between two changes). */
+int wait_file_output(const char *path, const char *needle, int count, int timeout_ms);
 /* Raw stdout of a stopped tracer (JSON mode keeps it too). */
 const char *tracer_stdout(const struct tracer *t);
 
+/* Starts argv with stdin, stdout and stderr on these fds (-1: inherited); returns its pid. */
+pid_t spawn_fds(const char *const *argv, int in_fd, int out_fd, int err_fd);
+/* Waits for pid to exit, at most timeout_ms (then kills it); 0 if it exited in time. */
+int wait_exit(pid_t pid, int timeout_ms, int *status);
+/* How many times needle occurs in text. */
+int str_count(const char *text, const char *needle);
+/* The whole file, NUL-terminated (malloc'd; its length in *size if size), or NULL. */
+char *slurp_file(const char *path, size_t *size);
 /* Runs argv to completion with stdout/stderr captured; returns the wait status. */
 int run_capture(const char *const *argv, char *out, size_t out_size, char *err, size_t err_size);
 /* The same with standard input read from stdin_path. */

@@ -17,6 +17,8 @@ int run_record_tests(void);
 int run_existing_tests(void);
 int run_file_tests(void);
 int run_hostile_tests(void);
+int run_signal_tests(void);
+int run_follow_tests(void);
 
 /* Per-test state: a tracer that teardown always reaps, even after a failed assertion. */
 int itest_setup(void **state);

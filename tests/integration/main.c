@@ -95,5 +95,9 @@ int main(void)
 		failed += run_file_tests();
 	if (wanted("hostile"))
 		failed += run_hostile_tests();
+	if (wanted("signals"))
+		failed += run_signal_tests();
+	if (wanted("follow"))
+		failed += run_follow_tests();
 	return failed ? 1 : 0;
 }
