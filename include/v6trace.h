@@ -117,6 +117,7 @@ struct v6t_sock_event {
 
 struct v6t_count_key {
 	__u64 netns_ino;
+	__u64 sock_ino;			/* the listener's socket inode: the accept's sock_ino */
 	__u8 addr[16];			/* the listener's address: the accept's listen_addr */
 	__u16 port;			/* the accept's listen_port */
 	__u16 family;			/* V6T_AF_*: the listener's, as the accept's */

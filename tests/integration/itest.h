@@ -15,6 +15,7 @@ int run_filter_tests(void);
 int run_cli_tests(void);
 int run_record_tests(void);
 int run_existing_tests(void);
+int run_attrib_tests(void);
 
 /* Per-test state: a tracer that teardown always reaps, even after a failed assertion. */
 int itest_setup(void **state);

@@ -91,5 +91,7 @@ int main(void)
 		failed += run_record_tests();
 	if (wanted("existing"))
 		failed += run_existing_tests();
+	if (wanted("attrib"))
+		failed += run_attrib_tests();
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attribution: every accept names the listening socket that really accepted it and that
+ * socket's owner, whoever else listens on the same port (another user, an SO_REUSEPORT
+ * twin).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "itest.h"
+
+#define NOBODY 65534
+#define MAX_TRACERS 4
+#define MAX_SERVERS 2
+
+/* A child process that owns one listener and accepts on it; driven over two pipes. */
+struct server_spec {
+	const char *comm;
+	uid_t uid;		/* 0: stays root; else it drops to this user before listening */
+	int family;
+	const char *addr;
+	uint16_t port;
+	int reuseport;
+};
+
+struct server {
+	pid_t pid;
+	int cmd, reply;		/* parent's ends */
+	uint64_t ino;		/* its listener's socket inode, while it listens */
+};
+
+struct reply {
+	int32_t err;
+	uint32_t pad;
+	uint64_t ino;
+};
+
+/* Per-test state: tracers and servers that teardown reaps even after a failed assertion. */
+struct attrib {
+	struct tracer t[MAX_TRACERS];
+	struct server srv[MAX_SERVERS];
+};
+
+static int attrib_setup(void **state)
+{
+	struct attrib *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return -1;
+	for (int i = 0; i < MAX_TRACERS; i++) {
+		a->t[i].pid = -1;
+		a->t[i].out_fd = -1;
+	}
+	for (int i = 0; i < MAX_SERVERS; i++)
+		a->srv[i].pid = -1;
+	*state = a;
+	return 0;
+}
+
+static int attrib_teardown(void **state)
+{
+	struct attrib *a = *state;
+
+	for (int i = 0; i < MAX_TRACERS; i++)
+		tracer_cleanup(&a->t[i]);
+	for (int i = 0; i < MAX_SERVERS; i++) {
+		if (a->srv[i].pid <= 0)
+			continue;
+		kill(a->srv[i].pid, SIGKILL);
+		waitpid(a->srv[i].pid, NULL, 0);
+		close(a->srv[i].cmd);
+		close(a->srv[i].reply);
+	}
+	free(a);
+	return 0;
+}
+
+static int server_listen(const struct server_spec *s, uint64_t *ino)
+{
+	int fd = socket(s->family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	struct sockaddr_storage ss = {};
+	socklen_t len = sizeof(struct sockaddr_in);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (s->family == AF_INET6) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(s->port);
+		inet_pton(AF_INET6, s->addr, &a6->sin6_addr);
+		len = sizeof(*a6);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(s->port);
+		inet_pton(AF_INET, s->addr, &a4->sin_addr);
+	}
+	if ((s->reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) ||
+	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 128) || fstat(fd, &st)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	*ino = st.st_ino;
+	return fd;
+}
+
+/* Each connection it accepts is told which process accepted it: its pid, 4 bytes. */
+static void server_accept(int lfd)
+{
+	int32_t me = getpid();
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, &me, sizeof(me)) != sizeof(me))
+		_exit(97);
+	close(fd);
+}
+
+static void server_main(const struct server_spec *s, int cmd, int reply)
+{
+	int lfd = -1;
+
+	prctl(PR_SET_NAME, s->comm);
+	if (s->uid && (setresgid(s->uid, s->uid, s->uid) || setresuid(s->uid, s->uid, s->uid)))
+		_exit(99);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = cmd, .events = POLLIN }, { .fd = lfd, .events = POLLIN } };
+		struct reply r = {};
+		char c;
+
+		if (poll(p, 2, -1) < 0)
+			_exit(98);
+		if (p[1].revents & POLLIN)
+			server_accept(lfd);
+		if (!p[0].revents)
+			continue;
+		if (read(cmd, &c, 1) != 1)
+			_exit(0);
+		if (c == 'L') {
+			lfd = server_listen(s, &r.ino);
+			r.err = lfd < 0 ? lfd : 0;
+		} else if (c == 'C') {
+			close(lfd);
+			lfd = -1;
+		}
+		if (write(reply, &r, sizeof(r)) != sizeof(r))
+			_exit(96);
+	}
+}
+
+static void server_spawn(struct server *srv, const struct server_spec *s)
+{
+	int cmd[2], reply[2];
+
+	assert_int_equal(pipe2(cmd, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(reply, O_CLOEXEC), 0);
+	srv->pid = fork();
+	assert_true(srv->pid >= 0);
+	if (srv->pid == 0) {
+		close(cmd[1]);
+		close(reply[0]);
+		server_main(s, cmd[0], reply[1]);
+	}
+	close(cmd[0]);
+	close(reply[1]);
+	srv->cmd = cmd[1];
+	srv->reply = reply[0];
+}
+
+/* Sends one command and waits (bounded) for its reply; the reply's error must be 0. */
+static void server_do(struct server *srv, char c)
+{
+	struct pollfd p = { .fd = srv->reply, .events = POLLIN };
+	struct reply r;
+
+	assert_int_equal(write(srv->cmd, &c, 1), 1);
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	assert_int_equal(read(srv->reply, &r, sizeof(r)), sizeof(r));
+	assert_int_equal(r.err, 0);
+	if (c == 'L')
+		srv->ino = r.ino;
+}
+
+/* Connects, and returns the pid of the process that accepted it; *port: our own port. */
+static pid_t connect_and_ask(int family, const char *addr, uint16_t port, uint16_t *local_port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int fd = tcp_connect(family, addr, port);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int32_t pid = -1;
+
+	assert_true(fd >= 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &len), 0);
+	*local_port = ntohs(family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					       : ((struct sockaddr_in *)&ss)->sin_port);
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	assert_int_equal(read(fd, &pid, sizeof(pid)), sizeof(pid));
+	close(fd);
+	return pid;
+}
+
+static const char *str_of(json_object *e, const char *key)
+{
+	const char *s = ev_str(e, key);
+
+	return s ? s : "(null)";
+}
+
+/* The n-th event of this kind whose local (or, for summaries, listener) address is addr. */
+static json_object *ev_at(struct tracer *t, const char *event, const char *addr, int nth)
+{
+	for (int i = 0; i < t->n_events; i++) {
+		json_object *e = t->events[i];
+
+		if (!strcmp(str_of(e, "event"), event) && (!addr || !strcmp(str_of(e, "local_addr"), addr)) &&
+		    nth-- == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static int ev_count_at(struct tracer *t, const char *event, const char *addr)
+{
+	int n = 0;
+
+	while (ev_at(t, event, addr, n))
+		n++;
+	return n;
+}
+
+/* The summary row of the listener owned by pid. */
+static json_object *summary_of(struct tracer *t, pid_t pid)
+{
+	json_object *s;
+
+	for (int i = 0; (s = ev_at(t, "summary", NULL, i)); i++)
+		if (ev_int(s, "pid") == pid)
+			return s;
+	return NULL;
+}
+
+static void assert_accept_by(json_object *e, const struct server *srv, uid_t uid, const char *comm,
+			     const char *listener)
+{
+	assert_non_null(e);
+	if (ev_int(e, "pid") != srv->pid || ev_int(e, "inode") != (int64_t)srv->ino)
+		fprintf(stderr, "attrib: expected pid %d inode %llu: %s\n", srv->pid,
+			(unsigned long long)srv->ino, json_object_to_json_string(e));
+	assert_int_equal(ev_int(e, "pid"), srv->pid);
+	assert_int_equal(ev_int(e, "uid"), uid);
+	assert_str(ev_str(e, "comm"), comm);
+	assert_str(ev_str(e, "listener_addr"), listener);
+	assert_int_equal(ev_int(e, "inode"), srv->ino);
+}
+
+/*
+ * Another user listening on the same port at another address, then closing, takes none of
+ * the first listener's accepts: not in the events (pid, comm, listener address), not in
+ * the summary, not through -p or -c.
+ */
+static void test_other_user_same_port(void **state)
+{
+	enum { BEFORE = 3, AFTER = 3 };
+	struct attrib *a = *state;
+	uint64_t ns = netns_enter_new();
+	const struct server_spec owner = { "attrib-owner", 0, AF_INET, "127.0.0.1", 8500, 0 };
+	const struct server_spec other = { "attrib-other", NOBODY, AF_INET, "127.0.0.2", 8500, 0 };
+	struct server *o = &a->srv[0], *x = &a->srv[1];
+	char owner_pid[16], other_pid[16];
+	uint16_t port;
+	json_object *e, *s;
+
+	server_spawn(o, &owner);
+	server_spawn(x, &other);
+	snprintf(owner_pid, sizeof(owner_pid), "%d", o->pid);
+	snprintf(other_pid, sizeof(other_pid), "%d", x->pid);
+	start_traced(&a->t[0], ns, (const char *[]){ "-s", NULL });
+	start_traced(&a->t[1], ns, (const char *[]){ "-p", owner_pid, NULL });
+	start_traced(&a->t[2], ns, (const char *[]){ "-p", other_pid, NULL });
+	start_traced(&a->t[3], ns, (const char *[]){ "-c", "attrib-other", NULL });
+	server_do(o, 'L');
+	server_do(x, 'L');
+	for (int i = 0; i < BEFORE; i++)
+		assert_int_equal(connect_and_ask(AF_INET, "127.0.0.1", 8500, &port), o->pid);
+	assert_int_equal(connect_and_ask(AF_INET, "127.0.0.2", 8500, &port), x->pid);
+	server_do(x, 'C');
+	for (int i = 0; i < AFTER; i++)
+		assert_int_equal(connect_and_ask(AF_INET, "127.0.0.1", 8500, &port), o->pid);
+	for (int i = 0; i < MAX_TRACERS; i++)
+		stop_traced(&a->t[i]);
+
+	assert_int_equal(ev_count_at(&a->t[0], "accept", "127.0.0.1"), BEFORE + AFTER);
+	for (int i = 0; i < BEFORE + AFTER; i++)
+		assert_accept_by(ev_at(&a->t[0], "accept", "127.0.0.1", i), o, 0, "attrib-owner",
+				 "127.0.0.1");
+	assert_int_equal(ev_count_at(&a->t[0], "accept", "127.0.0.2"), 1);
+	assert_accept_by(ev_at(&a->t[0], "accept", "127.0.0.2", 0), x, NOBODY, "attrib-other",
+			 "127.0.0.2");
+
+	/* one row per listener, each with its own owner and accepts */
+	assert_int_equal(ev_count_at(&a->t[0], "summary", NULL), 2);
+	s = summary_of(&a->t[0], o->pid);
+	assert_non_null(s);
+	assert_str(ev_str(s, "local_addr"), "127.0.0.1");
+	assert_str(ev_str(s, "comm"), "attrib-owner");
+	assert_int_equal(ev_int(s, "accepts_ipv4"), BEFORE + AFTER);
+	s = summary_of(&a->t[0], x->pid);
+	assert_non_null(s);
+	assert_str(ev_str(s, "local_addr"), "127.0.0.2");
+	assert_str(ev_str(s, "comm"), "attrib-other");
+	assert_int_equal(ev_int(s, "accepts_ipv4"), 1);
+
+	/* the kernel-side task filters follow the real owner */
+	assert_int_equal(ev_count_at(&a->t[1], "accept", "127.0.0.1"), BEFORE + AFTER);
+	assert_int_equal(ev_count_at(&a->t[1], "accept", NULL), BEFORE + AFTER);
+	for (int i = 2; i < MAX_TRACERS; i++) {
+		assert_int_equal(ev_count_at(&a->t[i], "accept", NULL), 1);
+		e = ev_at(&a->t[i], "accept", NULL, 0);
+		assert_str(ev_str(e, "local_addr"), "127.0.0.2");
+		assert_int_equal(ev_int(e, "pid"), x->pid);
+	}
+}
+
+/*
+ * Two processes in one SO_REUSEPORT group on [::]: each accept names the process whose socket
+ * the kernel chose, and the summary (with its kernel-side counts under -q too) keeps one row
+ * per socket.
+ */
+static void test_reuseport_pair(void **state)
+{
+	enum { CONNECTS = 16 };
+	struct attrib *a = *state;
+	uint64_t ns = netns_enter_new();
+	const struct server_spec rp_a = { "attrib-rp-a", 0, AF_INET6, "::", 8510, 1 };
+	const struct server_spec rp_b = { "attrib-rp-b", 0, AF_INET6, "::", 8510, 1 };
+	struct { uint16_t port; pid_t by; int v4; } conn[CONNECTS];
+	int mapped[MAX_SERVERS] = {}, native[MAX_SERVERS] = {};
+
+	server_spawn(&a->srv[0], &rp_a);
+	server_spawn(&a->srv[1], &rp_b);
+	start_traced(&a->t[0], ns, (const char *[]){ "-s", NULL });
+	start_traced(&a->t[1], ns, (const char *[]){ "-s", "-q", NULL });
+	server_do(&a->srv[0], 'L');
+	server_do(&a->srv[1], 'L');
+	for (int i = 0; i < CONNECTS; i++) {
+		conn[i].v4 = i % 2;
+		conn[i].by = conn[i].v4 ? connect_and_ask(AF_INET, "127.0.0.1", 8510, &conn[i].port)
+					: connect_and_ask(AF_INET6, "::1", 8510, &conn[i].port);
+		for (int k = 0; k < MAX_SERVERS; k++) {
+			if (conn[i].by != a->srv[k].pid)
+				continue;
+			mapped[k] += conn[i].v4;
+			native[k] += !conn[i].v4;
+		}
+	}
+	stop_traced(&a->t[0]);
+	stop_traced(&a->t[1]);
+
+	/* the kernel spread them (by a hash of the addresses): both sockets took some */
+	for (int k = 0; k < MAX_SERVERS; k++)
+		assert_true(mapped[k] + native[k] > 0);
+	assert_int_equal(mapped[0] + native[0] + mapped[1] + native[1], CONNECTS);
+	assert_int_equal(ev_count(&a->t[0], "accept", 8510), CONNECTS);
+	for (int i = 0; i < CONNECTS; i++) {
+		json_object *e = NULL;
+		int k = conn[i].by == a->srv[1].pid;
+
+		for (int n = 0; (e = ev_find(&a->t[0], "accept", 8510, n)); n++)
+			if (ev_int(e, "peer_port") == conn[i].port)
+				break;
+		assert_accept_by(e, &a->srv[k], 0, k ? "attrib-rp-b" : "attrib-rp-a", "::");
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(ev_count_at(&a->t[i], "summary", NULL), MAX_SERVERS);
+		for (int k = 0; k < MAX_SERVERS; k++) {
+			json_object *s = summary_of(&a->t[i], a->srv[k].pid);
+
+			assert_non_null(s);
+			assert_str(ev_str(s, "local_addr"), "::");
+			assert_int_equal(ev_int(s, "accepts_ipv4_mapped"), mapped[k]);
+			assert_int_equal(ev_int(s, "accepts_ipv6"), native[k]);
+		}
+	}
+}
+
+int run_attrib_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_other_user_same_port, attrib_setup, attrib_teardown),
+		cmocka_unit_test_setup_teardown(test_reuseport_pair, attrib_setup, attrib_teardown),
+	};
+
+	return cmocka_run_group_tests_name("attrib", tests, NULL, NULL);
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Attribution in user space: summary rows that are listening sockets, not addresses. */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "output.h"
+#include "summary.h"
+
+static struct v6t_sock_event ev(unsigned int kind, const char *local)
+{
+	struct v6t_sock_event e = {
+		.hdr = { .type = V6T_REC_SOCK_EVENT, .size = sizeof(e) },
+		.netns_ino = 4026531840ULL,
+		.pid = 4242,
+		.kind = kind,
+		.family = V6T_AF_INET6,
+		.proto = V6T_IPPROTO_TCP,
+		.local_port = 8080,
+		.backend = V6T_BACKEND_TRACEPOINT,
+	};
+
+	assert_int_equal(inet_pton(AF_INET6, local, e.local_addr), 1);
+	strcpy(e.comm, "httpd");
+	return e;
+}
+
+static void listener_of(struct v6t_sock_event *e, const char *addr, uint64_t ino)
+{
+	assert_int_equal(inet_pton(AF_INET6, addr, e->listen_addr), 1);
+	e->listen_port = e->local_port;
+	e->sock_ino = ino;
+	e->flags |= V6T_F_HAS_LISTENER;
+}
+
+static void summary_json(const struct v6t_summary *sum, char *out, size_t size)
+{
+	static struct v6t_sink sink;
+	int fds[2];
+	ssize_t n;
+
+	assert_int_equal(pipe(fds), 0);
+	v6t_sink_init(&sink, fds[1]);
+	v6t_summary_print(sum, &sink, 1);
+	assert_int_equal(v6t_sink_flush(&sink), 0);
+	close(fds[1]);
+	n = read(fds[0], out, size - 1);
+	close(fds[0]);
+	assert_true(n > 0);
+	out[n] = '\0';
+}
+
+static int count(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, needle)); s++)
+		n++;
+	return n;
+}
+
+/*
+ * Two sockets on one address and port (SO_REUSEPORT), two owners: a row each, accepts and
+ * kernel counts to the socket that took them.
+ */
+static void test_summary_rows_are_sockets(void **state)
+{
+	struct v6t_sock_event a = ev(V6T_EV_LISTEN, "::"), b = a, acc;
+	struct v6t_count_key k = { .netns_ino = a.netns_ino, .sock_ino = 11, .port = 8080,
+				   .family = V6T_AF_INET6 };
+	struct v6t_accept_counts c = { .ipv6 = 4 };
+	struct v6t_summary *sum = v6t_summary_new();
+	char out[4096];
+
+	(void)state;
+	assert_non_null(sum);
+	a.sock_ino = 11;
+	b.sock_ino = 12;
+	b.pid = 4343;
+	strcpy(b.comm, "worker2");
+	v6t_summary_add(sum, &a);
+	v6t_summary_add(sum, &b);
+	acc = ev(V6T_EV_ACCEPT, "::1");
+	acc.pid = 4343;
+	acc.flags = V6T_F_HAS_PEER;
+	assert_int_equal(inet_pton(AF_INET6, "::1", acc.peer_addr), 1);
+	listener_of(&acc, "::", 12);
+	v6t_summary_add(sum, &acc);
+	v6t_summary_add_counts(sum, &k, &c);
+	summary_json(sum, out, sizeof(out));
+	v6t_summary_free(sum);
+
+	assert_int_equal(count(out, "\"event\":\"summary\""), 2);
+	assert_non_null(strstr(out, "\"local_addr\":\"::\",\"local_port\":8080,\"netns\":4026531840,"
+				    "\"pid\":4242,\"comm\":\"httpd\",\"v6only\":false,\"v6only_source\":\"default\","
+				    "\"accepts_ipv4_mapped\":0,\"accepts_ipv4\":0,\"accepts_ipv6\":4,"));
+	assert_non_null(strstr(out, "\"local_addr\":\"::\",\"local_port\":8080,\"netns\":4026531840,"
+				    "\"pid\":4343,\"comm\":\"worker2\",\"v6only\":false,\"v6only_source\":\"default\","
+				    "\"accepts_ipv4_mapped\":0,\"accepts_ipv4\":0,\"accepts_ipv6\":1,"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_summary_rows_are_sockets),
+	};
+
+	return cmocka_run_group_tests_name("attrib", tests, NULL, NULL);
+}
