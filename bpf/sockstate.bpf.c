@@ -104,7 +104,9 @@ static __always_inline void on_listen(struct sock *sk)
 
 /*
  * A passive child finished its handshake: the connection is in the accept queue. Its listener
- * is the copy of listener_of the kernel cloned into it.
+ * is the copy of listener_of the kernel cloned into it; none means a listener older than the
+ * trace that the iterator did not find (no process held it, or it was made between the two
+ * searches): the accept says so rather than guess.
  */
 static __always_inline void on_accepted(struct sock *sk)
 {
@@ -118,20 +120,19 @@ static __always_inline void on_accepted(struct sock *sk)
 	read_peer(&e, sk);
 	stored = bpf_sk_storage_get(&listener_of, sk, NULL, 0);
 	if (!stored) {
+		e.flags |= V6T_F_LISTENER_UNKNOWN;
 		__builtin_memset(&l, 0, sizeof(l));
-		/* a listener bound to one address: the child's local address is its own */
-		__builtin_memcpy(e.listen_addr, e.local_addr, 16);
 	} else {
 		l = *stored;
 		/* the child needs it no more: do not keep it for the life of the connection */
 		bpf_sk_storage_delete(&listener_of, sk);
 		__builtin_memcpy(e.listen_addr, l.addr, 16);
+		e.listen_port = e.local_port;
 		e.sock_ino = l.sock_ino;
+		e.flags |= V6T_F_HAS_LISTENER;
 		if (l.has_setter)
 			setter = &l.setter;
 	}
-	e.listen_port = e.local_port;
-	e.flags |= V6T_F_HAS_LISTENER;
 	if (v6t_who_filtered_out(&l.who))
 		return;
 	v6t_put_setter(&e, setter);
@@ -226,9 +227,10 @@ int BPF_PROG(v6t_tp_sock_state, struct sock *sk, int oldstate, int newstate)
 }
 
 /*
- * Run once at start-up (tracepoint backend): every process holding a listening TCP socket,
- * in every namespace, so connections to listeners older than the tracer are attributed too.
- * The first holder found is kept, and a listener already remembered at listen() is left alone.
+ * Run at start-up (tracepoint backend): every process holding a listening TCP socket, in every
+ * namespace, so connections to listeners older than the tracer are attributed too. The first
+ * holder found is kept, and a listener already remembered (at listen(), or by an earlier run)
+ * is left alone.
  */
 SEC("iter/task_file")
 int v6t_iter_listeners(struct bpf_iter__task_file *ctx)

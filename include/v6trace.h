@@ -58,6 +58,7 @@
 #define V6T_F_HAS_PEER 0x02	/* peer_addr/peer_port are valid */
 #define V6T_F_HAS_LISTENER 0x04	/* listen_addr/listen_port are valid (accept) */
 #define V6T_F_SETTER_UNTRACED 0x08	/* setsockopt(IPV6_V6ONLY) was not traced (--event) */
+#define V6T_F_LISTENER_UNKNOWN 0x10	/* accept whose listening socket was not found: no listen_addr, pid 0 */
 
 /* v6t_sock_event.requested when the value passed to setsockopt could not be read */
 #define V6T_REQUESTED_UNKNOWN 0xff

@@ -240,17 +240,25 @@ static void note_accept(struct v6t_view *v, struct strbuf *sb)
 {
 	const struct v6t_sock_event *e = v->e;
 
-	if (v->mapped) {
+	if (v->mapped)
 		put_mapped_peer(sb, v);
-		if (v6t_addr_is_v4mapped(e->listen_addr))
-			sb_lit(sb, " via v4-mapped ");
-		else
-			sb_lit(sb, " via dual-stack ");
-	} else if (e->family == V6T_AF_INET6) {
-		sb_lit(sb, "IPv6 peer via ");
-	} else {
-		sb_lit(sb, "IPv4 peer via ");
+	else if (e->family == V6T_AF_INET6)
+		sb_lit(sb, "IPv6 peer");
+	else
+		sb_lit(sb, "IPv4 peer");
+	/* not the accepted socket's own address: a wildcard listener has another */
+	if (!v->has_listener) {
+		sb_lit(sb, " on port ");
+		sb_u64(sb, e->local_port);
+		sb_lit(sb, ": listener not known");
+		return;
 	}
+	if (!v->mapped)
+		sb_lit(sb, " via ");
+	else if (v6t_addr_is_v4mapped(e->listen_addr))
+		sb_lit(sb, " via v4-mapped ");
+	else
+		sb_lit(sb, " via dual-stack ");
 	v6t_put_endpoint(sb, e->family, v->listener_addr, v->listener_addr_len, e->listen_port);
 }
 

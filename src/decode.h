@@ -26,7 +26,7 @@ struct v6t_view {
 	bool v6only;
 	bool mapped;			/* AF_INET6 socket with a ::ffff:0:0/96 peer */
 	bool has_peer;
-	bool has_listener;
+	bool has_listener;		/* accept: its listener is known (else none is shown) */
 	bool setter_known;
 	/* the note holds only bytes JSON carries as they are (no process name went into it) */
 	bool note_plain;

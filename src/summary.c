@@ -31,6 +31,7 @@ struct v6t_summary {
 	struct listener list[MAX_LISTENERS];	/* in the order first seen */
 	unsigned int n;
 	uint64_t untracked;			/* events of listeners beyond MAX_LISTENERS */
+	uint64_t unknown;			/* accepts whose listener was not known */
 	int32_t slot[SLOTS];			/* index + 1 into list, 0 = empty */
 };
 
@@ -104,7 +105,10 @@ void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
 		l = lookup(s, e->netns_ino, e->sock_ino, e->family, e->local_addr, e->local_port);
 		if (l)
 			describe(l, e, 1);
-	} else if (e->kind == V6T_EV_ACCEPT && (e->flags & V6T_F_HAS_LISTENER)) {
+	} else if (e->kind == V6T_EV_ACCEPT && !(e->flags & V6T_F_HAS_LISTENER)) {
+		/* a row made from the connection's own address would be a listener that is not */
+		s->unknown++;
+	} else if (e->kind == V6T_EV_ACCEPT) {
 		/* sock_ino is the listener's */
 		l = lookup(s, e->netns_ino, e->sock_ino, e->family, e->listen_addr, e->listen_port);
 		if (!l) {
@@ -242,20 +246,29 @@ static void print_json(const struct v6t_summary *s, struct v6t_sink *out)
 	}
 }
 
+/* Accepts that have no row, n of them: a JSON object of its own, or a line in parentheses. */
+static void print_rowless(struct v6t_sink *out, int json, const char *json_key, const char *text, uint64_t n)
+{
+	char line[160];
+	struct strbuf sb = STRBUF_ON(line);
+
+	if (!n)
+		return;
+	sb_puts(&sb, json ? json_key : text);
+	sb_u64(&sb, n);
+	sb_puts(&sb, json ? "}\n" : ")\n");
+	v6t_sink_write(out, sb.buf, sb.len);
+}
+
 void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int json)
 {
 	if (json)
 		print_json(s, out);
 	else
 		print_text(s, out);
-	if (s->untracked) {
-		char line[128];
-		struct strbuf sb = STRBUF_ON(line);
-
-		sb_puts(&sb, json ? "{\"event\":\"summary_overflow\",\"untracked_accepts\":" :
-				    "(and accepts of more listeners than the summary keeps: ");
-		sb_u64(&sb, s->untracked);
-		sb_puts(&sb, json ? "}\n" : ")\n");
-		v6t_sink_write(out, sb.buf, sb.len);
-	}
+	print_rowless(out, json, "{\"event\":\"summary_overflow\",\"untracked_accepts\":",
+		      "(and accepts of more listeners than the summary keeps: ", s->untracked);
+	print_rowless(out, json, "{\"event\":\"summary_unknown\",\"unknown_listener_accepts\":",
+		      "(and accepts on listeners not known: older than the trace, held by no process: ",
+		      s->unknown);
 }

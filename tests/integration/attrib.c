@@ -2,17 +2,21 @@
 /*
  * Attribution: every accept names the listening socket that really accepted it and that
  * socket's owner, whoever else listens on the same port (another user, an SO_REUSEPORT
- * twin).
+ * twin), whenever the connection arrives (while v6trace starts, on a listener no process
+ * holds).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -401,11 +405,245 @@ static void test_reuseport_pair(void **state)
 	}
 }
 
+/* Client threads connecting in a loop to [::]:port over IPv4 and IPv6, until told to stop. */
+struct storm {
+	uint16_t port;
+	atomic_int ready;		/* v6trace is tracing: make AFTER more connections each */
+	atomic_ulong connects;
+};
+
+#define STORM_THREADS 3
+#define STORM_AFTER 100
+
+static void *storm_client(void *arg)
+{
+	struct storm *st = arg;
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	for (unsigned long i = 0, after = 0; after < STORM_AFTER; i++) {
+		int v4 = i % 2, fd;
+
+		after += atomic_load(&st->ready);
+		fd = v4 ? tcp_connect(AF_INET, "127.0.0.1", st->port) : tcp_connect(AF_INET6, "::1", st->port);
+		if (fd < 0)
+			continue;
+		/* an RST: no TIME_WAIT to run out of ports */
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+		atomic_fetch_add(&st->connects, 1);
+	}
+	return NULL;
+}
+
+/* Accepts and closes until stop_fd is readable, then takes what is left in the queue. */
+struct acceptor {
+	int lfd, stop[2];
+};
+
+static void *storm_acceptor(void *arg)
+{
+	struct acceptor *ac = arg;
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = ac->lfd, .events = POLLIN }, { .fd = ac->stop[0], .events = POLLIN } };
+		int fd;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		while ((fd = accept4(ac->lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+			close(fd);
+		if (p[1].revents)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * The accept of an event names the listener [::] and its owner (this process), or says that
+ * the listener is not known; nothing else, and the summary lists no other listener.
+ */
+static void assert_accepts_on_any6(struct tracer *t, uint16_t port, uint64_t ino, int *unknown)
+{
+	int n = ev_count(t, "accept", port);
+	json_object *e;
+
+	*unknown = 0;
+	for (int i = 0; i < n; i++) {
+		e = ev_find(t, "accept", port, i);
+		if (!ev_str(e, "listener_addr")) {
+			if (ev_int(e, "pid") != 0 || !strstr(str_of(e, "note"), "listener not known"))
+				fprintf(stderr, "attrib: %s\n", json_object_to_json_string(e));
+			assert_true(ev_is_null(e, "listener_addr") && ev_is_null(e, "listener_port"));
+			assert_int_equal(ev_int(e, "pid"), 0);
+			assert_non_null(strstr(str_of(e, "note"), "listener not known"));
+			++*unknown;
+			continue;
+		}
+		if (strcmp(ev_str(e, "listener_addr"), "::") || ev_int(e, "pid") != getpid())
+			fprintf(stderr, "attrib: %s\n", json_object_to_json_string(e));
+		assert_str(ev_str(e, "listener_addr"), "::");
+		assert_int_equal(ev_int(e, "pid"), getpid());
+		assert_int_equal(ev_int(e, "inode"), ino);
+	}
+	for (int i = 0; (e = ev_at(t, "summary", NULL, i)); i++)
+		if (strcmp(str_of(e, "local_addr"), "::"))
+			fprintf(stderr, "attrib: invented: %s\n", json_object_to_json_string(e));
+	assert_int_equal(ev_count_at(t, "summary", NULL), 1);
+	assert_int_equal(ev_int(ev_at(t, "summary", "::", 0), "local_port"), port);
+}
+
+/* Descriptors a busy server holds: up to HELD of them, as many as RLIMIT_NOFILE can allow. */
+#define HELD 16000
+
+static int held_fds[HELD];
+
+static unsigned int hold_descriptors(struct rlimit *old)
+{
+	struct rlimit room;
+	unsigned int n = 0;
+	int fd;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, old), 0);
+	room.rlim_cur = old->rlim_cur > HELD + 256 ? old->rlim_cur : HELD + 256;
+	room.rlim_max = old->rlim_max > room.rlim_cur ? old->rlim_max : room.rlim_cur;
+	/* raising the hard limit needs CAP_SYS_RESOURCE; without it, the hard limit it is */
+	if (setrlimit(RLIMIT_NOFILE, &room)) {
+		room.rlim_cur = room.rlim_max = old->rlim_max;
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &room), 0);
+	}
+	while (n + 256 < room.rlim_cur && n < HELD &&
+	       (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		held_fds[n++] = fd;
+	return n;
+}
+
+/*
+ * Connections pouring into a listener older than v6trace while it starts: none is credited
+ * to a listener made up from its own address (the start-up race). Like a busy server, the
+ * process holds many descriptors before its listener, which v6trace's search for owners of
+ * older listeners walks through.
+ */
+static void test_startup_storm(void **state)
+{
+	struct attrib *a = *state;
+	uint64_t ns = netns_enter_new();
+	struct storm st = { .port = 8520 };
+	struct acceptor ac = {};
+	pthread_t cl[STORM_THREADS], acc;
+	unsigned long before;
+	unsigned int held;
+	struct rlimit old;
+	struct stat sb;
+	int unknown;
+
+	held = hold_descriptors(&old);
+	ac.lfd = sock_bind(AF_INET6, SOCK_STREAM, "::", st.port, 0);
+	assert_true(ac.lfd >= 0);
+	assert_int_equal(listen(ac.lfd, 4096), 0);
+	assert_int_equal(fcntl(ac.lfd, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(fstat(ac.lfd, &sb), 0);
+	assert_int_equal(pipe2(ac.stop, O_CLOEXEC), 0);
+	assert_int_equal(pthread_create(&acc, NULL, storm_acceptor, &ac), 0);
+	for (int i = 0; i < STORM_THREADS; i++)
+		assert_int_equal(pthread_create(&cl[i], NULL, storm_client, &st), 0);
+	start_traced(&a->t[0], ns, (const char *[]){ "-s", NULL });
+	before = atomic_load(&st.connects);
+	atomic_store(&st.ready, 1);
+	for (int i = 0; i < STORM_THREADS; i++)
+		pthread_join(cl[i], NULL);
+	assert_int_equal(write(ac.stop[1], "s", 1), 1);
+	pthread_join(acc, NULL);
+	stop_traced(&a->t[0]);
+
+	fprintf(stderr, "attrib: %u descriptors held; %lu connections while v6trace started, %lu in "
+		"all; %d accepts reported\n", held, before, atomic_load(&st.connects),
+		ev_count(&a->t[0], "accept", st.port));
+	assert_true(ev_count(&a->t[0], "accept", st.port) > 0);
+	assert_accepts_on_any6(&a->t[0], st.port, sb.st_ino, &unknown);
+	fprintf(stderr, "attrib: %d accepts on a listener not yet known\n", unknown);
+	close(ac.lfd), close(ac.stop[0]), close(ac.stop[1]);
+	for (unsigned int i = 0; i < held; i++)
+		close(held_fds[i]);
+	setrlimit(RLIMIT_NOFILE, &old);
+}
+
+/* Passes fd through a unix socket pair and closes it: only the message in flight holds it. */
+static void send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	assert_int_equal(sendmsg(sock, &m, 0), 1);
+	close(fd);
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {}, b;
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	int fd = -1;
+
+	assert_int_equal(recvmsg(sock, &m, MSG_CMSG_CLOEXEC), 1);
+	assert_non_null(CMSG_FIRSTHDR(&m));
+	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+	return fd;
+}
+
+/*
+ * A listener no process holds while v6trace starts (its fd is in flight through a unix
+ * socket): the tracepoint backend cannot know it when the handshake completes, and says so
+ * rather than make one up from the connection's own address. fentry and kprobe see the
+ * listener at accept().
+ */
+static void test_unknown_listener(void **state)
+{
+	struct attrib *a = *state;
+	uint64_t ns = netns_enter_new();
+	int lfd = tcp_listen(AF_INET6, "::", 8525, -1), sv[2], cfd, afd, unknown;
+	bool tracepoint = !strcmp(expected_backend(), "tracepoint");
+	json_object *e;
+	struct stat sb;
+
+	assert_true(lfd >= 0);
+	assert_int_equal(fstat(lfd, &sb), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	send_fd(sv[0], lfd);
+	start_traced(&a->t[0], ns, (const char *[]){ "-s", NULL });
+	cfd = tcp_connect(AF_INET, "127.0.0.1", 8525);
+	assert_true(cfd >= 0);
+	lfd = recv_fd(sv[1]);
+	afd = accept_one(lfd);
+	assert_true(afd >= 0);
+	stop_traced(&a->t[0]);
+
+	assert_int_equal(ev_count(&a->t[0], "accept", 8525), 1);
+	assert_accepts_on_any6(&a->t[0], 8525, sb.st_ino, &unknown);
+	assert_int_equal(unknown, tracepoint);
+	e = ev_find(&a->t[0], "accept", 8525, 0);
+	assert_str(ev_str(e, "peer_addr"), "::ffff:127.0.0.1");
+	assert_int_equal(ev_bool(e, "mapped"), 1);
+	if (tracepoint)
+		assert_str(ev_str(e, "note"),
+			   "::ffff:127.0.0.1 = IPv4 127.0.0.1 on port 8525: listener not known");
+	close(afd), close(cfd), close(lfd), close(sv[0]), close(sv[1]);
+}
+
 int run_attrib_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_other_user_same_port, attrib_setup, attrib_teardown),
 		cmocka_unit_test_setup_teardown(test_reuseport_pair, attrib_setup, attrib_teardown),
+		cmocka_unit_test_setup_teardown(test_startup_storm, attrib_setup, attrib_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_listener, attrib_setup, attrib_teardown),
 	};
 
 	return cmocka_run_group_tests_name("attrib", tests, NULL, NULL);

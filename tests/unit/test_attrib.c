@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Attribution in user space: summary rows that are listening sockets, not addresses. */
+/*
+ * Attribution in user space: an accept whose listener is not known, and summary rows that are
+ * listening sockets, not addresses.
+ */
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +40,44 @@ static void listener_of(struct v6t_sock_event *e, const char *addr, uint64_t ino
 	e->flags |= V6T_F_HAS_LISTENER;
 }
 
+static void render(const struct v6t_sock_event *e, char *text, char *json)
+{
+	struct v6t_view v;
+	char tb[V6T_LINE_MAX], jb[V6T_LINE_MAX];
+	struct strbuf ts = STRBUF_ON(tb), js = STRBUF_ON(jb);
+
+	v6t_decode(e, 0, &v);
+	v6t_text_event(&ts, &v, 0);
+	v6t_json_event(&js, &v);
+	strcpy(text, tb);
+	strcpy(json, jb);
+}
+
+/* An accept whose listener is not known names none: no address made up from its own. */
+static void test_accept_listener_unknown(void **state)
+{
+	struct v6t_sock_event e = ev(V6T_EV_ACCEPT, "::ffff:127.0.0.1");
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:127.0.0.2", e.peer_addr), 1);
+	e.peer_port = 40000;
+	e.flags = V6T_F_HAS_PEER | V6T_F_LISTENER_UNKNOWN;
+	e.pid = 0;
+	e.comm[0] = '\0';
+	render(&e, text, json);
+	assert_non_null(strstr(text, "::ffff:127.0.0.2 = IPv4 127.0.0.2 on port 8080: listener not known\n"));
+	assert_non_null(strstr(json, "\"listener_addr\":null,\"listener_port\":null,"));
+	assert_non_null(strstr(json, "\"note\":\"::ffff:127.0.0.2 = IPv4 127.0.0.2 on port 8080: "
+				     "listener not known\""));
+	/* a known one, as before */
+	e.flags = V6T_F_HAS_PEER;
+	listener_of(&e, "::", 5);
+	render(&e, text, json);
+	assert_non_null(strstr(text, "::ffff:127.0.0.2 = IPv4 127.0.0.2 via dual-stack [::]:8080\n"));
+	assert_non_null(strstr(json, "\"listener_addr\":\"::\",\"listener_port\":8080,"));
+}
+
 static void summary_json(const struct v6t_summary *sum, char *out, size_t size)
 {
 	static struct v6t_sink sink;
@@ -65,7 +106,7 @@ static int count(const char *s, const char *needle)
 
 /*
  * Two sockets on one address and port (SO_REUSEPORT), two owners: a row each, accepts and
- * kernel counts to the socket that took them.
+ * kernel counts to the socket that took them; an accept on a listener not known, no row.
  */
 static void test_summary_rows_are_sockets(void **state)
 {
@@ -91,6 +132,13 @@ static void test_summary_rows_are_sockets(void **state)
 	listener_of(&acc, "::", 12);
 	v6t_summary_add(sum, &acc);
 	v6t_summary_add_counts(sum, &k, &c);
+	acc.flags = V6T_F_HAS_PEER | V6T_F_LISTENER_UNKNOWN;
+	acc.sock_ino = 0;
+	acc.pid = 0;
+	memset(acc.listen_addr, 0, sizeof(acc.listen_addr));
+	acc.listen_port = 0;
+	assert_int_equal(inet_pton(AF_INET6, "::1", acc.local_addr), 1);
+	v6t_summary_add(sum, &acc);
 	summary_json(sum, out, sizeof(out));
 	v6t_summary_free(sum);
 
@@ -101,11 +149,14 @@ static void test_summary_rows_are_sockets(void **state)
 	assert_non_null(strstr(out, "\"local_addr\":\"::\",\"local_port\":8080,\"netns\":4026531840,"
 				    "\"pid\":4343,\"comm\":\"worker2\",\"v6only\":false,\"v6only_source\":\"default\","
 				    "\"accepts_ipv4_mapped\":0,\"accepts_ipv4\":0,\"accepts_ipv6\":1,"));
+	assert_null(strstr(out, "\"local_addr\":\"::1\""));
+	assert_non_null(strstr(out, "{\"event\":\"summary_unknown\",\"unknown_listener_accepts\":1}\n"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_accept_listener_unknown),
 		cmocka_unit_test(test_summary_rows_are_sockets),
 	};
 
