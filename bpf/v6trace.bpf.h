@@ -308,7 +308,8 @@ static __always_inline void v6t_put_setter(struct v6t_sock_event *e, const struc
 	/* so a V6ONLY that differs from the sysctl is not said to predate the trace */
 	if (!cfg_setters_traced)
 		e->flags |= V6T_F_SETTER_UNTRACED;
-	if (!s)
+	/* V6ONLY is no longer what it set: bind() to one IPv6 address set it since */
+	if (!s || s->value != e->v6only)
 		return;
 	e->flags |= V6T_F_SETTER_KNOWN;
 	e->setter_pid = s->pid;

@@ -20,7 +20,8 @@ struct v6t_view {
 	const char *proto;		/* "tcp", "udp" */
 	const char *family;		/* "inet", "inet6" */
 	const char *netstat_kind;	/* "tcp", "tcp6", "udp", "udp6": what netstat/ss call it */
-	const char *v6only_source;	/* "setsockopt", "sysctl", "default", "n/a" (AF_INET) */
+	/* "setsockopt", "bind-address", "sysctl", "default", "n/a" (AF_INET) */
+	const char *v6only_source;
 	const char *error;		/* errno name, or NULL on success */
 	const char *backend;
 	bool v6only;

@@ -3,7 +3,7 @@
  * Attribution: every accept names the listening socket that really accepted it and that
  * socket's owner, whoever else listens on the same port (another user, an SO_REUSEPORT
  * twin), whenever the connection arrives (while v6trace starts, on a listener no process
- * holds).
+ * holds); and V6ONLY is credited to whoever set it, the kernel included.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -637,6 +637,86 @@ static void test_unknown_listener(void **state)
 	close(afd), close(cfd), close(lfd), close(sv[0]), close(sv[1]);
 }
 
+/* The summary row of the listener on port. */
+static json_object *summary_at(struct tracer *t, uint16_t port)
+{
+	return ev_find(t, "summary", port, 0);
+}
+
+/*
+ * An AF_INET6 socket bound to one IPv6 address (::1) is made V6ONLY by the kernel at bind():
+ * the source is the address, not a setsockopt nobody made; unless this tracer saw the
+ * setsockopt that set it.
+ */
+static void test_v6only_bind_address(void **state)
+{
+	struct attrib *a = *state;
+	struct tracer *t = &a->t[0];
+	uint64_t ns = netns_enter_new();
+	int l0, l1, lz, cfd, afd;
+	json_object *e;
+
+	start_traced(t, ns, (const char *[]){ "-s", NULL });
+	l0 = tcp_listen(AF_INET6, "::1", 8540, -1);
+	l1 = tcp_listen(AF_INET6, "::1", 8541, 1);
+	lz = tcp_listen(AF_INET6, "::1", 8542, 0);
+	assert_true(l0 >= 0 && l1 >= 0 && lz >= 0);
+	cfd = tcp_connect(AF_INET6, "::1", 8540);
+	assert_true(cfd >= 0);
+	afd = accept_one(l0);
+	assert_true(afd >= 0);
+	stop_traced(t);
+
+	for (const char *const *kind = (const char *const[]){ "bind", "listen", "accept", NULL }; *kind;
+	     kind++) {
+		e = ev_find(t, *kind, 8540, 0);
+		assert_non_null(e);
+		assert_int_equal(ev_bool(e, "v6only"), 1);
+		assert_str(ev_str(e, "v6only_source"), "bind-address");
+		assert_true(ev_is_null(e, "v6only_set_by"));
+	}
+	e = ev_find(t, "bind", 8540, 0);
+	assert_str(ev_str(e, "note"), "IPv6 only; V6ONLY=1 set by the kernel: bound to one IPv6 "
+				      "address, the socket can never take IPv4");
+	assert_str(ev_str(ev_find(t, "listen", 8540, 0), "note"),
+		   "IPv6-only listener; V6ONLY=1 set by the kernel: bound to one IPv6 address, the "
+		   "socket can never take IPv4");
+	/* the tracer saw the setsockopt that set it */
+	e = ev_find(t, "bind", 8541, 0);
+	assert_str(ev_str(e, "v6only_source"), "setsockopt");
+	assert_false(ev_is_null(e, "v6only_set_by"));
+	/* setsockopt(0) was seen, but the kernel set it to 1 at bind() */
+	e = ev_find(t, "bind", 8542, 0);
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	assert_str(ev_str(e, "v6only_source"), "bind-address");
+	assert_true(ev_is_null(e, "v6only_set_by"));
+	assert_str(ev_str(summary_at(t, 8540), "v6only_source"), "bind-address");
+	assert_str(ev_str(summary_at(t, 8541), "v6only_source"), "setsockopt");
+	assert_str(ev_str(summary_at(t, 8542), "v6only_source"), "bind-address");
+	close(afd), close(cfd), close(l0), close(l1), close(lz);
+}
+
+/* The same for a listener older than the trace: not "set by setsockopt before tracing". */
+static void test_v6only_bind_address_snapshot(void **state)
+{
+	struct attrib *a = *state;
+	uint64_t ns = netns_enter_new();
+	int lfd = tcp_listen(AF_INET6, "::1", 8543, -1);
+	json_object *e;
+
+	assert_true(lfd >= 0);
+	start_traced(&a->t[0], ns, (const char *[]){ "-s", NULL });
+	stop_traced(&a->t[0]);
+	e = ev_find(&a->t[0], "listening", 8543, 0);
+	assert_non_null(e);
+	assert_int_equal(ev_bool(e, "v6only"), 1);
+	assert_str(ev_str(e, "v6only_source"), "bind-address");
+	assert_str(ev_str(e, "note"), "IPv6-only listener; V6ONLY=1 set by the kernel: bound to one "
+				      "IPv6 address, the socket can never take IPv4");
+	assert_str(ev_str(summary_at(&a->t[0], 8543), "v6only_source"), "bind-address");
+	close(lfd);
+}
+
 int run_attrib_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +724,9 @@ int run_attrib_tests(void)
 		cmocka_unit_test_setup_teardown(test_reuseport_pair, attrib_setup, attrib_teardown),
 		cmocka_unit_test_setup_teardown(test_startup_storm, attrib_setup, attrib_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_listener, attrib_setup, attrib_teardown),
+		cmocka_unit_test_setup_teardown(test_v6only_bind_address, attrib_setup, attrib_teardown),
+		cmocka_unit_test_setup_teardown(test_v6only_bind_address_snapshot, attrib_setup,
+						attrib_teardown),
 	};
 
 	return cmocka_run_group_tests_name("attrib", tests, NULL, NULL);

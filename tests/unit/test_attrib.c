@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Attribution in user space: an accept whose listener is not known, and summary rows that are
- * listening sockets, not addresses.
+ * Attribution in user space: where V6ONLY came from, an accept whose listener is not known,
+ * and summary rows that are listening sockets, not addresses.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,6 +41,66 @@ static void listener_of(struct v6t_sock_event *e, const char *addr, uint64_t ino
 	e->flags |= V6T_F_HAS_LISTENER;
 }
 
+/* bind() to one IPv6 address sets V6ONLY (__inet6_bind): the source is that address. */
+static void test_source_bind_address(void **state)
+{
+	struct v6t_sock_event e = ev(V6T_EV_BIND, "::1");
+
+	(void)state;
+	e.v6only = 1;
+	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	/* whatever the sysctl says */
+	e.sysctl_v6only = 1;
+	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	e.sysctl_v6only = 0;
+	/* a setsockopt this tracer saw set it (BPF drops the setter if V6ONLY changed since) */
+	e.flags |= V6T_F_SETTER_KNOWN;
+	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	e.flags = 0;
+	/* a failed bind leaves V6ONLY as it was: the address did not set it */
+	e.err = -EADDRINUSE;
+	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	e.err = 0;
+	/* :: and ::ffff:0:0/96 do not set it */
+	e = ev(V6T_EV_BIND, "::");
+	e.v6only = 1;
+	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	e.sysctl_v6only = 1;
+	assert_string_equal(v6t_v6only_source(&e), "sysctl");
+	e = ev(V6T_EV_LISTEN, "::ffff:127.0.0.1");
+	assert_string_equal(v6t_v6only_source(&e), "default");
+	e.family = V6T_AF_INET;
+	assert_string_equal(v6t_v6only_source(&e), "n/a");
+}
+
+/* Only where the address shown is the bound one. */
+static void test_source_bound_address_only(void **state)
+{
+	struct v6t_sock_event e = ev(V6T_EV_CONNECT, "2001:db8::1");
+
+	(void)state;
+	e.v6only = 1;
+	/* a connect's source address is the route's choice, not a bind */
+	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	e.kind = V6T_EV_LISTEN;
+	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	e.kind = V6T_EV_SOCKET;
+	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	/* a UDP socket found connected: its address may be connect()'s */
+	e.proto = V6T_IPPROTO_UDP;
+	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	e.flags |= V6T_F_HAS_PEER;
+	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	/* an accept: its listener's address, when known */
+	e = ev(V6T_EV_ACCEPT, "::1");
+	e.v6only = 1;
+	e.flags = V6T_F_HAS_PEER | V6T_F_LISTENER_UNKNOWN;
+	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	e.flags = V6T_F_HAS_PEER;
+	listener_of(&e, "::1", 77);
+	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+}
+
 static void render(const struct v6t_sock_event *e, char *text, char *json)
 {
 	struct v6t_view v;
@@ -51,6 +112,20 @@ static void render(const struct v6t_sock_event *e, char *text, char *json)
 	v6t_json_event(&js, &v);
 	strcpy(text, tb);
 	strcpy(json, jb);
+}
+
+/* The explanation of a V6ONLY the kernel set at bind(). */
+static void test_note_bind_address(void **state)
+{
+	struct v6t_sock_event e = ev(V6T_EV_LISTEN, "::1");
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	e.v6only = 1;
+	render(&e, text, json);
+	assert_non_null(strstr(text, " yes:bind-address IPv6-only listener; V6ONLY=1 set by the kernel: "
+				     "bound to one IPv6 address, the socket can never take IPv4\n"));
+	assert_non_null(strstr(json, "\"v6only_source\":\"bind-address\",\"v6only_set_by\":null,"));
 }
 
 /* An accept whose listener is not known names none: no address made up from its own. */
@@ -156,6 +231,9 @@ static void test_summary_rows_are_sockets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_source_bind_address),
+		cmocka_unit_test(test_source_bound_address_only),
+		cmocka_unit_test(test_note_bind_address),
 		cmocka_unit_test(test_accept_listener_unknown),
 		cmocka_unit_test(test_summary_rows_are_sockets),
 	};
