@@ -50,7 +50,9 @@ static const uint8_t *bound_addr(const struct v6t_sock_event *e)
 	case V6T_EV_LISTEN:
 		return e->local_addr;
 	case V6T_EV_SOCKET:
-		return e->proto == V6T_IPPROTO_TCP || !(e->flags & V6T_F_HAS_PEER) ? e->local_addr : NULL;
+		if (e->proto == V6T_IPPROTO_UDP && (e->flags & V6T_F_HAS_PEER))
+			return NULL;
+		return e->local_addr;
 	case V6T_EV_ACCEPT:
 		return e->flags & V6T_F_HAS_LISTENER ? e->listen_addr : NULL;
 	}
@@ -107,8 +109,8 @@ static void put_setter(struct strbuf *sb, struct v6t_view *v)
 		sb_u64(sb, e->setter_pid);
 		sb_putc(sb, ']');
 	} else if (!strcmp(v->v6only_source, "bind-address")) {
-		sb_lit(sb, "; V6ONLY=1 set by the kernel: bound to one IPv6 address, the socket can "
-			   "never take IPv4");
+		sb_lit(sb, "; V6ONLY=1 set by the kernel: bound to one IPv6 address, "
+			   "the socket can never take IPv4");
 	} else if (!strcmp(v->v6only_source, "sysctl")) {
 		sb_lit(sb, "; V6ONLY from net.ipv6.bindv6only=1");
 	} else if (!strcmp(v->v6only_source, "setsockopt")) {

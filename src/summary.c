@@ -48,8 +48,8 @@ void v6t_summary_free(struct v6t_summary *s)
 static uint32_t hash_key(uint64_t netns, uint64_t ino, const uint8_t *addr, uint16_t port,
 			 uint16_t family)
 {
-	uint64_t h = 1469598103934665603ULL ^ netns ^ (ino * 1099511628211ULL) ^ ((uint64_t)port << 32) ^
-		     family;
+	uint64_t h = 1469598103934665603ULL ^ netns ^ (ino * 1099511628211ULL) ^
+		     ((uint64_t)port << 32) ^ family;
 
 	for (int i = 0; i < 16; i++)
 		h = (h ^ addr[i]) * 1099511628211ULL;
@@ -247,7 +247,8 @@ static void print_json(const struct v6t_summary *s, struct v6t_sink *out)
 }
 
 /* Accepts that have no row, n of them: a JSON object of its own, or a line in parentheses. */
-static void print_rowless(struct v6t_sink *out, int json, const char *json_key, const char *text, uint64_t n)
+static void print_rowless(struct v6t_sink *out, int json, const char *json_key, const char *text,
+			  uint64_t n)
 {
 	char line[160];
 	struct strbuf sb = STRBUF_ON(line);
@@ -269,6 +270,6 @@ void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int js
 	print_rowless(out, json, "{\"event\":\"summary_overflow\",\"untracked_accepts\":",
 		      "(and accepts of more listeners than the summary keeps: ", s->untracked);
 	print_rowless(out, json, "{\"event\":\"summary_unknown\",\"unknown_listener_accepts\":",
-		      "(and accepts on listeners not known: older than the trace, held by no process: ",
+		      "(and accepts on listeners not known, held by no process at start: ",
 		      s->unknown);
 }

@@ -145,7 +145,8 @@ static void server_main(const struct server_spec *s, int cmd, int reply)
 	if (s->uid && (setresgid(s->uid, s->uid, s->uid) || setresuid(s->uid, s->uid, s->uid)))
 		_exit(99);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = cmd, .events = POLLIN }, { .fd = lfd, .events = POLLIN } };
+		struct pollfd p[2] = { { .fd = cmd, .events = POLLIN },
+				       { .fd = lfd, .events = POLLIN } };
 		struct reply r = {};
 		char c;
 
@@ -234,8 +235,11 @@ static json_object *ev_at(struct tracer *t, const char *event, const char *addr,
 	for (int i = 0; i < t->n_events; i++) {
 		json_object *e = t->events[i];
 
-		if (!strcmp(str_of(e, "event"), event) && (!addr || !strcmp(str_of(e, "local_addr"), addr)) &&
-		    nth-- == 0)
+		if (strcmp(str_of(e, "event"), event))
+			continue;
+		if (addr && strcmp(str_of(e, "local_addr"), addr))
+			continue;
+		if (nth-- == 0)
 			return e;
 	}
 	return NULL;
@@ -424,7 +428,8 @@ static void *storm_client(void *arg)
 		int v4 = i % 2, fd;
 
 		after += atomic_load(&st->ready);
-		fd = v4 ? tcp_connect(AF_INET, "127.0.0.1", st->port) : tcp_connect(AF_INET6, "::1", st->port);
+		fd = v4 ? tcp_connect(AF_INET, "127.0.0.1", st->port)
+			: tcp_connect(AF_INET6, "::1", st->port);
 		if (fd < 0)
 			continue;
 		/* an RST: no TIME_WAIT to run out of ports */
@@ -445,7 +450,8 @@ static void *storm_acceptor(void *arg)
 	struct acceptor *ac = arg;
 
 	for (;;) {
-		struct pollfd p[2] = { { .fd = ac->lfd, .events = POLLIN }, { .fd = ac->stop[0], .events = POLLIN } };
+		struct pollfd p[2] = { { .fd = ac->lfd, .events = POLLIN },
+				       { .fd = ac->stop[0], .events = POLLIN } };
 		int fd;
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
@@ -471,11 +477,14 @@ static void assert_accepts_on_any6(struct tracer *t, uint16_t port, uint64_t ino
 	for (int i = 0; i < n; i++) {
 		e = ev_find(t, "accept", port, i);
 		if (!ev_str(e, "listener_addr")) {
-			if (ev_int(e, "pid") != 0 || !strstr(str_of(e, "note"), "listener not known"))
+			const char *note = str_of(e, "note");
+
+			if (ev_int(e, "pid") != 0 || !strstr(note, "listener not known"))
 				fprintf(stderr, "attrib: %s\n", json_object_to_json_string(e));
-			assert_true(ev_is_null(e, "listener_addr") && ev_is_null(e, "listener_port"));
+			assert_true(ev_is_null(e, "listener_addr"));
+			assert_true(ev_is_null(e, "listener_port"));
 			assert_int_equal(ev_int(e, "pid"), 0);
-			assert_non_null(strstr(str_of(e, "note"), "listener not known"));
+			assert_non_null(strstr(note, "listener not known"));
 			++*unknown;
 			continue;
 		}
@@ -555,8 +564,8 @@ static void test_startup_storm(void **state)
 	pthread_join(acc, NULL);
 	stop_traced(&a->t[0]);
 
-	fprintf(stderr, "attrib: %u descriptors held; %lu connections while v6trace started, %lu in "
-		"all; %d accepts reported\n", held, before, atomic_load(&st.connects),
+	fprintf(stderr, "attrib: %u descriptors held; %lu connections while v6trace started, "
+		"%lu in all; %d accepts reported\n", held, before, atomic_load(&st.connects),
 		ev_count(&a->t[0], "accept", st.port));
 	assert_true(ev_count(&a->t[0], "accept", st.port) > 0);
 	assert_accepts_on_any6(&a->t[0], st.port, sb.st_ino, &unknown);
@@ -667,8 +676,8 @@ static void test_v6only_bind_address(void **state)
 	assert_true(afd >= 0);
 	stop_traced(t);
 
-	for (const char *const *kind = (const char *const[]){ "bind", "listen", "accept", NULL }; *kind;
-	     kind++) {
+	for (const char *const *kind = (const char *const[]){ "bind", "listen", "accept", NULL };
+	     *kind; kind++) {
 		e = ev_find(t, *kind, 8540, 0);
 		assert_non_null(e);
 		assert_int_equal(ev_bool(e, "v6only"), 1);
@@ -711,22 +720,23 @@ static void test_v6only_bind_address_snapshot(void **state)
 	assert_non_null(e);
 	assert_int_equal(ev_bool(e, "v6only"), 1);
 	assert_str(ev_str(e, "v6only_source"), "bind-address");
-	assert_str(ev_str(e, "note"), "IPv6-only listener; V6ONLY=1 set by the kernel: bound to one "
-				      "IPv6 address, the socket can never take IPv4");
+	assert_str(ev_str(e, "note"), "IPv6-only listener; V6ONLY=1 set by the kernel: bound to "
+				      "one IPv6 address, the socket can never take IPv4");
 	assert_str(ev_str(summary_at(&a->t[0], 8543), "v6only_source"), "bind-address");
 	close(lfd);
 }
 
+#define ATTRIB_TEST(f) cmocka_unit_test_setup_teardown(f, attrib_setup, attrib_teardown)
+
 int run_attrib_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_other_user_same_port, attrib_setup, attrib_teardown),
-		cmocka_unit_test_setup_teardown(test_reuseport_pair, attrib_setup, attrib_teardown),
-		cmocka_unit_test_setup_teardown(test_startup_storm, attrib_setup, attrib_teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_listener, attrib_setup, attrib_teardown),
-		cmocka_unit_test_setup_teardown(test_v6only_bind_address, attrib_setup, attrib_teardown),
-		cmocka_unit_test_setup_teardown(test_v6only_bind_address_snapshot, attrib_setup,
-						attrib_teardown),
+		ATTRIB_TEST(test_other_user_same_port),
+		ATTRIB_TEST(test_reuseport_pair),
+		ATTRIB_TEST(test_startup_storm),
+		ATTRIB_TEST(test_unknown_listener),
+		ATTRIB_TEST(test_v6only_bind_address),
+		ATTRIB_TEST(test_v6only_bind_address_snapshot),
 	};
 
 	return cmocka_run_group_tests_name("attrib", tests, NULL, NULL);
