@@ -88,7 +88,7 @@ $(OUTPUT)/tests/golden: tests/golden/golden.c tests/golden/cases.h $(OUTPUT)/tes
 # the tests use the product's cgroup2 lookup rather than a second copy of it
 $(OUTPUT)/tests/itest: $(ITEST_OBJS) $(OUTPUT)/src/cgroup.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lcmocka -ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) $^ -pthread -lcmocka -ljson-c -o $@
 
 # The backend `auto` must choose on the kernel under test. On this project's machines (6.18,
 # function tracing blocked, CONFIG_KPROBES off) that is tracepoint; elsewhere, e.g.

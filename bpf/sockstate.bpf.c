@@ -16,7 +16,6 @@
 #define TCP_ESTABLISHED_STATE 1
 #define TCP_SYN_SENT_STATE 2
 #define TCP_SYN_RECV_STATE 3
-#define TCP_CLOSE_STATE 7
 #define ECONNABORTED_ERR 103
 
 /* Family, namespace and V6ONLY of a TCP socket, as v6t_read_sock, by plain loads. */
@@ -64,21 +63,30 @@ static __always_inline __u64 sock_ino(struct sock *sk)
 	return sk->sk_socket->file->f_inode->i_ino;
 }
 
-static __always_inline void listen_key(struct v6t_listen_key *k, struct sock *sk, __u64 netns)
+/* A socket entered LISTEN: remember who owns it, on the socket, for its children. */
+static __always_inline void remember_listener(struct sock *sk, const struct v6t_sock_event *e,
+					      const struct v6t_setter *setter)
 {
-	k->netns_ino = netns;
-	k->port = sk->__sk_common.skc_num;
-	k->family = sk->__sk_common.skc_family;
-	k->pad = 0;
+	struct v6t_listener l = {}, *stored;
+
+	v6t_who_current(&l.who);
+	l.sock_ino = e->sock_ino;
+	__builtin_memcpy(l.addr, e->local_addr, 16);
+	if (setter) {
+		l.setter = *setter;
+		l.has_setter = 1;
+	}
+	/* no child can be cloned yet: the socket is hashed for lookups only after this */
+	stored = bpf_sk_storage_get(&listener_of, sk, &l, BPF_SK_STORAGE_GET_F_CREATE);
+	if (stored)
+		*stored = l;	/* left by an earlier listen() of this socket */
 }
 
-/* A socket entered LISTEN: report it, and remember who owns it for its children. */
+/* A socket entered LISTEN: report it. */
 static __always_inline void on_listen(struct sock *sk)
 {
 	struct v6t_sock_event e = {};
 	const struct v6t_setter *setter = NULL;
-	struct v6t_listen_key k;
-	struct v6t_listener l = {};
 
 	if (read_sock(&e, sk))
 		return;
@@ -86,69 +94,49 @@ static __always_inline void on_listen(struct sock *sk)
 	e.sock_ino = sock_ino(sk);
 	if (e.family == V6T_AF_INET6)
 		setter = v6t_find_setter(e.sock_ino);
-	if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT)) {
-		listen_key(&k, sk, e.netns_ino);
-		v6t_who_current(&l.who);
-		l.sk = (__u64)sk;
-		l.sock_ino = e.sock_ino;
-		__builtin_memcpy(l.addr, e.local_addr, 16);
-		if (setter) {
-			l.setter = *setter;
-			l.has_setter = 1;
-		}
-		bpf_map_update_elem(&listeners, &k, &l, BPF_ANY);
-	}
+	if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT))
+		remember_listener(sk, &e, setter);
 	if (v6t_task_filtered_out())
 		return;
 	v6t_put_setter(&e, setter);
 	v6t_emit(&e, V6T_EV_LISTEN, V6T_BACKEND_TRACEPOINT);
 }
 
-/* A listener closed: forget it, unless another socket has taken its place since. */
-static __always_inline void on_unlisten(struct sock *sk)
-{
-	struct v6t_listen_key k;
-	struct v6t_listener *l;
-
-	listen_key(&k, sk, sk->__sk_common.skc_net.net->ns.inum);
-	l = bpf_map_lookup_elem(&listeners, &k);
-	if (l && l->sk == (__u64)sk)
-		bpf_map_delete_elem(&listeners, &k);
-}
-
-/* A passive child finished its handshake: the connection is in the accept queue. */
+/*
+ * A passive child finished its handshake: the connection is in the accept queue. Its listener
+ * is the copy of listener_of the kernel cloned into it; none means a listener older than the
+ * trace that the iterator did not find (no process held it, or it was made between the two
+ * searches): the accept says so rather than guess.
+ */
 static __always_inline void on_accepted(struct sock *sk)
 {
 	struct v6t_sock_event e = {};
-	struct v6t_listen_key k;
-	struct v6t_listener *l;
-	struct v6t_who nobody = {};
-	const struct v6t_who *who = &nobody;
+	struct v6t_listener *stored, l;
 	const struct v6t_setter *setter = NULL;
 
 	if (read_sock(&e, sk))
 		return;
 	read_local(sk, e.family, e.local_addr, &e.local_port);
 	read_peer(&e, sk);
-	/* the child shares its listener's namespace, port and family (v4-mapped: inet6) */
-	listen_key(&k, sk, e.netns_ino);
-	l = bpf_map_lookup_elem(&listeners, &k);
-	if (l) {
-		who = &l->who;
-		__builtin_memcpy(e.listen_addr, l->addr, 16);
-		e.sock_ino = l->sock_ino;
-		if (l->has_setter)
-			setter = &l->setter;
+	stored = bpf_sk_storage_get(&listener_of, sk, NULL, 0);
+	if (!stored) {
+		e.flags |= V6T_F_LISTENER_UNKNOWN;
+		__builtin_memset(&l, 0, sizeof(l));
 	} else {
-		/* a listener bound to one address: the child's local address is its own */
-		__builtin_memcpy(e.listen_addr, e.local_addr, 16);
+		l = *stored;
+		/* the child needs it no more: do not keep it for the life of the connection */
+		bpf_sk_storage_delete(&listener_of, sk);
+		__builtin_memcpy(e.listen_addr, l.addr, 16);
+		e.listen_port = e.local_port;
+		e.sock_ino = l.sock_ino;
+		e.flags |= V6T_F_HAS_LISTENER;
+		if (l.has_setter)
+			setter = &l.setter;
 	}
-	e.listen_port = e.local_port;
-	e.flags |= V6T_F_HAS_LISTENER;
-	if (v6t_who_filtered_out(who))
+	if (v6t_who_filtered_out(&l.who))
 		return;
 	v6t_put_setter(&e, setter);
-	v6t_emit_who(&e, V6T_EV_ACCEPT, V6T_BACKEND_TRACEPOINT, who);
+	v6t_emit_who(&e, V6T_EV_ACCEPT, V6T_BACKEND_TRACEPOINT, &l.who);
 }
 
 /* ino's slot in connect_slots; NULL for a socket with no inode (no file: in-kernel) */
@@ -226,10 +214,6 @@ int BPF_PROG(v6t_tp_sock_state, struct sock *sk, int oldstate, int newstate)
 {
 	if (newstate == TCP_LISTEN_STATE) {
 		on_listen(sk);
-	} else if (oldstate == TCP_LISTEN_STATE) {
-		/* LISTEN -> SYN_RECV is a child being cloned from its listener, not the listener */
-		if (newstate == TCP_CLOSE_STATE && (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT)))
-			on_unlisten(sk);
 	} else if (oldstate == TCP_SYN_RECV_STATE && newstate == TCP_ESTABLISHED_STATE) {
 		if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT))
 			on_accepted(sk);
@@ -243,17 +227,18 @@ int BPF_PROG(v6t_tp_sock_state, struct sock *sk, int oldstate, int newstate)
 }
 
 /*
- * Run once at start-up (tracepoint backend): every process holding a listening TCP socket,
- * in every namespace, so connections to listeners older than the tracer are attributed too.
- * The first holder found is kept; a later listen() replaces it.
+ * Run at start-up (tracepoint backend): every process holding a listening TCP socket, in every
+ * namespace, so connections to listeners older than the tracer are attributed too. The first
+ * holder found is kept, and a listener already remembered (at listen(), or by an earlier run)
+ * is left alone.
  */
 SEC("iter/task_file")
 int v6t_iter_listeners(struct bpf_iter__task_file *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
+	const struct v6t_setter *setter;
 	struct v6t_listener l = {};
-	struct v6t_listen_key k;
 	struct socket *sock;
 	struct sock *sk;
 
@@ -266,19 +251,26 @@ int v6t_iter_listeners(struct bpf_iter__task_file *ctx)
 	if (!sk || sk->__sk_common.skc_state != TCP_LISTEN_STATE ||
 	    BPF_CORE_READ_BITFIELD(sk, sk_protocol) != V6T_IPPROTO_TCP)
 		return 0;
-	listen_key(&k, sk, sk->__sk_common.skc_net.net->ns.inum);
+	if (bpf_sk_storage_get(&listener_of, sk, NULL, 0))
+		return 0;
 	l.who.pid = task->tgid;
 	l.who.tid = task->pid;
 	l.who.uid = task->cred->uid.val;
 	l.who.known = 1;
 	l.who.cgroup_id = task->cgroups->dfl_cgrp->kn->id;
 	__builtin_memcpy(l.who.comm, task->comm, V6T_COMM_LEN);
-	l.sk = (__u64)sk;
 	l.sock_ino = file->f_inode->i_ino;
-	if (k.family == V6T_AF_INET6)
+	if (sk->__sk_common.skc_family == V6T_AF_INET6) {
 		__builtin_memcpy(l.addr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
-	else
+		setter = v6t_find_setter(l.sock_ino);
+		if (setter) {
+			l.setter = *setter;
+			l.has_setter = 1;
+		}
+	} else {
 		__builtin_memcpy(l.addr, &sk->__sk_common.skc_rcv_saddr, 4);
-	bpf_map_update_elem(&listeners, &k, &l, BPF_NOEXIST);
+	}
+	/* created whole: a child cloned meanwhile copies all of it or nothing */
+	bpf_sk_storage_get(&listener_of, sk, &l, BPF_SK_STORAGE_GET_F_CREATE);
 	return 0;
 }

@@ -41,17 +41,9 @@ struct v6t_who {
 	char comm[V6T_COMM_LEN];
 };
 
-/* A listening socket, keyed by what its accepted children share with it. */
-struct v6t_listen_key {
-	__u64 netns_ino;
-	__u16 port;
-	__u16 family;
-	__u32 pad;
-};
-
+/* A TCP listener and who owns it, as its accepted children find it (see listener_of). */
 struct v6t_listener {
 	struct v6t_who who;	/* who called listen(), or holds the socket */
-	__u64 sk;		/* the listener itself, to forget it when it closes */
 	__u64 sock_ino;
 	__u8 addr[16];		/* its bound address */
 	/*
@@ -114,13 +106,19 @@ V6T_MAP struct {
 	__type(value, struct v6t_setter);
 } v6only_setters SEC(".maps");
 
-/* TCP listeners and their owners: accepted children find theirs here (tracepoint backend). */
+/*
+ * The listener, kept on the listening socket itself (tracepoint backend): written at listen(),
+ * or by the iterator for listeners older than the trace. The kernel copies it into each child
+ * the listener clones (BPF_F_CLONE: sk_clone_lock calls bpf_sk_storage_clone), so an accepted
+ * socket names the very socket that accepted it, whoever else listens on that port (another
+ * address, an SO_REUSEPORT twin); and it goes with the socket when that closes.
+ */
 V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct v6t_listen_key);
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
 	__type(value, struct v6t_listener);
-} listeners SEC(".maps");
+} listener_of SEC(".maps");
 
 /*
  * Who started each connect still in SYN_SENT (tracepoint backend), in one of two places.
@@ -310,7 +308,8 @@ static __always_inline void v6t_put_setter(struct v6t_sock_event *e, const struc
 	/* so a V6ONLY that differs from the sysctl is not said to predate the trace */
 	if (!cfg_setters_traced)
 		e->flags |= V6T_F_SETTER_UNTRACED;
-	if (!s)
+	/* V6ONLY is no longer what it set: bind() to one IPv6 address set it since */
+	if (!s || s->value != e->v6only)
 		return;
 	e->flags |= V6T_F_SETTER_KNOWN;
 	e->setter_pid = s->pid;
@@ -364,6 +363,7 @@ static __always_inline int v6t_counted(const struct v6t_sock_event *e)
 	if (!cfg_count_accepts || e->kind != V6T_EV_ACCEPT || !(e->flags & V6T_F_HAS_LISTENER))
 		return 0;
 	k.netns_ino = e->netns_ino;
+	k.sock_ino = e->sock_ino;
 	__builtin_memcpy(k.addr, e->listen_addr, 16);
 	k.port = e->listen_port;
 	k.family = e->family;

@@ -58,6 +58,7 @@
 #define V6T_F_HAS_PEER 0x02	/* peer_addr/peer_port are valid */
 #define V6T_F_HAS_LISTENER 0x04	/* listen_addr/listen_port are valid (accept) */
 #define V6T_F_SETTER_UNTRACED 0x08	/* setsockopt(IPV6_V6ONLY) was not traced (--event) */
+#define V6T_F_LISTENER_UNKNOWN 0x10	/* accept: its listener was not found (docs/format.md) */
 
 /* v6t_sock_event.requested when the value passed to setsockopt could not be read */
 #define V6T_REQUESTED_UNKNOWN 0xff
@@ -117,6 +118,7 @@ struct v6t_sock_event {
 
 struct v6t_count_key {
 	__u64 netns_ino;
+	__u64 sock_ino;			/* the listener's inode: the accept's sock_ino */
 	__u8 addr[16];			/* the listener's address: the accept's listen_addr */
 	__u16 port;			/* the accept's listen_port */
 	__u16 family;			/* V6T_AF_*: the listener's, as the accept's */

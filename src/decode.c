@@ -38,15 +38,45 @@ const char *v6t_errno_name(int err)
 }
 
 /*
+ * The address an event shows the socket bound to, or NULL where its address may be another
+ * (a connect's source, a UDP socket the snapshot found connected) or the bind failed (the
+ * kernel then puts V6ONLY back as it was). An accept's is its listener's.
+ */
+static const uint8_t *bound_addr(const struct v6t_sock_event *e)
+{
+	switch (e->kind) {
+	case V6T_EV_BIND:
+		return e->err ? NULL : e->local_addr;
+	case V6T_EV_LISTEN:
+		return e->local_addr;
+	case V6T_EV_SOCKET:
+		if (e->proto == V6T_IPPROTO_UDP && (e->flags & V6T_F_HAS_PEER))
+			return NULL;
+		return e->local_addr;
+	case V6T_EV_ACCEPT:
+		return e->flags & V6T_F_HAS_LISTENER ? e->listen_addr : NULL;
+	}
+	return NULL;
+}
+
+/*
  * Where the socket's V6ONLY came from. A socket inherits net.ipv6.bindv6only when it is created
- * (inet6_create); only setsockopt changes it later. So a value that differs from the namespace's
- * sysctl was set by setsockopt even when this tracer did not see the call.
+ * (inet6_create); bind() to one IPv6 address (any but :: and ::ffff:0:0/96) then sets V6ONLY
+ * itself (__inet6_bind), and otherwise only setsockopt changes it. So a value that differs from
+ * the namespace's sysctl, on a socket not bound so, was set by setsockopt even when this
+ * tracer did not see the call. A setter is known only while V6ONLY is still what it set.
  */
 const char *v6t_v6only_source(const struct v6t_sock_event *e)
 {
+	const uint8_t *bound = bound_addr(e);
+
 	if (e->family != V6T_AF_INET6)
 		return "n/a";
-	if ((e->flags & V6T_F_SETTER_KNOWN) || e->v6only != e->sysctl_v6only)
+	if (e->flags & V6T_F_SETTER_KNOWN)
+		return "setsockopt";
+	if (e->v6only && bound && !v6t_addr_is_any6(bound) && !v6t_addr_is_v4mapped(bound))
+		return "bind-address";
+	if (e->v6only != e->sysctl_v6only)
 		return "setsockopt";
 	return e->v6only ? "sysctl" : "default";
 }
@@ -78,6 +108,9 @@ static void put_setter(struct strbuf *sb, struct v6t_view *v)
 		sb_putc(sb, '[');
 		sb_u64(sb, e->setter_pid);
 		sb_putc(sb, ']');
+	} else if (!strcmp(v->v6only_source, "bind-address")) {
+		sb_lit(sb, "; V6ONLY=1 set by the kernel: bound to one IPv6 address, "
+			   "the socket can never take IPv4");
 	} else if (!strcmp(v->v6only_source, "sysctl")) {
 		sb_lit(sb, "; V6ONLY from net.ipv6.bindv6only=1");
 	} else if (!strcmp(v->v6only_source, "setsockopt")) {
@@ -240,17 +273,25 @@ static void note_accept(struct v6t_view *v, struct strbuf *sb)
 {
 	const struct v6t_sock_event *e = v->e;
 
-	if (v->mapped) {
+	if (v->mapped)
 		put_mapped_peer(sb, v);
-		if (v6t_addr_is_v4mapped(e->listen_addr))
-			sb_lit(sb, " via v4-mapped ");
-		else
-			sb_lit(sb, " via dual-stack ");
-	} else if (e->family == V6T_AF_INET6) {
-		sb_lit(sb, "IPv6 peer via ");
-	} else {
-		sb_lit(sb, "IPv4 peer via ");
+	else if (e->family == V6T_AF_INET6)
+		sb_lit(sb, "IPv6 peer");
+	else
+		sb_lit(sb, "IPv4 peer");
+	/* not the accepted socket's own address: a wildcard listener has another */
+	if (!v->has_listener) {
+		sb_lit(sb, " on port ");
+		sb_u64(sb, e->local_port);
+		sb_lit(sb, ": listener not known");
+		return;
 	}
+	if (!v->mapped)
+		sb_lit(sb, " via ");
+	else if (v6t_addr_is_v4mapped(e->listen_addr))
+		sb_lit(sb, " via v4-mapped ");
+	else
+		sb_lit(sb, " via dual-stack ");
 	v6t_put_endpoint(sb, e->family, v->listener_addr, v->listener_addr_len, e->listen_port);
 }
 

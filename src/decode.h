@@ -20,13 +20,14 @@ struct v6t_view {
 	const char *proto;		/* "tcp", "udp" */
 	const char *family;		/* "inet", "inet6" */
 	const char *netstat_kind;	/* "tcp", "tcp6", "udp", "udp6": what netstat/ss call it */
-	const char *v6only_source;	/* "setsockopt", "sysctl", "default", "n/a" (AF_INET) */
+	/* "setsockopt", "bind-address", "sysctl", "default", "n/a" (AF_INET) */
+	const char *v6only_source;
 	const char *error;		/* errno name, or NULL on success */
 	const char *backend;
 	bool v6only;
 	bool mapped;			/* AF_INET6 socket with a ::ffff:0:0/96 peer */
 	bool has_peer;
-	bool has_listener;
+	bool has_listener;		/* accept: its listener is known (else none is shown) */
 	bool setter_known;
 	/* no process name went into the note: plain ASCII, shown as it is (else made safe) */
 	bool note_plain;

@@ -106,6 +106,11 @@ void v6t_json_event(struct strbuf *sb, const struct v6t_view *v)
 		sb_json_plain(sb, v->listener_addr, v->listener_addr_len);
 		KEY(sb, "listener_port");
 		sb_u64(sb, e->listen_port);
+	} else if (e->kind == V6T_EV_ACCEPT) {
+		KEY(sb, "listener_addr");
+		sb_lit(sb, "null");
+		KEY(sb, "listener_port");
+		sb_lit(sb, "null");
 	}
 	KEY(sb, "error");
 	/* errno names are plain, but they come from libc: escape them anyway (failures only) */

@@ -76,6 +76,12 @@ static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
 	e->family = m->idiag_family;
 	e->local_port = ntohs(m->id.idiag_sport);
 	memcpy(e->local_addr, m->id.idiag_src, m->idiag_family == AF_INET6 ? 16 : 4);
+	/* a connected UDP socket: its address may be connect()'s choice rather than bound */
+	if (m->id.idiag_dport) {
+		memcpy(e->peer_addr, m->id.idiag_dst, m->idiag_family == AF_INET6 ? 16 : 4);
+		e->peer_port = ntohs(m->id.idiag_dport);
+		e->flags |= V6T_F_HAS_PEER;
+	}
 	e->uid = m->idiag_uid;
 	e->sock_ino = m->idiag_inode;
 	e->netns_ino = f->netns;

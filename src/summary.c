@@ -9,8 +9,14 @@
 #define MAX_LISTENERS 4096
 #define SLOTS (2 * MAX_LISTENERS)	/* open addressing, at most half full */
 
+/*
+ * A listener is its socket: its inode (0 for an in-kernel socket, which has none) as well as
+ * its address, so listeners sharing an address and port (an SO_REUSEPORT group, sockets bound
+ * to different devices) keep a row and an owner each.
+ */
 struct listener {
 	uint64_t netns;
+	uint64_t ino;
 	uint8_t addr[16];
 	uint16_t port;
 	uint16_t family;
@@ -25,6 +31,7 @@ struct v6t_summary {
 	struct listener list[MAX_LISTENERS];	/* in the order first seen */
 	unsigned int n;
 	uint64_t untracked;			/* events of listeners beyond MAX_LISTENERS */
+	uint64_t unknown;			/* accepts whose listener was not known */
 	int32_t slot[SLOTS];			/* index + 1 into list, 0 = empty */
 };
 
@@ -38,26 +45,28 @@ void v6t_summary_free(struct v6t_summary *s)
 	free(s);
 }
 
-static uint32_t hash_key(uint64_t netns, const uint8_t *addr, uint16_t port, uint16_t family)
+static uint32_t hash_key(uint64_t netns, uint64_t ino, const uint8_t *addr, uint16_t port,
+			 uint16_t family)
 {
-	uint64_t h = 1469598103934665603ULL ^ netns ^ ((uint64_t)port << 32) ^ family;
+	uint64_t h = 1469598103934665603ULL ^ netns ^ (ino * 1099511628211ULL) ^
+		     ((uint64_t)port << 32) ^ family;
 
 	for (int i = 0; i < 16; i++)
 		h = (h ^ addr[i]) * 1099511628211ULL;
 	return (uint32_t)(h ^ (h >> 29));
 }
 
-static struct listener *lookup(struct v6t_summary *s, uint64_t netns, uint16_t family, const uint8_t *addr,
-			       uint16_t port)
+static struct listener *lookup(struct v6t_summary *s, uint64_t netns, uint64_t ino, uint16_t family,
+			       const uint8_t *addr, uint16_t port)
 {
-	uint32_t i = hash_key(netns, addr, port, family) % SLOTS;
+	uint32_t i = hash_key(netns, ino, addr, port, family) % SLOTS;
 	struct listener *l;
 
 	for (;; i = (i + 1) % SLOTS) {
 		if (!s->slot[i])
 			break;
 		l = &s->list[s->slot[i] - 1];
-		if (l->netns == netns && l->port == port && l->family == family &&
+		if (l->netns == netns && l->ino == ino && l->port == port && l->family == family &&
 		    !memcmp(l->addr, addr, 16))
 			return l;
 	}
@@ -66,6 +75,7 @@ static struct listener *lookup(struct v6t_summary *s, uint64_t netns, uint16_t f
 	l = &s->list[s->n];
 	memset(l, 0, sizeof(*l));
 	l->netns = netns;
+	l->ino = ino;
 	memcpy(l->addr, addr, 16);
 	l->port = port;
 	l->family = family;
@@ -92,11 +102,15 @@ void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
 	if (e->proto != V6T_IPPROTO_TCP)
 		return;
 	if (e->kind == V6T_EV_LISTEN || e->kind == V6T_EV_SOCKET) {
-		l = lookup(s, e->netns_ino, e->family, e->local_addr, e->local_port);
+		l = lookup(s, e->netns_ino, e->sock_ino, e->family, e->local_addr, e->local_port);
 		if (l)
 			describe(l, e, 1);
-	} else if (e->kind == V6T_EV_ACCEPT && (e->flags & V6T_F_HAS_LISTENER)) {
-		l = lookup(s, e->netns_ino, e->family, e->listen_addr, e->listen_port);
+	} else if (e->kind == V6T_EV_ACCEPT && !(e->flags & V6T_F_HAS_LISTENER)) {
+		/* a row made from the connection's own address would be a listener that is not */
+		s->unknown++;
+	} else if (e->kind == V6T_EV_ACCEPT) {
+		/* sock_ino is the listener's */
+		l = lookup(s, e->netns_ino, e->sock_ino, e->family, e->listen_addr, e->listen_port);
 		if (!l) {
 			s->untracked++;
 			return;
@@ -109,7 +123,7 @@ void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
 void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k,
 			    const struct v6t_accept_counts *c)
 {
-	struct listener *l = lookup(s, k->netns_ino, k->family, k->addr, k->port);
+	struct listener *l = lookup(s, k->netns_ino, k->sock_ino, k->family, k->addr, k->port);
 
 	if (!l) {
 		s->untracked += v6t_accept_counts_total(c);
@@ -232,20 +246,30 @@ static void print_json(const struct v6t_summary *s, struct v6t_sink *out)
 	}
 }
 
+/* Accepts that have no row, n of them: a JSON object of its own, or a line in parentheses. */
+static void print_rowless(struct v6t_sink *out, int json, const char *json_key, const char *text,
+			  uint64_t n)
+{
+	char line[160];
+	struct strbuf sb = STRBUF_ON(line);
+
+	if (!n)
+		return;
+	sb_puts(&sb, json ? json_key : text);
+	sb_u64(&sb, n);
+	sb_puts(&sb, json ? "}\n" : ")\n");
+	v6t_sink_write(out, sb.buf, sb.len);
+}
+
 void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int json)
 {
 	if (json)
 		print_json(s, out);
 	else
 		print_text(s, out);
-	if (s->untracked) {
-		char line[128];
-		struct strbuf sb = STRBUF_ON(line);
-
-		sb_puts(&sb, json ? "{\"event\":\"summary_overflow\",\"untracked_accepts\":" :
-				    "(and accepts of more listeners than the summary keeps: ");
-		sb_u64(&sb, s->untracked);
-		sb_puts(&sb, json ? "}\n" : ")\n");
-		v6t_sink_write(out, sb.buf, sb.len);
-	}
+	print_rowless(out, json, "{\"event\":\"summary_overflow\",\"untracked_accepts\":",
+		      "(and accepts of more listeners than the summary keeps: ", s->untracked);
+	print_rowless(out, json, "{\"event\":\"summary_unknown\",\"unknown_listener_accepts\":",
+		      "(and accepts on listeners not known, held by no process at start: ",
+		      s->unknown);
 }

@@ -24,8 +24,8 @@ struct v6t_tracer {
 	int epfd;		/* the ring, edge-triggered: see watch_ring */
 	struct v6t_reads reads;
 	struct bpf_link *links[MAX_LINKS];
-	struct bpf_program *link_progs[MAX_LINKS];
 	int n_links;
+	int seed_warned;
 	struct v6t_plan plan;
 	v6t_record_fn fn;
 	void *ctx;
@@ -160,28 +160,35 @@ static struct bpf_link *attach_syscall_tp(struct bpf_program *prog, const char *
 }
 
 /*
- * Runs the listener iterator once, if the plan loaded it: it records who holds each listening
- * socket that existed before tracing began. Attribution is all it adds, so a failure only warns.
+ * Runs the listener iterator, if the plan loaded it: it records on each listening socket that
+ * has no record yet who holds it, so connections to listeners older than the trace name their
+ * owner. Run before the programs are attached, so no accept can be reported before its
+ * listener is known; and again after, for listeners made in between, whose listen() nothing
+ * saw. Attribution is all it adds, so a failure only warns.
  */
 static void seed_listeners(struct v6t_tracer *t)
 {
 	struct bpf_program *prog = t->skel->progs.v6t_iter_listeners;
+	struct bpf_link *link;
 	char buf[64];
 	int fd = -1;
 
 	if (!bpf_program__autoload(prog))
 		return;
-	for (int i = 0; i < t->n_links && fd < 0; i++)
-		if (bpf_link__fd(t->links[i]) >= 0 && t->link_progs[i] == prog)
-			fd = bpf_iter_create(bpf_link__fd(t->links[i]));
-	if (fd < 0) {
-		fprintf(stderr, "v6trace: warning: cannot list existing listeners; connections to them "
-			"are shown without a process\n");
-		return;
+	link = bpf_program__attach_iter(prog, NULL);
+	if (link)
+		fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd >= 0) {
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		close(fd);
 	}
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
-	close(fd);
+	bpf_link__destroy(link);
+	if (fd < 0 && !t->seed_warned) {
+		t->seed_warned = 1;
+		fprintf(stderr, "v6trace: warning: cannot list existing listeners; connections to them "
+			"are shown with the listener not known\n");
+	}
 }
 
 /* Attaches every program of every hook; on failure reports which hook and backend failed. */
@@ -203,7 +210,8 @@ static int attach_all(struct v6t_tracer *t, int *failed_hook)
 					if (!strcmp(prev[j], names[i]))
 						already = 1;
 			}
-			if (already)
+			/* an iterator is run, not attached: see seed_listeners */
+			if (already || bpf_program__expected_attach_type(prog) == BPF_TRACE_ITER)
 				continue;
 			if (t->n_links == MAX_LINKS)
 				return -E2BIG;
@@ -215,7 +223,7 @@ static int attach_all(struct v6t_tracer *t, int *failed_hook)
 				*failed_hook = hook;
 				return -errno;
 			}
-			t->link_progs[t->n_links++] = prog;
+			t->n_links++;
 		}
 	}
 	return 0;
@@ -290,6 +298,7 @@ int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_
 			fprintf(stderr, "v6trace: cannot set up the filters: %s\n", strerror(-err));
 			goto fail;
 		}
+		seed_listeners(t);
 		err = attach_all(t, &failed_hook);
 		if (err) {
 			int b = failed_hook >= 0 ? t->plan.backend[failed_hook] : V6T_BACKEND_TRACEPOINT;
@@ -312,7 +321,6 @@ int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_
 		fprintf(stderr, "v6trace: no backend could be attached\n");
 		goto fail;
 	}
-	/* after attaching: a listener created meanwhile is seen by both, never by neither */
 	seed_listeners(t);
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
 	if (!t->rb) {

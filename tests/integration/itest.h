@@ -19,6 +19,7 @@ int run_file_tests(void);
 int run_hostile_tests(void);
 int run_signal_tests(void);
 int run_follow_tests(void);
+int run_attrib_tests(void);
 
 /* Per-test state: a tracer that teardown always reaps, even after a failed assertion. */
 int itest_setup(void **state);

@@ -99,5 +99,7 @@ int main(void)
 		failed += run_signal_tests();
 	if (wanted("follow"))
 		failed += run_follow_tests();
+	if (wanted("attrib"))
+		failed += run_attrib_tests();
 	return failed ? 1 : 0;
 }

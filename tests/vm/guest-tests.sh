@@ -4,7 +4,7 @@
 # kprobe, tracepoint), once more for tracepoint without tracefs (raw_tp: the raw exit of
 # every syscall), and once with auto, which must choose fentry on this kernel. One
 # V6TRACE_VM_RESULT line per run for the host's matrix; exit status 0 only if all passed.
-groups=${V6TRACE_ITEST_GROUPS:-scenarios,filters,existing}
+groups=${V6TRACE_ITEST_GROUPS:-scenarios,filters,existing,attrib}
 failed=0
 for backend in fentry kprobe tracepoint raw_tp auto; do
 	log=/tmp/itest-$backend.log

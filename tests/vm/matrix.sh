@@ -8,7 +8,7 @@ set -uo pipefail
 build=${1:?build dir}
 host_expect=${2:?backend auto must choose on this host}
 here=$(cd "$(dirname "$0")" && pwd)
-groups=scenarios,filters,existing
+groups=scenarios,filters,existing,attrib
 rows=()
 total_pass=0
 total_fail=0
