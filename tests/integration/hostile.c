@@ -450,7 +450,7 @@ static void test_replay(void **state)
 	assert_terminal_safe("-r -v", out);
 }
 
-/* a recording's header fields and its records' names, made by hand */
+/* a recording's header fields and its records' names, made by hand: a 1.0 file, no run tag */
 static const char *const crafted_header[] = {
 	[V6T_TAG_HOSTNAME] = "host\x1b]0;owned\x07\xc2\x9b\xe2\x80\xae\xff",
 	[V6T_TAG_KERNEL] = "6.1\x1b[2J\x9b" "2J\xe2\x81\xa6",
@@ -496,7 +496,7 @@ static void write_crafted(const char *path)
 {
 	static unsigned char buf[16384];
 	struct v6t_file_header fh = {
-		.magic = V6T_FILE_MAGIC, .major = V6T_FILE_MAJOR, .minor = V6T_FILE_MINOR,
+		.magic = V6T_FILE_MAGIC, .major = V6T_FILE_MAJOR, .minor = 0,
 		.byte_order = V6T_FILE_BOM, .abi_version = V6T_ABI_VERSION,
 		.sock_event_size = sizeof(struct v6t_sock_event),
 		.lost_size = sizeof(struct v6t_lost),
