@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* alternate text and JSON so both renderers see every shape of input */
 	cfg.json = size & 1;
 	if (v6t_reader_open_fd(&r, fd, "fuzz") == 0) {
-		if (v6t_printer_init(&p, &cfg, v6t_reader_info(r)->boot_to_wall_ns, false))
+		if (v6t_printer_init(&p, &cfg, v6t_reader_info(r)->boot_to_wall_ns))
 			abort();
 		p.out.fd = devnull;
 		while (v6t_reader_next(r, &rec, 0, &stop) == V6T_READ_RECORD)

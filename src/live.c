@@ -113,7 +113,7 @@ int v6t_run_listeners(const struct v6t_config *cfg)
 	static struct v6t_printer p;
 	int err, ferr;
 
-	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset(), false);
+	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset());
 	if (err)
 		return err;
 	v6t_printer_header(&p);
@@ -134,7 +134,7 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	err = v6t_preflight();
 	if (err)
 		return err;
-	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset(), true);
+	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset());
 	if (err)
 		return err;
 	err = v6t_tracer_start(&t, cfg, on_record, &p);

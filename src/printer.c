@@ -9,15 +9,13 @@
 #include "output.h"
 #include "printer.h"
 
-int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall,
-		     bool write_all)
+int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall)
 {
 	bool recording_on_stdout = cfg->write_path && !strcmp(cfg->write_path, "-");
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->boot_to_wall = boot_to_wall;
-	p->write_all = write_all;
 	p->display = !cfg->quiet && !recording_on_stdout;
 	v6t_sink_init(&p->out, recording_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
 	/* https://no-color.org: a set, non-empty NO_COLOR turns automatic colour off */
@@ -89,16 +87,19 @@ static void display(struct v6t_printer *p, const struct v6t_sock_event *e)
 static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 {
 	uint64_t wall = e->ts_boot_ns + p->boot_to_wall;
-	bool match = v6t_filter_match(p->cfg, e, wall);
 
-	if (p->writer && (match || p->write_all)) {
+	/*
+	 * Live events passed the same filters in the kernel, but the start-up snapshot's did not:
+	 * a recording holds what the filters select, as the display does, whatever the source.
+	 */
+	if (!v6t_filter_match(p->cfg, e, wall))
+		return;
+	if (p->writer) {
 		/* the recording says which namespaces it saw, and their bindv6only */
 		if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
 			p->done = 1;
 		record(p, e, sizeof(*e));
 	}
-	if (!match)
-		return;
 	if (p->summary)
 		v6t_summary_add(p->summary, e);
 	if (p->display)

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
 #include "itest.h"
@@ -98,6 +99,9 @@ static void holder_start(struct holder *h, uint16_t port)
 	h->pid = fork();
 	if (h->pid == 0) {
 		int fd = tcp_listen(AF_INET6, "::", port, 1);
+
+		/* so that it ends with the test process, even after a failed assertion */
+		close(h->go[1]);
 
 		if (write(h->ready[1], fd >= 0 ? "y" : "n", 1) != 1 || read(h->go[0], &c, 1) < 0)
 			_exit(1);
@@ -209,6 +213,74 @@ static void test_listeners_all_netns_alone(void **state)
 		json_object_put(b);
 	}
 	close(lfd), close(ns_b_fd), close(orig);
+}
+
+/* Starts a recording tracer with these filters, stops it, and replays the recording to out. */
+static void record_snapshot(struct tracer *t, uint64_t ns, const char *path, const char *const *filters)
+{
+	const char *args[16] = { "-w", path };
+	const char *replay[] = { tracer_binary(), "-r", path, "-j", NULL };
+	int n = 2;
+
+	for (int i = 0; filters[i]; i++)
+		args[n++] = filters[i];
+	args[n] = NULL;
+	start_traced(t, ns, args);
+	stop_traced(t);
+	assert_int_equal(run_capture(replay, out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	/* the recording holds what the filters select: what was shown live, no more */
+	assert_string_equal(out, tracer_stdout(t));
+}
+
+/*
+ * The start-up snapshot never went through the kernel's filters: its sockets must go through
+ * the same filters as the display before they are recorded. Our namespace A has our listener
+ * (8460) and a child's (8461); namespace B, another child's (8462).
+ */
+static void test_recorded_snapshot_filtered(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns_a = netns_enter_new(), ns_b;
+	int ns_a_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int own = tcp_listen(AF_INET6, "::", 8460, -1);
+	char dir[] = "/tmp/v6t-snap-XXXXXX", path[64], pid_arg[16], later[32], earlier[32];
+	struct holder in_a, in_b;
+
+	assert_true(ns_a_fd >= 0 && own >= 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/snap.v6t", dir);
+	holder_start(&in_a, 8461);
+	ns_b = netns_enter_new();
+	holder_start(&in_b, 8462);
+	assert_int_equal(setns(ns_a_fd, CLONE_NEWNET), 0);
+	snprintf(pid_arg, sizeof(pid_arg), "%d", in_a.pid);
+	snprintf(later, sizeof(later), "@%lld", (long long)time(NULL) + 3600);
+	snprintf(earlier, sizeof(earlier), "@%lld", (long long)time(NULL) - 3600);
+
+	/* without filters, both of A's listeners: the test can see what the filters remove */
+	record_snapshot(t, ns_a, path, (const char *[]){ NULL });
+	assert_int_equal(ev_count(t, "listening", 8460) + ev_count(t, "listening", 8461), 2);
+	/* another namespace's recording has none of A's sockets */
+	record_snapshot(t, ns_b, path, (const char *[]){ NULL });
+	assert_int_equal(ev_count(t, "listening", 8460) + ev_count(t, "listening", 8461), 0);
+	record_snapshot(t, ns_a, path, (const char *[]){ "-P", "8461", NULL });
+	assert_int_equal(ev_count(t, "listening", 8461), 1);
+	assert_int_equal(t->n_events, 1);
+	record_snapshot(t, ns_a, path, (const char *[]){ "-p", pid_arg, NULL });
+	assert_int_equal(ev_count(t, "listening", 8461), 1);
+	assert_int_equal(t->n_events, 1);
+	record_snapshot(t, ns_a, path, (const char *[]){ "--since", later, NULL });
+	assert_int_equal(t->n_events, 0);
+	record_snapshot(t, ns_a, path, (const char *[]){ "--until", earlier, NULL });
+	assert_int_equal(t->n_events, 0);
+	record_snapshot(t, ns_a, path, (const char *[]){ "--event", "bind", NULL });
+	assert_int_equal(t->n_events, 0);
+	holder_stop(&in_a);
+	holder_stop(&in_b);
+	unlink(path);
+	rmdir(dir);
+	close(own), close(ns_a_fd);
 }
 
 /*
@@ -415,6 +487,7 @@ int run_existing_tests(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_cgroup, itest_setup, itest_teardown),
 		cmocka_unit_test(test_listeners_all_netns),
 		cmocka_unit_test(test_listeners_all_netns_alone),
+		cmocka_unit_test_setup_teardown(test_recorded_snapshot_filtered, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_accept_on_older_listener, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_mapped, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp_mapped_once, itest_setup, itest_teardown),
