@@ -52,8 +52,6 @@ static void report_lost(struct v6t_printer *p, struct v6t_tracer *t)
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	l.ts_boot_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	l.count = total - p->lost_total;
-	/* through the printer even when done: a recording must not miss its gaps */
-	p->done = 0;
 	v6t_printer_record(p, &l.hdr, sizeof(l));
 }
 

@@ -129,7 +129,10 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 {
 	struct v6t_netns_rec n;
 
-	if (p->done || size < sizeof(*rec) || rec->size > size)
+	if (size < sizeof(*rec) || rec->size > size)
+		return p->done;
+	/* a gap is reported even once -n is reached: a recording must not miss its gaps */
+	if (p->done && rec->type != V6T_REC_LOST)
 		return p->done;
 	switch (rec->type) {
 	case V6T_REC_SOCK_EVENT:

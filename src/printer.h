@@ -33,7 +33,10 @@ int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_
 int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *info);
 /* The text header line, when events are displayed as text. */
 void v6t_printer_header(struct v6t_printer *p);
-/* Hands one record through; returns non-zero once nothing more is wanted (p->done). */
+/*
+ * Hands one record through; returns non-zero once nothing more is wanted (p->done). Once
+ * done, only lost-event records still go through.
+ */
 int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, size_t size);
 /* Flushes the display and the recording; non-zero on a write error other than EPIPE. */
 int v6t_printer_flush(struct v6t_printer *p);
