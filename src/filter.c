@@ -11,7 +11,7 @@ bool v6t_filter_match(const struct v6t_config *cfg, const struct v6t_sock_event 
 		return false;
 	if (cfg->since_ns && wall_ns < cfg->since_ns)
 		return false;
-	if (cfg->until_ns && wall_ns > cfg->until_ns)
+	if (cfg->until_set && wall_ns > cfg->until_ns)
 		return false;
 	if (cfg->netns && e->netns_ino != cfg->netns)
 		return false;

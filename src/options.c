@@ -156,6 +156,7 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 	unsigned long long v;
 	struct statfs sfs;
 	struct stat st;
+	int rc;
 
 	switch (opt) {
 	case 'p':
@@ -303,9 +304,14 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		return 0;
 	case OPT_SINCE:
 	case OPT_UNTIL:
-		if (v6t_parse_time(arg, opt == OPT_SINCE ? &cfg->since_ns : &cfg->until_ns))
+		rc = v6t_parse_time(arg, opt == OPT_SINCE ? &cfg->since_ns : &cfg->until_ns);
+		if (rc)
 			return bad(err, opt == OPT_SINCE ? "since time" : "until time", arg,
-				   "expected RFC 3339 like 2026-11-24T10:00:00Z, or @UNIX_SECONDS");
+				   rc == -ERANGE ? "after 2554-07-21T23:34:33Z, the last time v6trace "
+						   "can represent"
+						 : "expected RFC 3339 like 2026-11-24T10:00:00Z, or "
+						   "@UNIX_SECONDS");
+		cfg->until_set |= opt == OPT_UNTIL;
 		return 0;
 	}
 	return -EINVAL;
@@ -324,18 +330,57 @@ static int digits(const char **p, int n, int *out)
 	return 0;
 }
 
-/* ".123456789" -> ns; at most 9 digits are kept, more are ignored */
-static uint64_t fraction_ns(const char **p)
+/* ".123456789" -> ns; at most 9 digits are kept, more are ignored; a '.' needs a digit */
+static int fraction_ns(const char **p, uint64_t *ns)
 {
-	uint64_t ns = 0, scale = 100000000;
+	uint64_t scale = 100000000;
 
+	*ns = 0;
 	if (**p != '.')
 		return 0;
+	if (!isdigit((unsigned char)(*p)[1]))
+		return -EINVAL;
 	for ((*p)++; isdigit((unsigned char)**p); (*p)++) {
-		ns += (**p - '0') * scale;
+		*ns += (**p - '0') * scale;
 		scale /= 10;
 	}
-	return ns;
+	return 0;
+}
+
+/* Wall-clock ns in a uint64_t end at 2554-07-21T23:34:33.709551615Z: refuse, never wrap. */
+static int to_ns(uint64_t secs, uint64_t frac, uint64_t *wall_ns)
+{
+	if (secs > (UINT64_MAX - frac) / 1000000000ULL)
+		return -ERANGE;
+	*wall_ns = secs * 1000000000ULL + frac;
+	return 0;
+}
+
+static int days_in_month(int year, int mon)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return mon == 2 && leap ? 29 : days[mon - 1];
+}
+
+/* "@SECONDS[.frac]" */
+static int parse_unix_time(const char *p, uint64_t *wall_ns)
+{
+	unsigned long long v;
+	uint64_t frac;
+	char *end;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(p, &end, 10);
+	p = end;
+	if (fraction_ns(&p, &frac) || *p)
+		return -EINVAL;
+	if (errno)
+		return -ERANGE;
+	return to_ns(v, frac, wall_ns);
 }
 
 int v6t_parse_time(const char *s, uint64_t *wall_ns)
@@ -346,27 +391,14 @@ int v6t_parse_time(const char *s, uint64_t *wall_ns)
 	uint64_t frac;
 	const char *p = s;
 
-	if (*p == '@') {
-		char *end;
-		unsigned long long v;
-
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		errno = 0;
-		v = strtoull(p, &end, 10);
-		p = end;
-		frac = fraction_ns(&p);
-		if (errno || *p || v > 10000000000ULL)
-			return -EINVAL;
-		*wall_ns = v * 1000000000ULL + frac;
-		return 0;
-	}
+	if (*p == '@')
+		return parse_unix_time(p + 1, wall_ns);
 	if (digits(&p, 4, &year) || *p++ != '-' || digits(&p, 2, &mon) || *p++ != '-' ||
 	    digits(&p, 2, &day) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ ||
 	    digits(&p, 2, &hh) || *p++ != ':' || digits(&p, 2, &mm) || *p++ != ':' || digits(&p, 2, &ss))
 		return -EINVAL;
-	frac = fraction_ns(&p);
+	if (fraction_ns(&p, &frac))
+		return -EINVAL;
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
@@ -379,7 +411,8 @@ int v6t_parse_time(const char *s, uint64_t *wall_ns)
 	} else {
 		return -EINVAL;
 	}
-	if (*p || year < 1970 || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
+	if (*p || year < 1970 || mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon) ||
+	    hh > 23 || mm > 59 || ss > 60)
 		return -EINVAL;
 	tm.tm_year = year - 1900;
 	tm.tm_mon = mon - 1;
@@ -390,8 +423,7 @@ int v6t_parse_time(const char *s, uint64_t *wall_ns)
 	secs = timegm(&tm) - (oh * 3600 + om * 60);
 	if (secs < 0)
 		return -EINVAL;
-	*wall_ns = (uint64_t)secs * 1000000000ULL + frac;
-	return 0;
+	return to_ns(secs, frac, wall_ns);
 }
 
 /* Options that only make sense together, checked once all are known. */
@@ -420,8 +452,8 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		why = "--all-netns applies to live tracing and -l, not to -r";
 	else if (cfg->read_path && cfg->no_snapshot)
 		why = "--no-snapshot applies to live tracing, not to -r";
-	else if (cfg->since_ns && cfg->until_ns && cfg->since_ns > cfg->until_ns)
-		why = "--since is after --until";
+	else if (cfg->until_set && cfg->since_ns > cfg->until_ns)
+		why = "--since is after --until: no event can match";
 	if (!why)
 		return 0;
 	fprintf(err, "v6trace: %s (see --help)\n", why);

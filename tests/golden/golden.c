@@ -124,6 +124,10 @@ static void test_since_until(void **state)
 	json_object_put(first);
 	json_object_put(last);
 	free(all_text);
+	/* @0 is 1970-01-01T00:00:00Z, not "no limit": nothing was recorded by then */
+	assert_int_equal(replay(DIR "dualstack.v6t", (const char *[]){ "-j", "--until", "@0", NULL }, NULL), 0);
+	assert_string_equal(out, "");
+	assert_string_equal(err, "");
 }
 
 /* Writes a damaged copy of dualstack.v6t: the first len bytes, then patch at offset. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option parsing into the typed configuration, good values and bad. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "filter.h"
 #include "options.h"
 
 static char err_text[4096];
@@ -192,6 +194,72 @@ static void test_summary_only_events(void **state)
 	assert_int_equal(cfg.event_mask, 0);
 }
 
+static uint64_t parsed_time(const char *text)
+{
+	uint64_t ns = 0;
+
+	if (v6t_parse_time(text, &ns))
+		fail_msg("'%s' is refused", text);
+	return ns;
+}
+
+/* Times as ns since the epoch in a uint64_t: up to 2554-07-21T23:34:33.709551615Z, no further. */
+static void test_time_range(void **state)
+{
+	uint64_t ns;
+
+	(void)state;
+	assert_int_equal(parsed_time("@0"), 0);
+	assert_int_equal(parsed_time("1970-01-01T00:00:00Z"), 0);
+	assert_int_equal(parsed_time("2026-11-24T10:00:00.5+01:00"), 1795510800500000000ULL);
+	assert_int_equal(parsed_time("@1795510800.5"), 1795510800500000000ULL);
+	assert_int_equal(parsed_time("2554-07-21T23:34:33.709551615Z"), UINT64_MAX);
+	assert_int_equal(parsed_time("@18446744073.709551615"), UINT64_MAX);
+	assert_int_equal(parsed_time("2024-02-29T00:00:00Z"), 1709164800000000000ULL);
+	/* one nanosecond later would wrap to 1970 */
+	assert_int_equal(v6t_parse_time("2554-07-21T23:34:33.709551616Z", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("2600-01-01T00:00:00Z", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("9999-12-31T23:59:59Z", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("@18446744073.709551616", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("@18446744074", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("@99999999999999999999999", &ns), -ERANGE);
+	/* dates that do not exist are not moved to the next month */
+	assert_int_equal(v6t_parse_time("2023-02-29T00:00:00Z", &ns), -EINVAL);
+	assert_int_equal(v6t_parse_time("2026-04-31T00:00:00Z", &ns), -EINVAL);
+	assert_int_equal(v6t_parse_time("@1.", &ns), -EINVAL);
+	assert_int_equal(v6t_parse_time("1969-12-31T23:59:59Z", &ns), -EINVAL);
+	assert_int_equal(v6t_parse_time("1970-01-01T00:00:00+01:00", &ns), -EINVAL);
+}
+
+static void test_time_bounds(void **state)
+{
+	struct v6t_sock_event e = { .kind = V6T_EV_BIND };
+	struct v6t_config cfg;
+
+	(void)state;
+	/* @0 is 1970-01-01T00:00:00Z, not "no limit": nothing after it passes */
+	assert_int_equal(PARSE(&cfg, "-r", "x.v6t", "--until", "@0"), V6T_OPT_RUN);
+	assert_true(v6t_filter_match(&cfg, &e, 0));
+	assert_false(v6t_filter_match(&cfg, &e, 1));
+	assert_int_equal(PARSE(&cfg, "-r", "x.v6t", "--since", "@0"), V6T_OPT_RUN);
+	assert_true(v6t_filter_match(&cfg, &e, 0));
+	assert_true(v6t_filter_match(&cfg, &e, UINT64_MAX));
+	assert_int_equal(PARSE(&cfg, "--since", "@5", "--until", "@5"), V6T_OPT_RUN);
+	assert_true(v6t_filter_match(&cfg, &e, 5000000000ULL));
+	assert_false(v6t_filter_match(&cfg, &e, 5000000001ULL));
+	BAD("invalid until time '2600-01-01T00:00:00Z': after 2554-07-21T23:34:33Z", "--until",
+	    "2600-01-01T00:00:00Z");
+	BAD("invalid since time '@20000000000'", "--since", "@20000000000");
+	BAD("invalid until time '2023-02-29T10:00:00Z': expected RFC 3339", "--until",
+	    "2023-02-29T10:00:00Z");
+	/* an empty range, however it is written */
+	BAD("--since is after --until", "--since", "@100", "--until", "@0");
+	BAD("invalid since time '2600-01-01T00:00:00Z'", "--since", "2600-01-01T00:00:00Z", "--until",
+	    "2026-01-01T00:00:00Z");
+	BAD("--since is after --until", "--since", "2026-01-01T00:00:00.000000001Z", "--until",
+	    "2026-01-01T00:00:00Z");
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -211,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_event_lists),
 		cmocka_unit_test(test_summary_only_events),
+		cmocka_unit_test(test_time_range),
+		cmocka_unit_test(test_time_bounds),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 
