@@ -460,6 +460,76 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 	return -EINVAL;
 }
 
+/* Long options whose names start with name[0..len): how many, and the first; an exact one wins. */
+static int match_long(const char *name, size_t len, const struct option **first)
+{
+	int n = 0;
+
+	for (const struct option *o = long_options; o->name; o++) {
+		if (strncmp(o->name, name, len))
+			continue;
+		if (!o->name[len]) {
+			*first = o;
+			return 1;
+		}
+		if (!n++)
+			*first = o;
+	}
+	return n;
+}
+
+static void unknown_option(const char *word, FILE *err)
+{
+	fprintf(err, "v6trace: unknown option '%s' (see --help)\n", word);
+}
+
+/*
+ * getopt_long's '?' (with opterr 0 it says nothing): an unknown short option, or a long one
+ * that is unknown, ambiguous, or given a value it does not take. word is where it stopped.
+ */
+static void report_bad_option(const char *word, FILE *err)
+{
+	const char *name = word + 2, *sep = " ";
+	size_t len = strcspn(name, "=");
+	const struct option *o = NULL;
+	int n = strncmp(word, "--", 2) ? 0 : match_long(name, len, &o);
+
+	if (n > 1) {
+		fprintf(err, "v6trace: option '--%.*s' is ambiguous:", (int)len, name);
+		for (o = long_options; o->name; o++) {
+			if (strncmp(o->name, name, len))
+				continue;
+			fprintf(err, "%s--%s", sep, o->name);
+			sep = ", ";
+		}
+		fputs(" (see --help)\n", err);
+	} else if (n == 1 && name[len] && o->has_arg == no_argument && o->val == optopt) {
+		fprintf(err, "v6trace: option '--%s' takes no value (see --help)\n", o->name);
+	} else if (optopt) {
+		fprintf(err, "v6trace: unknown option '-%c' (see --help)\n", optopt);
+	} else {
+		unknown_option(word, err);
+	}
+}
+
+/*
+ * The word a long option with a value was given as: before its value, or holding it after
+ * '='. --ready-fd, for tests and scripts and not in --help, answers to this word only when
+ * it is the whole name, so that no abbreviation (--ready) reaches it by accident.
+ */
+static const char *long_option_word(char **argv)
+{
+	return optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+}
+
+static bool spelled_in_full(const char *word, const char *name)
+{
+	size_t len = strlen(name);
+
+	return !strncmp(word, "--", 2) && !strncmp(word + 2, name, len) &&
+	       (!word[2 + len] || word[2 + len] == '=');
+}
+
 enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *cfg, FILE *out,
 				      FILE *err)
 {
@@ -484,11 +554,16 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 			fprintf(err, "v6trace: option '%s' needs a value (see --help)\n", argv[optind - 1]);
 			return V6T_OPT_BAD;
 		case '?':
-			if (optopt)
-				fprintf(err, "v6trace: unknown option '-%c' (see --help)\n", optopt);
-			else
-				fprintf(err, "v6trace: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			report_bad_option(argv[optind - 1], err);
 			return V6T_OPT_BAD;
+		case OPT_READY_FD:
+			if (!spelled_in_full(long_option_word(argv), "ready-fd")) {
+				unknown_option(long_option_word(argv), err);
+				return V6T_OPT_BAD;
+			}
+			if (parse_one(opt, optarg, cfg, err))
+				return V6T_OPT_BAD;
+			break;
 		default:
 			if (parse_one(opt, optarg, cfg, err))
 				return V6T_OPT_BAD;

@@ -91,8 +91,10 @@ static void expect_bad(const char *const *args, const char *message)
 {
 	struct v6t_config cfg;
 
-	assert_int_equal(parse(&cfg, args), V6T_OPT_BAD);
-	assert_non_null(strstr(err_text, message));
+	if (parse(&cfg, args) != V6T_OPT_BAD)
+		fail_msg("accepted; expected \"%s\"", message);
+	if (!strstr(err_text, message))
+		fail_msg("\"%s\" is not in: %s", message, err_text);
 	/* exactly one line */
 	assert_non_null(strchr(err_text, '\n'));
 	assert_string_equal(strchr(err_text, '\n'), "\n");
@@ -260,6 +262,31 @@ static void test_time_bounds(void **state)
 	    "2026-01-01T00:00:00Z");
 }
 
+/* getopt's '?' said "unknown" for every long option it did not take, whatever the reason */
+static void test_bad_long_options(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	BAD("option '--re' is ambiguous: --read, --ready-fd", "--re", "x");
+	BAD("option '--rea' is ambiguous: --read, --ready-fd", "--rea=x");
+	BAD("option '--ro' is ambiguous: --rotate-size, --rotate-count", "--ro=5");
+	BAD("option '--json' takes no value", "--json=yes");
+	BAD("option '--follow' takes no value", "--follow=1", "-r", "x");
+	BAD("unknown option '-x'", "-jx");
+	/* the hidden --ready-fd answers to its whole name only */
+	BAD("unknown option '--ready'", "--ready", "3");
+	BAD("unknown option '--ready-f=3'", "--ready-f=3");
+	assert_int_equal(PARSE(&cfg, "--ready-fd=5"), V6T_OPT_RUN);
+	assert_int_equal(cfg.ready_fd, 5);
+	assert_int_equal(PARSE(&cfg, "--ready-fd", "6"), V6T_OPT_RUN);
+	assert_int_equal(cfg.ready_fd, 6);
+	/* documented options keep their unambiguous abbreviations */
+	assert_int_equal(PARSE(&cfg, "--read", "x.v6t", "--foll", "--summ"), V6T_OPT_RUN);
+	assert_string_equal(cfg.read_path, "x.v6t");
+	assert_true(cfg.follow && cfg.summary);
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -281,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_summary_only_events),
 		cmocka_unit_test(test_time_range),
 		cmocka_unit_test(test_time_bounds),
+		cmocka_unit_test(test_bad_long_options),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 
