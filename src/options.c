@@ -6,7 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
 #include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include "backend.h"
@@ -151,6 +156,35 @@ static int parse_ulong(const char *s, unsigned long long min, unsigned long long
 	return 0;
 }
 
+/*
+ * The inode of a network namespace file (/proc/PID/ns/net, /run/netns/NAME): on nsfs, and
+ * of type net. Opened as a path first, so a FIFO or a device is never opened for reading.
+ */
+static int netns_file_ino(const char *path, unsigned long long *ino)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC), nfd = -1, err = -EINVAL;
+	char self[64];
+	struct statfs sfs;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) || sfs.f_type != NSFS_MAGIC)
+		goto out;
+	/* the same file, not the path again: it may have been replaced meanwhile */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	nfd = open(self, O_RDONLY | O_CLOEXEC);
+	if (nfd < 0 || ioctl(nfd, NS_GET_NSTYPE) != CLONE_NEWNET || fstat(nfd, &st))
+		goto out;
+	*ino = st.st_ino;
+	err = 0;
+out:
+	if (nfd >= 0)
+		close(nfd);
+	close(fd);
+	return err;
+}
+
 static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err)
 {
 	unsigned long long v;
@@ -182,14 +216,13 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->mapped_only = true;
 		return 0;
 	case 'N':
-		if (isdigit((unsigned char)arg[0])) {
-			if (parse_ulong(arg, 1, UINT32_MAX, &v))
-				return bad(err, "netns", arg, "expected an inode number or a namespace file");
-		} else if (stat(arg, &st) || st.st_ino == 0) {
-			return bad(err, "netns", arg, "expected an inode number or a namespace file");
-		} else {
-			v = st.st_ino;	/* /proc/PID/ns/net or a bind mount under /run/netns */
-		}
+		rc = isdigit((unsigned char)arg[0]) ? parse_ulong(arg, 1, UINT32_MAX, &v)
+						    : netns_file_ino(arg, &v);
+		if (rc)
+			return bad(err, "netns", arg,
+				   rc == -EINVAL || rc == -ERANGE
+					   ? "expected an inode number or a network namespace file"
+					   : strerror(-rc));
 		cfg->netns = v;
 		return 0;
 	case OPT_CGROUP:

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "filter.h"
 #include "options.h"
@@ -287,6 +288,22 @@ static void test_bad_long_options(void **state)
 	assert_true(cfg.follow && cfg.summary);
 }
 
+/* -N names a network namespace: an nsfs file of type net, or an inode number. */
+static void test_netns_file(void **state)
+{
+	struct v6t_config cfg;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(stat("/proc/self/ns/net", &st), 0);
+	assert_int_equal(PARSE(&cfg, "-N", "/proc/self/ns/net"), V6T_OPT_RUN);
+	assert_int_equal(cfg.netns, st.st_ino);
+	BAD("invalid netns '/etc': expected an inode number or a network namespace file", "-N", "/etc");
+	BAD("invalid netns '/dev/null'", "-N", "/dev/null");
+	BAD("invalid netns '/proc/self/ns/mnt'", "-N", "/proc/self/ns/mnt");
+	BAD("invalid netns '/nonexistent'", "-N", "/nonexistent");
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -309,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_time_range),
 		cmocka_unit_test(test_time_bounds),
 		cmocka_unit_test(test_bad_long_options),
+		cmocka_unit_test(test_netns_file),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 
