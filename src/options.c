@@ -201,6 +201,8 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->pids[cfg->n_pids++] = v;
 		return 0;
 	case 'c':
+		if (cfg->comm[0])
+			return bad(err, "comm", arg, "-c is given more than once");
 		if (!arg[0] || strlen(arg) >= V6T_COMM_LEN)
 			return bad(err, "comm", arg, "expected 1 to 15 bytes, as in /proc/PID/comm");
 		strncpy(cfg->comm, arg, V6T_COMM_LEN - 1);
@@ -216,6 +218,8 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->mapped_only = true;
 		return 0;
 	case 'N':
+		if (cfg->netns)
+			return bad(err, "netns", arg, "-N is given more than once");
 		rc = isdigit((unsigned char)arg[0]) ? parse_ulong(arg, 1, UINT32_MAX, &v)
 						    : netns_file_ino(arg, &v);
 		if (rc)
@@ -226,6 +230,8 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->netns = v;
 		return 0;
 	case OPT_CGROUP:
+		if (cfg->cgroup)
+			return bad(err, "cgroup", arg, "--cgroup is given more than once");
 		/* a cgroup v2 id is its directory's inode number in the cgroup2 filesystem */
 		if (stat(arg, &st) || !S_ISDIR(st.st_mode) || statfs(arg, &sfs) ||
 		    sfs.f_type != CGROUP2_SUPER_MAGIC)
@@ -276,11 +282,15 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->verbose++;
 		return 0;
 	case 'w':
+		if (cfg->write_path)
+			return bad(err, "file", arg, "-w is given more than once");
 		if (!arg[0])
 			return bad(err, "file", arg, "expected a file name or -");
 		cfg->write_path = arg;
 		return 0;
 	case 'r':
+		if (cfg->read_path)
+			return bad(err, "file", arg, "-r is given more than once");
 		if (!arg[0])
 			return bad(err, "file", arg, "expected a file name or -");
 		cfg->read_path = arg;

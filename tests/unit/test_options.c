@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "cgroup.h"
 #include "filter.h"
 #include "options.h"
 
@@ -288,6 +289,20 @@ static void test_bad_long_options(void **state)
 	assert_true(cfg.follow && cfg.summary);
 }
 
+/* One recording, one name, one namespace, one cgroup: a second one is not "the last wins". */
+static void test_given_twice(void **state)
+{
+	char cgroup[1024];
+
+	(void)state;
+	assert_int_equal(v6t_cgroup2_mount(cgroup, sizeof(cgroup)), 0);
+	BAD("invalid file 'b.v6t': -w is given more than once", "-w", "a.v6t", "-w", "b.v6t");
+	BAD("invalid file 'b.v6t': -r is given more than once", "-r", "a.v6t", "--read=b.v6t");
+	BAD("invalid comm 'b': -c is given more than once", "-c", "a", "-c", "b");
+	BAD("invalid netns '2': -N is given more than once", "-N", "1", "-N", "2");
+	BAD("--cgroup is given more than once", "--cgroup", cgroup, "--cgroup", cgroup);
+}
+
 /* -N names a network namespace: an nsfs file of type net, or an inode number. */
 static void test_netns_file(void **state)
 {
@@ -326,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_time_range),
 		cmocka_unit_test(test_time_bounds),
 		cmocka_unit_test(test_bad_long_options),
+		cmocka_unit_test(test_given_twice),
 		cmocka_unit_test(test_netns_file),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
