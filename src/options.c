@@ -497,6 +497,13 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		why = "--no-snapshot applies to live tracing, not to -r";
 	else if (cfg->until_set && cfg->since_ns > cfg->until_ns)
 		why = "--since is after --until: no event can match";
+	else if (cfg->no_snapshot && (cfg->event_mask & (1U << V6T_EV_SOCKET)))
+		why = "--event listening needs the start-up snapshot: not with --no-snapshot";
+	else if (cfg->no_snapshot && cfg->all_netns)
+		why = "--all-netns applies to the start-up snapshot: not with --no-snapshot";
+	else if (cfg->listeners_only &&
+		 (cfg->no_snapshot || (cfg->event_mask && !(cfg->event_mask & (1U << V6T_EV_SOCKET)))))
+		why = "-l lists listening sockets: not with --no-snapshot, nor --event without listening";
 	if (!why)
 		return 0;
 	fprintf(err, "v6trace: %s (see --help)\n", why);

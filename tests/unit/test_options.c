@@ -319,6 +319,23 @@ static void test_netns_file(void **state)
 	BAD("invalid netns '/nonexistent'", "-N", "/nonexistent");
 }
 
+/* Combinations that would trace or list nothing, silently. */
+static void test_nothing_to_show(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	BAD("--event listening needs the start-up snapshot", "--event", "listening", "--no-snapshot");
+	BAD("--event listening needs the start-up snapshot", "--event", "accept,listening",
+	    "--no-snapshot");
+	BAD("--all-netns applies to the start-up snapshot", "--all-netns", "--no-snapshot");
+	BAD("-l lists listening sockets", "-l", "--event", "accept");
+	BAD("-l lists listening sockets", "-l", "--no-snapshot");
+	assert_int_equal(PARSE(&cfg, "--event", "accept", "--no-snapshot"), V6T_OPT_RUN);
+	assert_int_equal(PARSE(&cfg, "-l", "--event", "listening,accept"), V6T_OPT_RUN);
+	assert_int_equal(PARSE(&cfg, "-r", "x.v6t", "--event", "listening"), V6T_OPT_RUN);
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -343,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_bad_long_options),
 		cmocka_unit_test(test_given_twice),
 		cmocka_unit_test(test_netns_file),
+		cmocka_unit_test(test_nothing_to_show),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 
