@@ -114,13 +114,16 @@ static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
 	char line[256];
 	struct strbuf sb = STRBUF_ON(line);
 
+	/* only a crafted file holds a gap of no events, or counts whose total passes 2^64 - 1 */
+	if (!l->count)
+		return;
 	record(p, l, sizeof(*l));
-	p->lost_total += l->count;
+	p->lost_total = l->count > UINT64_MAX - p->lost_total ? UINT64_MAX : p->lost_total + l->count;
 	if (p->display && p->cfg->json) {
 		v6t_json_lost(&sb, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total);
 		emit(p, &sb);
 	} else {
-		v6t_text_lost(&sb, l->count, p->lost_total);
+		v6t_text_lost(&sb, l->count, p->lost_total, p->cfg->read_path != NULL);
 		fputs(sb.buf, stderr);
 	}
 }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include "cases.h"
 #include "harness.h"
+#include "v6trace.h"
 
 #define BUF (256 * 1024)
 #define DIR "tests/golden/"
@@ -212,6 +213,42 @@ static void test_unknown_record_skipped(void **state)
 }
 
 /*
+ * Lost-event records as a crafted file can hold them: a gap of 0 events is no gap, a total
+ * that would pass 2^64 - 1 stays there, and a replay's advice is about the recording.
+ */
+static void test_crafted_lost_records(void **state)
+{
+	static const uint64_t counts[] = { 0, UINT64_MAX, 5 };
+	char path[] = "/tmp/v6t-lost-XXXXXX";
+	int fd = mkstemp(path);
+	size_t n;
+	char *data = slurp(DIR "dualstack.v6t", &n);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), n);
+	for (size_t i = 0; i < 3; i++) {
+		struct v6t_lost l = { .hdr = { .type = V6T_REC_LOST, .size = sizeof(l) },
+				      .count = counts[i] };
+
+		assert_int_equal(write(fd, &l, sizeof(l)), sizeof(l));
+	}
+	close(fd);
+	assert_int_equal(replay(path, (const char *[]){ "-j", "--event", "listening", NULL }, NULL), 0);
+	assert_null(strstr(out, "\"count\":0,"));
+	assert_non_null(strstr(out, "\"count\":18446744073709551615,\"total\":18446744073709551615}\n"));
+	assert_non_null(strstr(out, "\"count\":5,\"total\":18446744073709551615}\n"));
+	assert_int_equal(replay(path, (const char *[]){ "-q", "-s", NULL }, NULL), 0);
+	assert_null(strstr(err, "lost 0 events"));
+	assert_non_null(strstr(err, "lost 5 events"));
+	/* -r takes no --buffer-size: the advice is for whoever records */
+	assert_null(strstr(err, "--buffer-size"));
+	assert_non_null(strstr(err, "the recorder's ring buffer was full"));
+	unlink(path);
+	free(data);
+}
+
+/*
  * In a real terminal (tmux): colour marks IPv4-mapped accepts and failures, and NO_COLOR or
  * --color=never leaves plain text. tmux wait-for is the readiness signal that the replay ended.
  */
@@ -286,6 +323,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_since_until),
 		cmocka_unit_test(test_bad_recordings),
 		cmocka_unit_test(test_unknown_record_skipped),
+		cmocka_unit_test(test_crafted_lost_records),
 		cmocka_unit_test(test_terminal_colour),
 	};
 
