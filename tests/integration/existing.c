@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -149,6 +152,147 @@ static void test_listeners_all_netns(void **state)
 	}
 	/* exactly one such socket on the whole machine */
 	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+}
+
+/*
+ * A /run/netns of our own (a tmpfs in a private mount namespace): the namespaces named here
+ * are seen by the v6trace we start and by nothing else on the machine.
+ */
+static void private_run_netns(void)
+{
+	assert_int_equal(unshare(CLONE_NEWNS), 0);
+	assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	assert_true(mkdir("/run/netns", 0755) == 0 || errno == EEXIST);
+	assert_int_equal(mount("v6t-netns", "/run/netns", "tmpfs", 0, "mode=0755"), 0);
+}
+
+/*
+ * A new network namespace named /run/netns/name, as ip netns add makes one, with a TCP
+ * listener on port (0: none); we stay in ours. Returns the listener, or -1.
+ */
+static int add_named_netns(const char *name, uint16_t port)
+{
+	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1;
+	char path[128];
+
+	assert_true(orig >= 0);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	assert_int_equal(mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL), 0);
+	fd = port ? tcp_listen(AF_INET6, "::", port, -1) : -1;
+	assert_int_equal(setns(orig, CLONE_NEWNET), 0);
+	close(orig);
+	assert_true(!port || fd >= 0);
+	return fd;
+}
+
+/* Runs argv as nobody (setresuid from root drops every capability) into out and err. */
+static int run_as_nobody(const char *const *argv)
+{
+	char out_path[] = "/tmp/v6t-nobody-out-XXXXXX", err_path[] = "/tmp/v6t-nobody-err-XXXXXX";
+	int ofd = mkstemp(out_path), efd = mkstemp(err_path), status = -1;
+	ssize_t n;
+	pid_t pid;
+
+	assert_true(ofd >= 0 && efd >= 0);
+	pid = fork();
+	if (pid == 0) {
+		if (dup2(ofd, STDOUT_FILENO) < 0 || dup2(efd, STDERR_FILENO) < 0 || setgroups(0, NULL) ||
+		    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	n = pread(ofd, out, sizeof(out) - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	n = pread(efd, err, sizeof(err) - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	unlink(out_path), unlink(err_path);
+	close(ofd), close(efd);
+	return status;
+}
+
+/*
+ * -l --all-netns by a user who cannot enter every namespace (nobody, and one made by root as
+ * ip netns add does): that namespace is named on stderr, the others are listed, and the exit
+ * status says the list is incomplete.
+ */
+static void test_listeners_all_netns_unenterable(void **state)
+{
+	const char *argv[] = { tracer_binary(), "-l", "--all-netns", "-j", "-P", "8470", NULL };
+	uint64_t ns;
+	int lfd, status;
+	json_object *e;
+
+	(void)state;
+	private_run_netns();
+	ns = netns_enter_new();
+	add_named_netns("v6t-root-only", 0);
+	lfd = tcp_listen(AF_INET6, "::", 8470, -1);
+	assert_true(lfd >= 0);
+
+	status = run_as_nobody(argv);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_non_null(strstr(err, "v6trace: cannot enter network namespace /run/netns/v6t-root-only: "
+				    "Operation not permitted\n"));
+	/* our own namespace, which nobody shares, is listed all the same: one line */
+	e = json_tokener_parse(out);
+	assert_non_null(e);
+	assert_str(ev_str(e, "event"), "listening");
+	assert_int_equal(ev_int(e, "netns"), ns);
+	assert_int_equal(ev_int(e, "local_port"), 8470);
+	json_object_put(e);
+	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+	close(lfd);
+	assert_int_equal(umount2("/run/netns", MNT_DETACH), 0);
+}
+
+/* More namespaces than the snapshot's tables once held (1,024): every one listed, once. */
+static void test_listeners_many_netns(void **state)
+{
+	enum { N = 1100 };
+	const char *argv[] = { tracer_binary(), "-l", "--all-netns", "-j", "-P", "8471", NULL };
+	static int fds[N];
+	static int64_t seen[N];
+	struct rlimit old, more;
+	char name[32], *line, *save = NULL;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	/* a listener per namespace; the hard limit is only raised, so the old one comes back */
+	more.rlim_cur = old.rlim_cur > N + 256 ? old.rlim_cur : N + 256;
+	more.rlim_max = old.rlim_max > more.rlim_cur ? old.rlim_max : more.rlim_cur;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &more), 0);
+	private_run_netns();
+	netns_enter_new();
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "v6t-many-%d", i);
+		fds[i] = add_named_netns(name, 8471);
+	}
+	assert_int_equal(run_capture(argv, out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		json_object *e = json_tokener_parse(line);
+
+		assert_non_null(e);
+		assert_true(n < N);
+		seen[n] = ev_int(e, "netns");
+		for (int j = 0; j < n; j++)
+			assert_true(seen[j] != seen[n]);
+		n++;
+		json_object_put(e);
+	}
+	assert_int_equal(n, N);
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	assert_int_equal(umount2("/run/netns", MNT_DETACH), 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
 }
 
 /*
@@ -487,6 +631,8 @@ int run_existing_tests(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_cgroup, itest_setup, itest_teardown),
 		cmocka_unit_test(test_listeners_all_netns),
 		cmocka_unit_test(test_listeners_all_netns_alone),
+		cmocka_unit_test(test_listeners_all_netns_unenterable),
+		cmocka_unit_test(test_listeners_many_netns),
 		cmocka_unit_test_setup_teardown(test_recorded_snapshot_filtered, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_accept_on_older_listener, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_mapped, itest_setup, itest_teardown),
