@@ -115,7 +115,7 @@ int v6t_run_listeners(const struct v6t_config *cfg)
 	if (err)
 		return err;
 	v6t_printer_header(&p);
-	err = v6t_snapshot(&p, cfg->all_netns);
+	err = v6t_snapshot(&p, cfg);
 	ferr = v6t_printer_finish(&p);
 	return err ? err : ferr;
 }
@@ -154,7 +154,7 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	/* the snapshot adds to tracing; without it (no inet_diag, say) tracing still works */
 	/* --event without listening: nothing of the snapshot would be shown or recorded */
 	if (!cfg->no_snapshot && (!cfg->event_mask || (cfg->event_mask & (1U << V6T_EV_SOCKET))) &&
-	    v6t_snapshot(&p, cfg->all_netns))
+	    v6t_snapshot(&p, cfg))
 		fprintf(stderr, "v6trace: warning: existing sockets are not all listed; tracing goes on\n");
 	v6t_printer_flush(&p);
 	signal_ready(cfg->ready_fd);

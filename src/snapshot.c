@@ -338,10 +338,10 @@ static void list_netns(struct netns_list *l)
 }
 
 /*
- * Enter the namespace at @path unless it is one already dumped (its inode in @done):
- * 1 if entered, 0 if skipped, -errno if setns failed.
+ * Enter the namespace at @path unless it is one already dumped (its inode in @done) or not
+ * the one wanted (-N, 0: any): 1 if entered, 0 if skipped, -errno if setns failed.
  */
-static int enter_unseen(const char *path, uint64_t *done, unsigned int *n_done)
+static int enter_unseen(const char *path, uint64_t want, uint64_t *done, unsigned int *n_done)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 	struct stat st;
@@ -355,7 +355,7 @@ static int enter_unseen(const char *path, uint64_t *done, unsigned int *n_done)
 	 * namespace opened is not always the one listed. Dump each one once, else its
 	 * sockets are reported twice.
 	 */
-	if (fstat(fd, &st)) {
+	if (fstat(fd, &st) || (want && st.st_ino != want)) {
 		close(fd);
 		return 0;
 	}
@@ -384,17 +384,18 @@ static int dump_here(struct found *f)
 }
 
 /*
- * Every namespace: ours first, where we are (/proc/self/ns/net, as listed, follows us into
- * the others), then each listed one not dumped yet. One that cannot be entered is named and
- * the others are still dumped; the first error is returned.
+ * Every namespace, or the one wanted (-N, 0: any): ours first, where we are
+ * (/proc/self/ns/net, as listed, follows us into the others), then each listed one not
+ * dumped yet. One that cannot be entered is named and the others are still dumped; the
+ * first error is returned.
  */
-static int dump_all(struct found *f, int self)
+static int dump_all(struct found *f, int self, uint64_t want)
 {
 	struct netns_list l = {};
 	unsigned int n_done = 0;
 	uint64_t *done;
 	struct stat st;
-	int err, r;
+	int err = 0, r;
 
 	list_netns(&l);
 	done = calloc(l.n + 1, sizeof(*done));
@@ -404,31 +405,48 @@ static int dump_all(struct found *f, int self)
 		return -ENOMEM;
 	}
 	done[n_done++] = st.st_ino;
-	err = dump_here(f);
+	if (!want || want == st.st_ino)
+		err = dump_here(f);
 	for (unsigned int i = 0; i < l.n; i++) {
-		r = enter_unseen(l.e[i].path, done, &n_done);
+		if (want && l.e[i].ino != want)
+			continue;
+		r = enter_unseen(l.e[i].path, want, done, &n_done);
 		if (r > 0)
 			r = dump_here(f);
 		if (r < 0 && !err)
 			err = r;
 	}
-	if (l.hidden) {
+	if (want && n_done == 1 && want != st.st_ino) {
+		fprintf(stderr, "v6trace: no process or /run/netns entry is in network namespace %llu: "
+			"its sockets are not listed\n", (unsigned long long)want);
+		err = err ? err : -ENOENT;
+	}
+	/* they matter if they may hold what was not found */
+	if (l.hidden && (!want || n_done == 1)) {
 		fprintf(stderr, "v6trace: cannot see the network namespaces of %u processes of other "
 			"users: their sockets are not listed\n", l.hidden);
-		if (!err)
-			err = -EACCES;
+		err = err ? err : -EACCES;
 	}
 	free(l.e);
 	free(done);
 	return err;
 }
 
-int v6t_snapshot(struct v6t_printer *p, bool all_netns)
+/* Our own namespace's inode, 0 if unknown. */
+static uint64_t own_netns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
+}
+
+int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 {
 	struct found f = {};
 	int err, self;
 
-	if (!all_netns) {
+	/* -N another namespace: its sockets, found where --all-netns finds them */
+	if (!cfg->all_netns && (!cfg->netns || cfg->netns == own_netns())) {
 		err = dump_here(&f);
 	} else {
 		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -438,7 +456,7 @@ int v6t_snapshot(struct v6t_printer *p, bool all_netns)
 				strerror(-err));
 			return err;
 		}
-		err = dump_all(&f, self);
+		err = dump_all(&f, self, cfg->netns);
 		if (setns(self, CLONE_NEWNET)) {
 			err = -errno;
 			fprintf(stderr, "v6trace: cannot return to our network namespace: %s\n",

@@ -405,9 +405,11 @@ static void test_recorded_snapshot_filtered(void **state)
 	/* without filters, both of A's listeners: the test can see what the filters remove */
 	record_snapshot(t, ns_a, path, (const char *[]){ NULL });
 	assert_int_equal(ev_count(t, "listening", 8460) + ev_count(t, "listening", 8461), 2);
-	/* another namespace's recording has none of A's sockets */
+	/* another namespace's recording has none of A's sockets, but that namespace's own */
 	record_snapshot(t, ns_b, path, (const char *[]){ NULL });
 	assert_int_equal(ev_count(t, "listening", 8460) + ev_count(t, "listening", 8461), 0);
+	assert_int_equal(ev_int(ev_find(t, "listening", 8462, 0), "netns"), ns_b);
+	assert_int_equal(t->n_events, 1);
 	record_snapshot(t, ns_a, path, (const char *[]){ "-P", "8461", NULL });
 	assert_int_equal(ev_count(t, "listening", 8461), 1);
 	assert_int_equal(t->n_events, 1);
