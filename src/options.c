@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <unistd.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
@@ -611,9 +611,7 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 				unknown_option(long_option_word(argv), err);
 				return V6T_OPT_BAD;
 			}
-			if (parse_one(opt, optarg, cfg, err))
-				return V6T_OPT_BAD;
-			break;
+			/* fall through */
 		default:
 			if (parse_one(opt, optarg, cfg, err))
 				return V6T_OPT_BAD;
