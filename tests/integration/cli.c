@@ -214,14 +214,14 @@ static void test_count_with_lost_events(void **state)
 	struct tracer *t = *state;
 	uint64_t ns = netns_enter_new();
 	enum { MADE = 200 };
-	char rec[] = "/tmp/v6t-count-lost-XXXXXX";
+	char dir[] = "/tmp/v6t-count-lost-XXXXXX", rec[64];
 	char out[1 << 16], err[1024];
 	const char *replay[] = { tracer_binary(), "-r", rec, "-j", NULL };
-	int fd = mkstemp(rec);
 	json_object *lost;
+	int fd;
 
-	assert_true(fd >= 0);
-	close(fd);
+	assert_non_null(mkdtemp(dir));
+	snprintf(rec, sizeof(rec), "%s/t.v6t", dir);
 	start_traced(t, ns, (const char *[]){ "--buffer-size", "4", "-n", "10", "-w", rec, NULL });
 	assert_int_equal(kill(t->pid, SIGSTOP), 0);
 	for (int i = 0; i < MADE; i++) {
@@ -242,6 +242,7 @@ static void test_count_with_lost_events(void **state)
 	assert_int_equal(run_capture(replay, out, sizeof(out), err, sizeof(err)), 0);
 	assert_string_equal(out, tracer_stdout(t));
 	unlink(rec);
+	rmdir(dir);
 }
 
 /*

@@ -359,13 +359,19 @@ static void test_listeners_all_netns_alone(void **state)
 	close(lfd), close(ns_b_fd), close(orig);
 }
 
-/* Starts a recording tracer with these filters, stops it, and replays the recording to out. */
-static void record_snapshot(struct tracer *t, uint64_t ns, const char *path, const char *const *filters)
+/*
+ * Starts a tracer recording to a new file in dir with these filters, stops it, and replays
+ * the recording to out.
+ */
+static void record_snapshot(struct tracer *t, uint64_t ns, const char *dir, const char *const *filters)
 {
+	static int made;
+	char path[64];
 	const char *args[16] = { "-w", path };
 	const char *replay[] = { tracer_binary(), "-r", path, "-j", NULL };
 	int n = 2;
 
+	snprintf(path, sizeof(path), "%s/%d.v6t", dir, made++);
 	for (int i = 0; filters[i]; i++)
 		args[n++] = filters[i];
 	args[n] = NULL;
@@ -375,6 +381,7 @@ static void record_snapshot(struct tracer *t, uint64_t ns, const char *path, con
 	assert_string_equal(err, "");
 	/* the recording holds what the filters select: what was shown live, no more */
 	assert_string_equal(out, tracer_stdout(t));
+	unlink(path);
 }
 
 /*
@@ -388,12 +395,11 @@ static void test_recorded_snapshot_filtered(void **state)
 	uint64_t ns_a = netns_enter_new(), ns_b;
 	int ns_a_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int own = tcp_listen(AF_INET6, "::", 8460, -1);
-	char dir[] = "/tmp/v6t-snap-XXXXXX", path[64], pid_arg[16], later[32], earlier[32];
+	char dir[] = "/tmp/v6t-snap-XXXXXX", pid_arg[16], later[32], earlier[32];
 	struct holder in_a, in_b;
 
 	assert_true(ns_a_fd >= 0 && own >= 0);
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/snap.v6t", dir);
 	holder_start(&in_a, 8461);
 	ns_b = netns_enter_new();
 	holder_start(&in_b, 8462);
@@ -403,28 +409,27 @@ static void test_recorded_snapshot_filtered(void **state)
 	snprintf(earlier, sizeof(earlier), "@%lld", (long long)time(NULL) - 3600);
 
 	/* without filters, both of A's listeners: the test can see what the filters remove */
-	record_snapshot(t, ns_a, path, (const char *[]){ NULL });
+	record_snapshot(t, ns_a, dir, (const char *[]){ NULL });
 	assert_int_equal(ev_count(t, "listening", 8460) + ev_count(t, "listening", 8461), 2);
 	/* another namespace's recording has none of A's sockets, but that namespace's own */
-	record_snapshot(t, ns_b, path, (const char *[]){ NULL });
+	record_snapshot(t, ns_b, dir, (const char *[]){ NULL });
 	assert_int_equal(ev_count(t, "listening", 8460) + ev_count(t, "listening", 8461), 0);
 	assert_int_equal(ev_int(ev_find(t, "listening", 8462, 0), "netns"), ns_b);
 	assert_int_equal(t->n_events, 1);
-	record_snapshot(t, ns_a, path, (const char *[]){ "-P", "8461", NULL });
+	record_snapshot(t, ns_a, dir, (const char *[]){ "-P", "8461", NULL });
 	assert_int_equal(ev_count(t, "listening", 8461), 1);
 	assert_int_equal(t->n_events, 1);
-	record_snapshot(t, ns_a, path, (const char *[]){ "-p", pid_arg, NULL });
+	record_snapshot(t, ns_a, dir, (const char *[]){ "-p", pid_arg, NULL });
 	assert_int_equal(ev_count(t, "listening", 8461), 1);
 	assert_int_equal(t->n_events, 1);
-	record_snapshot(t, ns_a, path, (const char *[]){ "--since", later, NULL });
+	record_snapshot(t, ns_a, dir, (const char *[]){ "--since", later, NULL });
 	assert_int_equal(t->n_events, 0);
-	record_snapshot(t, ns_a, path, (const char *[]){ "--until", earlier, NULL });
+	record_snapshot(t, ns_a, dir, (const char *[]){ "--until", earlier, NULL });
 	assert_int_equal(t->n_events, 0);
-	record_snapshot(t, ns_a, path, (const char *[]){ "--event", "bind", NULL });
+	record_snapshot(t, ns_a, dir, (const char *[]){ "--event", "bind", NULL });
 	assert_int_equal(t->n_events, 0);
 	holder_stop(&in_a);
 	holder_stop(&in_b);
-	unlink(path);
 	rmdir(dir);
 	close(own), close(ns_a_fd);
 }
