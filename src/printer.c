@@ -147,11 +147,13 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 			on_lost(p, (const struct v6t_lost *)rec);
 		break;
 	case V6T_REC_NETNS:
-		if (rec->size >= sizeof(n) && p->writer) {
-			memcpy(&n, rec, sizeof(n));
-			if (v6t_writer_add_netns(p->writer, n.info.netns_ino, n.info.bindv6only))
-				p->done = 1;
-		}
+		if (rec->size < sizeof(n) || !p->writer)
+			break;
+		memcpy(&n, rec, sizeof(n));
+		/* a namespace -N leaves out is not in the recording either */
+		if ((!p->cfg->netns || n.info.netns_ino == p->cfg->netns) &&
+		    v6t_writer_add_netns(p->writer, n.info.netns_ino, n.info.bindv6only))
+			p->done = 1;
 		break;
 	default:
 		/* a record type from a newer version: its size says how far to skip */

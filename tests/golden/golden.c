@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include "cases.h"
 #include "harness.h"
-#include "v6trace.h"
+#include "recfile.h"
 
 #define BUF (256 * 1024)
 #define DIR "tests/golden/"
@@ -248,6 +248,64 @@ static void test_crafted_lost_records(void **state)
 	free(data);
 }
 
+/* The namespaces a recording names in netns records (type 3), in ns, up to max. */
+static int netns_records(const char *path, uint64_t *ns, int max)
+{
+	size_t len, off;
+	char *data = slurp(path, &len);
+	struct v6t_file_header h;
+	int n = 0;
+
+	memcpy(&h, data, sizeof(h));
+	for (off = h.header_size; off + sizeof(struct v6t_rec_hdr) <= len;) {
+		struct v6t_netns_rec r;
+
+		memcpy(&r, data + off, sizeof(r.hdr));
+		assert_true(r.hdr.size >= sizeof(r.hdr));
+		if (r.hdr.type == V6T_REC_NETNS && n < max) {
+			memcpy(&r, data + off, sizeof(r));
+			ns[n++] = r.info.netns_ino;
+		}
+		off += r.hdr.size;
+	}
+	free(data);
+	return n;
+}
+
+/*
+ * -r with -w and -N: the new recording names only the namespace -N selects, not another one
+ * a netns record of the input named (a rotated file names every namespace seen before it).
+ */
+static void test_filtered_copy_netns(void **state)
+{
+	char in[] = "/tmp/v6t-netns-in-XXXXXX", dir[] = "/tmp/v6t-netns-XXXXXX", copy[64];
+	struct v6t_netns_rec other = { .hdr = { .type = V6T_REC_NETNS, .size = sizeof(other) },
+				       .info = { .netns_ino = 4026530000ULL } };
+	int fd = mkstemp(in);
+	char *data;
+	uint64_t ns[4];
+	size_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(copy, sizeof(copy), "%s/copy.v6t", dir);
+	data = slurp(DIR "dualstack.v6t", &n);
+	/* the other namespace's record right after the header, as rotation writes it */
+	assert_int_equal(write(fd, data, 176), 176);
+	assert_int_equal(write(fd, &other, sizeof(other)), sizeof(other));
+	assert_int_equal(write(fd, data + 176, n - 176), n - 176);
+	close(fd);
+	assert_int_equal(netns_records(in, ns, 4), 2);
+	assert_int_equal(replay(in, (const char *[]){ "-q", "-N", "4026532176", "-w", copy, NULL }, NULL), 0);
+	assert_int_equal(netns_records(copy, ns, 4), 1);
+	assert_int_equal(ns[0], 4026532176ULL);
+	unlink(in);
+	unlink(copy);
+	rmdir(dir);
+	free(data);
+}
+
 /*
  * In a real terminal (tmux): colour marks IPv4-mapped accepts and failures, and NO_COLOR or
  * --color=never leaves plain text. tmux wait-for is the readiness signal that the replay ended.
@@ -324,6 +382,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bad_recordings),
 		cmocka_unit_test(test_unknown_record_skipped),
 		cmocka_unit_test(test_crafted_lost_records),
+		cmocka_unit_test(test_filtered_copy_netns),
 		cmocka_unit_test(test_terminal_colour),
 	};
 
