@@ -389,23 +389,21 @@ static int dump_here(struct found *f)
  * dumped yet. One that cannot be entered is named and the others are still dumped; the
  * first error is returned.
  */
-static int dump_all(struct found *f, int self, uint64_t want)
+static int dump_all(struct found *f, uint64_t own, uint64_t want)
 {
 	struct netns_list l = {};
 	unsigned int n_done = 0;
 	uint64_t *done;
-	struct stat st;
 	int err = 0, r;
 
 	list_netns(&l);
 	done = calloc(l.n + 1, sizeof(*done));
-	if (!done || fstat(self, &st)) {
+	if (!done) {
 		free(l.e);
-		free(done);
 		return -ENOMEM;
 	}
-	done[n_done++] = st.st_ino;
-	if (!want || want == st.st_ino)
+	done[n_done++] = own;
+	if (!want || want == own)
 		err = dump_here(f);
 	for (unsigned int i = 0; i < l.n; i++) {
 		if (want && l.e[i].ino != want)
@@ -416,7 +414,7 @@ static int dump_all(struct found *f, int self, uint64_t want)
 		if (r < 0 && !err)
 			err = r;
 	}
-	if (want && n_done == 1 && want != st.st_ino) {
+	if (want && n_done == 1 && want != own) {
 		fprintf(stderr, "v6trace: no process or /run/netns entry is in network namespace %llu: "
 			"its sockets are not listed\n", (unsigned long long)want);
 		err = err ? err : -ENOENT;
@@ -442,11 +440,12 @@ static uint64_t own_netns(void)
 
 int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 {
+	uint64_t own = own_netns();
 	struct found f = {};
 	int err, self;
 
 	/* -N another namespace: its sockets, found where --all-netns finds them */
-	if (!cfg->all_netns && (!cfg->netns || cfg->netns == own_netns())) {
+	if (!cfg->all_netns && (!cfg->netns || cfg->netns == own)) {
 		err = dump_here(&f);
 	} else {
 		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -456,8 +455,9 @@ int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 				strerror(-err));
 			return err;
 		}
-		err = dump_all(&f, self, cfg->netns);
-		if (setns(self, CLONE_NEWNET)) {
+		err = dump_all(&f, own, cfg->netns);
+		/* back, if a setns took us elsewhere (without privileges none did, nor could this) */
+		if (own_netns() != own && setns(self, CLONE_NEWNET)) {
 			err = -errno;
 			fprintf(stderr, "v6trace: cannot return to our network namespace: %s\n",
 				strerror(-err));
