@@ -155,7 +155,8 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	/* --event without listening: nothing of the snapshot would be shown or recorded */
 	if (!cfg->no_snapshot && (!cfg->event_mask || (cfg->event_mask & (1U << V6T_EV_SOCKET))) &&
 	    v6t_snapshot(&p, cfg))
-		fprintf(stderr, "v6trace: warning: existing sockets are not all listed; tracing goes on\n");
+		fprintf(stderr,
+			"v6trace: warning: existing sockets are not all listed; tracing goes on\n");
 	v6t_printer_flush(&p);
 	signal_ready(cfg->ready_fd);
 	clock_gettime(CLOCK_MONOTONIC, &start);

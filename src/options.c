@@ -348,12 +348,13 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 	case OPT_SINCE:
 	case OPT_UNTIL:
 		rc = v6t_parse_time(arg, opt == OPT_SINCE ? &cfg->since_ns : &cfg->until_ns);
+		if (rc == -ERANGE)
+			return bad(err, opt == OPT_SINCE ? "since time" : "until time", arg,
+				   "after 2554-07-21T23:34:33Z, the last time v6trace can "
+				   "represent");
 		if (rc)
 			return bad(err, opt == OPT_SINCE ? "since time" : "until time", arg,
-				   rc == -ERANGE ? "after 2554-07-21T23:34:33Z, the last time v6trace "
-						   "can represent"
-						 : "expected RFC 3339 like 2026-11-24T10:00:00Z, or "
-						   "@UNIX_SECONDS");
+				   "expected RFC 3339 like 2026-11-24T10:00:00Z, or @UNIX_SECONDS");
 		cfg->until_set |= opt == OPT_UNTIL;
 		return 0;
 	}
@@ -472,6 +473,8 @@ int v6t_parse_time(const char *s, uint64_t *wall_ns)
 /* Options that only make sense together, checked once all are known. */
 static int check_combinations(const struct v6t_config *cfg, FILE *err)
 {
+	/* --event without listening: no socket of the snapshot would pass */
+	bool no_listening = cfg->event_mask && !(cfg->event_mask & (1U << V6T_EV_SOCKET));
 	const char *why = NULL;
 
 	if (cfg->follow && !cfg->read_path)
@@ -501,9 +504,9 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		why = "--event listening needs the start-up snapshot: not with --no-snapshot";
 	else if (cfg->no_snapshot && cfg->all_netns)
 		why = "--all-netns applies to the start-up snapshot: not with --no-snapshot";
-	else if (cfg->listeners_only &&
-		 (cfg->no_snapshot || (cfg->event_mask && !(cfg->event_mask & (1U << V6T_EV_SOCKET)))))
-		why = "-l lists listening sockets: not with --no-snapshot, nor --event without listening";
+	else if (cfg->listeners_only && (cfg->no_snapshot || no_listening))
+		why = "-l lists listening sockets: not with --no-snapshot, nor --event without "
+		      "listening";
 	if (!why)
 		return 0;
 	fprintf(err, "v6trace: %s (see --help)\n", why);

@@ -118,7 +118,10 @@ static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
 	if (!l->count)
 		return;
 	record(p, l, sizeof(*l));
-	p->lost_total = l->count > UINT64_MAX - p->lost_total ? UINT64_MAX : p->lost_total + l->count;
+	if (l->count > UINT64_MAX - p->lost_total)
+		p->lost_total = UINT64_MAX;
+	else
+		p->lost_total += l->count;
 	if (p->display && p->cfg->json) {
 		v6t_json_lost(&sb, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total);
 		emit(p, &sb);

@@ -379,7 +379,8 @@ static int dump_here(struct found *f)
 	int err = snapshot_here(f);
 
 	if (err)
-		fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n", strerror(-err));
+		fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n",
+			strerror(-err));
 	return err;
 }
 
@@ -415,14 +416,14 @@ static int dump_all(struct found *f, uint64_t own, uint64_t want)
 			err = r;
 	}
 	if (want && n_done == 1 && want != own) {
-		fprintf(stderr, "v6trace: no process or /run/netns entry is in network namespace %llu: "
-			"its sockets are not listed\n", (unsigned long long)want);
+		fprintf(stderr, "v6trace: no process or /run/netns entry is in network namespace "
+			"%llu: its sockets are not listed\n", (unsigned long long)want);
 		err = err ? err : -ENOENT;
 	}
 	/* they matter if they may hold what was not found */
 	if (l.hidden && (!want || n_done == 1)) {
-		fprintf(stderr, "v6trace: cannot see the network namespaces of %u processes of other "
-			"users: their sockets are not listed\n", l.hidden);
+		fprintf(stderr, "v6trace: cannot see the network namespaces of %u processes of "
+			"other users: their sockets are not listed\n", l.hidden);
 		err = err ? err : -EACCES;
 	}
 	free(l.e);
@@ -456,7 +457,7 @@ int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 			return err;
 		}
 		err = dump_all(&f, own, cfg->netns);
-		/* back, if a setns took us elsewhere (without privileges none did, nor could this) */
+		/* back, if a setns took us elsewhere (without privileges none did, nor can this) */
 		if (own_netns() != own && setns(self, CLONE_NEWNET)) {
 			err = -errno;
 			fprintf(stderr, "v6trace: cannot return to our network namespace: %s\n",

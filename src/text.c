@@ -132,7 +132,8 @@ void v6t_text_lost(struct strbuf *sb, uint64_t count, uint64_t total, bool repla
 	sb_u64(sb, count);
 	/* -r takes no --buffer-size: a replay can only say where the recording has a gap */
 	if (replayed)
-		sb_lit(sb, " events (the recorder's ring buffer was full: the recording misses them), ");
+		sb_lit(sb, " events (the recorder's ring buffer was full: the recording misses "
+			   "them), ");
 	else
 		sb_lit(sb, " events (ring buffer full; try a larger --buffer-size), ");
 	sb_u64(sb, total);
