@@ -6,11 +6,12 @@ bool v6t_filter_match(const struct v6t_config *cfg, const struct v6t_sock_event 
 {
 	bool hit;
 
-	if (cfg->event_mask && !(cfg->event_mask & (1U << e->kind)))
+	/* a recording may hold any kind: only those with a name have a bit to test */
+	if (cfg->event_mask && (e->kind > V6T_EV_MAX || !(cfg->event_mask & (1U << e->kind))))
 		return false;
 	if (cfg->since_ns && wall_ns < cfg->since_ns)
 		return false;
-	if (cfg->until_ns && wall_ns > cfg->until_ns)
+	if (cfg->until_set && wall_ns > cfg->until_ns)
 		return false;
 	if (cfg->netns && e->netns_ino != cfg->netns)
 		return false;

@@ -53,8 +53,6 @@ static void report_lost(struct v6t_printer *p, struct v6t_tracer *t)
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	l.ts_boot_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	l.count = total - p->lost_total;
-	/* through the printer even when done: a recording must not miss its gaps */
-	p->done = 0;
 	v6t_printer_record(p, &l.hdr, sizeof(l));
 }
 
@@ -105,11 +103,11 @@ int v6t_run_listeners(const struct v6t_config *cfg)
 	static struct v6t_printer p;
 	int err, ferr;
 
-	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset(), false);
+	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset());
 	if (err)
 		return err;
 	v6t_printer_header(&p);
-	err = v6t_snapshot(&p, cfg->all_netns);
+	err = v6t_snapshot(&p, cfg);
 	ferr = v6t_printer_finish(&p);
 	return err ? err : ferr;
 }
@@ -125,7 +123,7 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	err = v6t_preflight();
 	if (err)
 		return err;
-	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset(), true);
+	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset());
 	if (err)
 		return err;
 	err = v6t_tracer_start(&t, cfg, on_record, &p);
@@ -147,8 +145,9 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	/* the snapshot adds to tracing; without it (no inet_diag, say) tracing still works */
 	/* --event without listening: nothing of the snapshot would be shown or recorded */
 	if (!cfg->no_snapshot && (!cfg->event_mask || (cfg->event_mask & (1U << V6T_EV_SOCKET))) &&
-	    v6t_snapshot(&p, cfg->all_netns))
-		fprintf(stderr, "v6trace: warning: existing sockets are not listed; tracing goes on\n");
+	    v6t_snapshot(&p, cfg))
+		fprintf(stderr,
+			"v6trace: warning: existing sockets are not all listed; tracing goes on\n");
 	v6t_printer_flush(&p);
 	signal_ready(cfg->ready_fd);
 	/* -d: a stop like a signal's, so it also ends a write blocked on a full pipe */

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include "backend.h"
@@ -155,11 +159,41 @@ static int parse_ulong(const char *s, unsigned long long min, unsigned long long
 	return 0;
 }
 
+/*
+ * The inode of a network namespace file (/proc/PID/ns/net, /run/netns/NAME): on nsfs, and
+ * of type net. Opened as a path first, so a FIFO or a device is never opened for reading.
+ */
+static int netns_file_ino(const char *path, unsigned long long *ino)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC), nfd = -1, err = -EINVAL;
+	char self[64];
+	struct statfs sfs;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) || sfs.f_type != NSFS_MAGIC)
+		goto out;
+	/* the same file, not the path again: it may have been replaced meanwhile */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	nfd = open(self, O_RDONLY | O_CLOEXEC);
+	if (nfd < 0 || ioctl(nfd, NS_GET_NSTYPE) != CLONE_NEWNET || fstat(nfd, &st))
+		goto out;
+	*ino = st.st_ino;
+	err = 0;
+out:
+	if (nfd >= 0)
+		close(nfd);
+	close(fd);
+	return err;
+}
+
 static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err)
 {
 	unsigned long long v;
 	struct statfs sfs;
 	struct stat st;
+	int rc;
 
 	switch (opt) {
 	case 'p':
@@ -170,6 +204,8 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->pids[cfg->n_pids++] = v;
 		return 0;
 	case 'c':
+		if (cfg->comm[0])
+			return bad(err, "comm", arg, "-c is given more than once");
 		if (!arg[0] || strlen(arg) >= V6T_COMM_LEN)
 			return bad(err, "comm", arg, "expected 1 to 15 bytes, as in /proc/PID/comm");
 		strncpy(cfg->comm, arg, V6T_COMM_LEN - 1);
@@ -185,17 +221,20 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->mapped_only = true;
 		return 0;
 	case 'N':
-		if (isdigit((unsigned char)arg[0])) {
-			if (parse_ulong(arg, 1, UINT32_MAX, &v))
-				return bad(err, "netns", arg, "expected an inode number or a namespace file");
-		} else if (stat(arg, &st) || st.st_ino == 0) {
-			return bad(err, "netns", arg, "expected an inode number or a namespace file");
-		} else {
-			v = st.st_ino;	/* /proc/PID/ns/net or a bind mount under /run/netns */
-		}
+		if (cfg->netns)
+			return bad(err, "netns", arg, "-N is given more than once");
+		rc = isdigit((unsigned char)arg[0]) ? parse_ulong(arg, 1, UINT32_MAX, &v)
+						    : netns_file_ino(arg, &v);
+		if (rc)
+			return bad(err, "netns", arg,
+				   rc == -EINVAL || rc == -ERANGE
+					   ? "expected an inode number or a network namespace file"
+					   : strerror(-rc));
 		cfg->netns = v;
 		return 0;
 	case OPT_CGROUP:
+		if (cfg->cgroup)
+			return bad(err, "cgroup", arg, "--cgroup is given more than once");
 		/* a cgroup v2 id is its directory's inode number in the cgroup2 filesystem */
 		if (stat(arg, &st) || !S_ISDIR(st.st_mode) || statfs(arg, &sfs) ||
 		    sfs.f_type != CGROUP2_SUPER_MAGIC)
@@ -246,11 +285,15 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->verbose++;
 		return 0;
 	case 'w':
+		if (cfg->write_path)
+			return bad(err, "file", arg, "-w is given more than once");
 		if (!arg[0])
 			return bad(err, "file", arg, "expected a file name or -");
 		cfg->write_path = arg;
 		return 0;
 	case 'r':
+		if (cfg->read_path)
+			return bad(err, "file", arg, "-r is given more than once");
 		if (!arg[0])
 			return bad(err, "file", arg, "expected a file name or -");
 		cfg->read_path = arg;
@@ -315,9 +358,15 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		return 0;
 	case OPT_SINCE:
 	case OPT_UNTIL:
-		if (v6t_parse_time(arg, opt == OPT_SINCE ? &cfg->since_ns : &cfg->until_ns))
+		rc = v6t_parse_time(arg, opt == OPT_SINCE ? &cfg->since_ns : &cfg->until_ns);
+		if (rc == -ERANGE)
+			return bad(err, opt == OPT_SINCE ? "since time" : "until time", arg,
+				   "after 2554-07-21T23:34:33Z, the last time v6trace can "
+				   "represent");
+		if (rc)
 			return bad(err, opt == OPT_SINCE ? "since time" : "until time", arg,
 				   "expected RFC 3339 like 2026-11-24T10:00:00Z, or @UNIX_SECONDS");
+		cfg->until_set |= opt == OPT_UNTIL;
 		return 0;
 	}
 	return -EINVAL;
@@ -336,18 +385,57 @@ static int digits(const char **p, int n, int *out)
 	return 0;
 }
 
-/* ".123456789" -> ns; at most 9 digits are kept, more are ignored */
-static uint64_t fraction_ns(const char **p)
+/* ".123456789" -> ns; at most 9 digits are kept, more are ignored; a '.' needs a digit */
+static int fraction_ns(const char **p, uint64_t *ns)
 {
-	uint64_t ns = 0, scale = 100000000;
+	uint64_t scale = 100000000;
 
+	*ns = 0;
 	if (**p != '.')
 		return 0;
+	if (!isdigit((unsigned char)(*p)[1]))
+		return -EINVAL;
 	for ((*p)++; isdigit((unsigned char)**p); (*p)++) {
-		ns += (**p - '0') * scale;
+		*ns += (**p - '0') * scale;
 		scale /= 10;
 	}
-	return ns;
+	return 0;
+}
+
+/* Wall-clock ns in a uint64_t end at 2554-07-21T23:34:33.709551615Z: refuse, never wrap. */
+static int to_ns(uint64_t secs, uint64_t frac, uint64_t *wall_ns)
+{
+	if (secs > (UINT64_MAX - frac) / 1000000000ULL)
+		return -ERANGE;
+	*wall_ns = secs * 1000000000ULL + frac;
+	return 0;
+}
+
+static int days_in_month(int year, int mon)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return mon == 2 && leap ? 29 : days[mon - 1];
+}
+
+/* "@SECONDS[.frac]" */
+static int parse_unix_time(const char *p, uint64_t *wall_ns)
+{
+	unsigned long long v;
+	uint64_t frac;
+	char *end;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(p, &end, 10);
+	p = end;
+	if (fraction_ns(&p, &frac) || *p)
+		return -EINVAL;
+	if (errno)
+		return -ERANGE;
+	return to_ns(v, frac, wall_ns);
 }
 
 int v6t_parse_time(const char *s, uint64_t *wall_ns)
@@ -358,27 +446,14 @@ int v6t_parse_time(const char *s, uint64_t *wall_ns)
 	uint64_t frac;
 	const char *p = s;
 
-	if (*p == '@') {
-		char *end;
-		unsigned long long v;
-
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		errno = 0;
-		v = strtoull(p, &end, 10);
-		p = end;
-		frac = fraction_ns(&p);
-		if (errno || *p || v > 10000000000ULL)
-			return -EINVAL;
-		*wall_ns = v * 1000000000ULL + frac;
-		return 0;
-	}
+	if (*p == '@')
+		return parse_unix_time(p + 1, wall_ns);
 	if (digits(&p, 4, &year) || *p++ != '-' || digits(&p, 2, &mon) || *p++ != '-' ||
 	    digits(&p, 2, &day) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ ||
 	    digits(&p, 2, &hh) || *p++ != ':' || digits(&p, 2, &mm) || *p++ != ':' || digits(&p, 2, &ss))
 		return -EINVAL;
-	frac = fraction_ns(&p);
+	if (fraction_ns(&p, &frac))
+		return -EINVAL;
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
@@ -391,7 +466,8 @@ int v6t_parse_time(const char *s, uint64_t *wall_ns)
 	} else {
 		return -EINVAL;
 	}
-	if (*p || year < 1970 || mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60)
+	if (*p || year < 1970 || mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon) ||
+	    hh > 23 || mm > 59 || ss > 60)
 		return -EINVAL;
 	tm.tm_year = year - 1900;
 	tm.tm_mon = mon - 1;
@@ -402,8 +478,7 @@ int v6t_parse_time(const char *s, uint64_t *wall_ns)
 	secs = timegm(&tm) - (oh * 3600 + om * 60);
 	if (secs < 0)
 		return -EINVAL;
-	*wall_ns = (uint64_t)secs * 1000000000ULL + frac;
-	return 0;
+	return to_ns(secs, frac, wall_ns);
 }
 
 /* A regular file, with "-" for standard input (fd) or output: its identity, or 0s. */
@@ -441,6 +516,8 @@ static bool rotates_special_file(const struct v6t_config *cfg)
 /* Options that only make sense together, checked once all are known. */
 static int check_combinations(const struct v6t_config *cfg, FILE *err)
 {
+	/* --event without listening: no socket of the snapshot would pass */
+	bool no_listening = cfg->event_mask && !(cfg->event_mask & (1U << V6T_EV_SOCKET));
 	const char *why = NULL;
 
 	if (cfg->follow && !cfg->read_path)
@@ -468,12 +545,89 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		why = "--all-netns applies to live tracing and -l, not to -r";
 	else if (cfg->read_path && cfg->no_snapshot)
 		why = "--no-snapshot applies to live tracing, not to -r";
-	else if (cfg->since_ns && cfg->until_ns && cfg->since_ns > cfg->until_ns)
-		why = "--since is after --until";
+	else if (cfg->until_set && cfg->since_ns > cfg->until_ns)
+		why = "--since is after --until: no event can match";
+	else if (cfg->no_snapshot && (cfg->event_mask & (1U << V6T_EV_SOCKET)))
+		why = "--event listening needs the start-up snapshot: not with --no-snapshot";
+	else if (cfg->no_snapshot && cfg->all_netns)
+		why = "--all-netns applies to the start-up snapshot: not with --no-snapshot";
+	else if (cfg->listeners_only && (cfg->no_snapshot || no_listening))
+		why = "-l lists listening sockets: not with --no-snapshot, nor --event without "
+		      "listening";
 	if (!why)
 		return 0;
 	fprintf(err, "v6trace: %s (see --help)\n", why);
 	return -EINVAL;
+}
+
+/* Long options whose names start with name[0..len): how many, and the first; an exact one wins. */
+static int match_long(const char *name, size_t len, const struct option **first)
+{
+	int n = 0;
+
+	for (const struct option *o = long_options; o->name; o++) {
+		if (strncmp(o->name, name, len))
+			continue;
+		if (!o->name[len]) {
+			*first = o;
+			return 1;
+		}
+		if (!n++)
+			*first = o;
+	}
+	return n;
+}
+
+static void unknown_option(const char *word, FILE *err)
+{
+	fprintf(err, "v6trace: unknown option '%s' (see --help)\n", word);
+}
+
+/*
+ * getopt_long's '?' (with opterr 0 it says nothing): an unknown short option, or a long one
+ * that is unknown, ambiguous, or given a value it does not take. word is where it stopped.
+ */
+static void report_bad_option(const char *word, FILE *err)
+{
+	const char *name = word + 2, *sep = " ";
+	size_t len = strcspn(name, "=");
+	const struct option *o = NULL;
+	int n = strncmp(word, "--", 2) ? 0 : match_long(name, len, &o);
+
+	if (n > 1) {
+		fprintf(err, "v6trace: option '--%.*s' is ambiguous:", (int)len, name);
+		for (o = long_options; o->name; o++) {
+			if (strncmp(o->name, name, len))
+				continue;
+			fprintf(err, "%s--%s", sep, o->name);
+			sep = ", ";
+		}
+		fputs(" (see --help)\n", err);
+	} else if (n == 1 && name[len] && o->has_arg == no_argument && o->val == optopt) {
+		fprintf(err, "v6trace: option '--%s' takes no value (see --help)\n", o->name);
+	} else if (optopt) {
+		fprintf(err, "v6trace: unknown option '-%c' (see --help)\n", optopt);
+	} else {
+		unknown_option(word, err);
+	}
+}
+
+/*
+ * The word a long option with a value was given as: before its value, or holding it after
+ * '='. --ready-fd, for tests and scripts and not in --help, answers to this word only when
+ * it is the whole name, so that no abbreviation (--ready) reaches it by accident.
+ */
+static const char *long_option_word(char **argv)
+{
+	return optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+}
+
+static bool spelled_in_full(const char *word, const char *name)
+{
+	size_t len = strlen(name);
+
+	return !strncmp(word, "--", 2) && !strncmp(word + 2, name, len) &&
+	       (!word[2 + len] || word[2 + len] == '=');
 }
 
 enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *cfg, FILE *out,
@@ -501,11 +655,14 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 			fprintf(err, "v6trace: option '%s' needs a value (see --help)\n", argv[optind - 1]);
 			return V6T_OPT_BAD;
 		case '?':
-			if (optopt)
-				fprintf(err, "v6trace: unknown option '-%c' (see --help)\n", optopt);
-			else
-				fprintf(err, "v6trace: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			report_bad_option(argv[optind - 1], err);
 			return V6T_OPT_BAD;
+		case OPT_READY_FD:
+			if (!spelled_in_full(long_option_word(argv), "ready-fd")) {
+				unknown_option(long_option_word(argv), err);
+				return V6T_OPT_BAD;
+			}
+			/* fall through */
 		default:
 			if (parse_one(opt, optarg, cfg, err))
 				return V6T_OPT_BAD;

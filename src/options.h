@@ -38,7 +38,9 @@ struct v6t_config {
 	unsigned int file_mode;		/* --file-mode: of the files -w creates */
 	struct v6t_file_id read_id;	/* -r's file when it is a regular one, else 0 */
 	uint32_t event_mask;		/* --event: bit per V6T_EV_* kind (0: all) */
-	uint64_t since_ns, until_ns;	/* --since/--until: wall-clock bounds (0: none) */
+	/* --since/--until: wall-clock bounds; since 0 is the epoch, which bounds nothing */
+	uint64_t since_ns, until_ns;
+	bool until_set;			/* --until was given: until_ns 0 is the epoch */
 	int color;			/* V6T_COLOR_*: --color */
 	bool listeners_only;		/* -l: print the snapshot of existing sockets and exit */
 	bool no_snapshot;		/* --no-snapshot: live tracing without the start-up snapshot */
@@ -73,7 +75,7 @@ static inline bool v6t_summary_alone(const struct v6t_config *cfg)
  */
 static inline bool v6t_summary_only(const struct v6t_config *cfg)
 {
-	return v6t_summary_alone(cfg) && !cfg->count && !cfg->since_ns && !cfg->until_ns;
+	return v6t_summary_alone(cfg) && !cfg->count && !cfg->since_ns && !cfg->until_set;
 }
 
 enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *cfg, FILE *out,

@@ -18,8 +18,8 @@ void v6t_text_header(struct strbuf *sb);
 
 void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int flags);
 void v6t_json_event(struct strbuf *sb, const struct v6t_view *v);
-/* count events lost since the previous report; total since start */
-void v6t_text_lost(struct strbuf *sb, uint64_t count, uint64_t total);
+/* count events lost since the previous report; total since start; replayed: from a recording */
+void v6t_text_lost(struct strbuf *sb, uint64_t count, uint64_t total, bool replayed);
 void v6t_json_lost(struct strbuf *sb, uint64_t wall_ns, uint64_t count, uint64_t total);
 
 #endif

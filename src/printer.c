@@ -9,15 +9,13 @@
 #include "output.h"
 #include "printer.h"
 
-int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall,
-		     bool write_all)
+int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall)
 {
 	bool recording_on_stdout = cfg->write_path && !strcmp(cfg->write_path, "-");
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->boot_to_wall = boot_to_wall;
-	p->write_all = write_all;
 	p->display = !cfg->quiet && !recording_on_stdout;
 	v6t_sink_init(&p->out, recording_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
 	/* https://no-color.org: a set, non-empty NO_COLOR turns automatic colour off */
@@ -103,16 +101,19 @@ static void display(struct v6t_printer *p, const struct v6t_sock_event *e)
 static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 {
 	uint64_t wall = e->ts_boot_ns + p->boot_to_wall;
-	bool match = v6t_filter_match(p->cfg, e, wall);
 
-	if (p->writer && (match || p->write_all)) {
+	/*
+	 * Live events passed the same filters in the kernel, but the start-up snapshot's did not:
+	 * a recording holds what the filters select, as the display does, whatever the source.
+	 */
+	if (!v6t_filter_match(p->cfg, e, wall))
+		return;
+	if (p->writer) {
 		/* the recording says which namespaces it saw, and their bindv6only */
 		if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
 			p->done = 1;
 		record(p, e, sizeof(*e));
 	}
-	if (!match)
-		return;
 	if (p->summary)
 		v6t_summary_add(p->summary, e);
 	if (p->display)
@@ -127,13 +128,19 @@ static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
 	char line[256];
 	struct strbuf sb = STRBUF_ON(line);
 
+	/* only a crafted file holds a gap of no events, or counts whose total passes 2^64 - 1 */
+	if (!l->count)
+		return;
 	record(p, l, sizeof(*l));
-	p->lost_total += l->count;
+	if (l->count > UINT64_MAX - p->lost_total)
+		p->lost_total = UINT64_MAX;
+	else
+		p->lost_total += l->count;
 	if (p->display && p->cfg->json) {
 		v6t_json_lost(&sb, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total);
 		emit(p, &sb);
 	} else {
-		v6t_text_lost(&sb, l->count, p->lost_total);
+		v6t_text_lost(&sb, l->count, p->lost_total, p->cfg->read_path != NULL);
 		fputs(sb.buf, stderr);
 	}
 }
@@ -142,7 +149,10 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 {
 	struct v6t_netns_rec n;
 
-	if (p->done || size < sizeof(*rec) || rec->size > size)
+	if (size < sizeof(*rec) || rec->size > size)
+		return p->done;
+	/* a gap is reported even once -n is reached: a recording must not miss its gaps */
+	if (p->done && rec->type != V6T_REC_LOST)
 		return p->done;
 	switch (rec->type) {
 	case V6T_REC_SOCK_EVENT:
@@ -154,11 +164,13 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 			on_lost(p, (const struct v6t_lost *)rec);
 		break;
 	case V6T_REC_NETNS:
-		if (rec->size >= sizeof(n) && p->writer) {
-			memcpy(&n, rec, sizeof(n));
-			if (v6t_writer_add_netns(p->writer, n.info.netns_ino, n.info.bindv6only))
-				p->done = 1;
-		}
+		if (rec->size < sizeof(n) || !p->writer)
+			break;
+		memcpy(&n, rec, sizeof(n));
+		/* a namespace -N leaves out is not in the recording either */
+		if ((!p->cfg->netns || n.info.netns_ino == p->cfg->netns) &&
+		    v6t_writer_add_netns(p->writer, n.info.netns_ino, n.info.bindv6only))
+			p->done = 1;
 		break;
 	default:
 		/* a record type from a newer version: its size says how far to skip */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one path every record takes, live or replayed: recorded (-w), filtered, decoded,
+ * The one path every record takes, live or replayed: filtered, recorded (-w), decoded,
  * displayed as text or JSON, counted in the summary. Live tracing and replay differ only in
  * where records come from, so their output cannot differ.
  */
@@ -20,7 +20,6 @@ struct v6t_printer {
 	struct v6t_writer *writer;	/* -w, or NULL */
 	struct v6t_summary *summary;	/* -s, or NULL */
 	bool display;			/* print events (not -q, and stdout is not the recording) */
-	bool write_all;			/* live: record before the user-space filters */
 	bool color;			/* ANSI colours in the text display */
 	int64_t boot_to_wall;
 	uint64_t printed;
@@ -29,13 +28,15 @@ struct v6t_printer {
 };
 
 /* Output goes to stdout, or to stderr when stdout carries the recording (-w -). */
-int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall,
-		     bool write_all);
+int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall);
 /* Starts the recording (-w) with this header information. 0 or -errno (reported). */
 int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *info);
 /* The text header line, when events are displayed as text. */
 void v6t_printer_header(struct v6t_printer *p);
-/* Hands one record through; returns non-zero once nothing more is wanted (p->done). */
+/*
+ * Hands one record through; returns non-zero once nothing more is wanted (p->done). Once
+ * done, only lost-event records still go through.
+ */
 int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, size_t size);
 /* Flushes the display and the recording; non-zero on a write error other than EPIPE. */
 int v6t_printer_flush(struct v6t_printer *p);

@@ -93,7 +93,7 @@ int v6t_run_replay(const struct v6t_config *cfg, volatile int *stop)
 	if (cfg->verbose)
 		print_origin(v6t_follow_info(src));
 	/* replayed times are the recording machine's wall-clock times */
-	err = v6t_printer_init(&p, cfg, v6t_follow_info(src)->boot_to_wall_ns, false);
+	err = v6t_printer_init(&p, cfg, v6t_follow_info(src)->boot_to_wall_ns);
 	if (err)
 		goto out;
 	if (cfg->write_path) {

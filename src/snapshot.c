@@ -17,10 +17,9 @@
 #include "cgroup.h"
 #include "snapshot.h"
 
-#define MAX_SOCKETS 65536
-#define MAX_NETNS 1024
 #define TCP_LISTEN_STATE 10
 
+/* Sockets and namespaces are as many as the machine has: the tables grow, no fixed limit. */
 struct found {
 	struct v6t_sock_event *ev;
 	unsigned int n;
@@ -29,6 +28,17 @@ struct found {
 	uint8_t bindv6only;
 	uint64_t now_boot_ns;
 };
+
+/* The array with room for twice as many (64 at first), or NULL with array and *cap as they were. */
+static void *grow(void *array, unsigned int *cap, size_t size)
+{
+	unsigned int n = *cap ? *cap * 2 : 64;
+	void *p = n > *cap ? reallocarray(array, n, size) : NULL;
+
+	if (p)
+		*cap = n;
+	return p;
+}
 
 static uint64_t boot_ns(void)
 {
@@ -62,11 +72,21 @@ static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
 	struct v6t_sock_event *e;
 	struct nlattr *attr;
 
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m))) {
+		errno = EPROTO;
 		return MNL_CB_ERROR;
+	}
 	/* an unbound UDP socket (port 0) is not "listening" on anything */
-	if (!m->id.idiag_sport || f->n == f->cap)
+	if (!m->id.idiag_sport)
 		return MNL_CB_OK;
+	if (f->n == f->cap) {
+		e = grow(f->ev, &f->cap, sizeof(*f->ev));
+		if (!e) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		f->ev = e;
+	}
 	e = &f->ev[f->n++];
 	memset(e, 0, sizeof(*e));
 	e->hdr.type = V6T_REC_SOCK_EVENT;
@@ -251,8 +271,63 @@ static void find_owners(struct found *f)
 	closedir(proc);
 }
 
+struct netns_entry {
+	uint64_t ino;
+	char path[64];
+};
+
+struct netns_list {
+	struct netns_entry *e;
+	unsigned int n, cap;
+	unsigned int hidden;	/* processes whose namespace we may not see (other users') */
+};
+
+/*
+ * May we not look at this process's namespace because it is another user's? (A process gone
+ * since the listing is no loss. One of ours may still be out of reach, such as a container
+ * manager's init with more capabilities than we have: it is in a namespace we know.)
+ */
+static bool other_users(const char *pid)
+{
+	char path[32];
+	struct stat st;
+
+	if (errno != EACCES && errno != EPERM)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%.16s", pid);
+	return !stat(path, &st) && st.st_uid != geteuid();
+}
+
+static void add_netns(struct netns_list *l, const char *path, const char *pid)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		l->hidden += pid && other_users(pid);
+		return;
+	}
+	if (l->n == l->cap) {
+		struct netns_entry *e = grow(l->e, &l->cap, sizeof(*l->e));
+
+		if (!e) {
+			l->hidden++;	/* out of memory: not seen either */
+			return;
+		}
+		l->e = e;
+	}
+	l->e[l->n].ino = st.st_ino;
+	snprintf(l->e[l->n++].path, sizeof(l->e->path), "%s", path);
+}
+
+static int by_ino(const void *a, const void *b)
+{
+	const struct netns_entry *x = a, *y = b;
+
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
 /* Distinct network namespaces: of every process, and the named ones (ip netns add). */
-static unsigned int list_netns(char paths[][64], uint64_t *inos, unsigned int max)
+static void list_netns(struct netns_list *l)
 {
 	static const char *const dirs[] = { "/proc", "/run/netns" };
 	unsigned int n = 0;
@@ -260,35 +335,33 @@ static unsigned int list_netns(char paths[][64], uint64_t *inos, unsigned int ma
 	for (unsigned int d = 0; d < 2; d++) {
 		DIR *dir = opendir(dirs[d]);
 		struct dirent *de;
+		char path[64];
 
-		while (dir && (de = readdir(dir)) && n < max) {
-			struct stat st;
-			unsigned int i;
-
+		while (dir && (de = readdir(dir))) {
 			if (de->d_name[0] == '.' || (d == 0 && atoi(de->d_name) <= 0))
 				continue;
 			if (d == 0)
-				snprintf(paths[n], 64, "/proc/%.16s/ns/net", de->d_name);
+				snprintf(path, sizeof(path), "/proc/%.16s/ns/net", de->d_name);
 			else
-				snprintf(paths[n], 64, "/run/netns/%.40s", de->d_name);
-			if (stat(paths[n], &st))
-				continue;
-			for (i = 0; i < n && inos[i] != st.st_ino; i++)
-				;
-			if (i == n)
-				inos[n++] = st.st_ino;
+				snprintf(path, sizeof(path), "/run/netns/%.40s", de->d_name);
+			add_netns(l, path, d == 0 ? de->d_name : NULL);
 		}
 		if (dir)
 			closedir(dir);
 	}
-	return n;
+	/* each namespace once: most processes share a few */
+	qsort(l->e, l->n, sizeof(*l->e), by_ino);
+	for (unsigned int i = 0; i < l->n; i++)
+		if (!n || l->e[i].ino != l->e[n - 1].ino)
+			l->e[n++] = l->e[i];
+	l->n = n;
 }
 
 /*
- * Enter the namespace at @path unless it is one already dumped (its inode in @done):
- * 1 if entered, 0 if skipped, -errno if setns failed.
+ * Enter the namespace at @path unless it is one already dumped (its inode in @done) or not
+ * the one wanted (-N, 0: any): 1 if entered, 0 if skipped, -errno if setns failed.
  */
-static int enter_unseen(const char *path, uint64_t *done, unsigned int *n_done)
+static int enter_unseen(const char *path, uint64_t want, uint64_t *done, unsigned int *n_done)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 	struct stat st;
@@ -302,7 +375,7 @@ static int enter_unseen(const char *path, uint64_t *done, unsigned int *n_done)
 	 * namespace opened is not always the one listed. Dump each one once, else its
 	 * sockets are reported twice.
 	 */
-	if (fstat(fd, &st)) {
+	if (fstat(fd, &st) || (want && st.st_ino != want)) {
 		close(fd);
 		return 0;
 	}
@@ -324,60 +397,101 @@ static int enter_unseen(const char *path, uint64_t *done, unsigned int *n_done)
 	return err;
 }
 
-int v6t_snapshot(struct v6t_printer *p, bool all_netns)
+static int dump_here(struct found *f)
 {
-	static char paths[MAX_NETNS][64];
-	static uint64_t inos[MAX_NETNS], done[MAX_NETNS + 1];
-	struct found f = { .cap = MAX_SOCKETS };
-	unsigned int n_ns = 0, n_done = 0;
-	int err = 0, self = -1;
+	int err = snapshot_here(f);
+
+	if (err)
+		fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n",
+			strerror(-err));
+	return err;
+}
+
+/*
+ * Every namespace, or the one wanted (-N, 0: any): ours first, where we are
+ * (/proc/self/ns/net, as listed, follows us into the others), then each listed one not
+ * dumped yet. One that cannot be entered is named and the others are still dumped; the
+ * first error is returned.
+ */
+static int dump_all(struct found *f, uint64_t own, uint64_t want)
+{
+	struct netns_list l = {};
+	unsigned int n_done = 0;
+	uint64_t *done;
+	int err = 0, r;
+
+	list_netns(&l);
+	done = calloc(l.n + 1, sizeof(*done));
+	if (!done) {
+		free(l.e);
+		return -ENOMEM;
+	}
+	done[n_done++] = own;
+	if (!want || want == own)
+		err = dump_here(f);
+	for (unsigned int i = 0; i < l.n; i++) {
+		if (want && l.e[i].ino != want)
+			continue;
+		r = enter_unseen(l.e[i].path, want, done, &n_done);
+		if (r > 0)
+			r = dump_here(f);
+		if (r < 0 && !err)
+			err = r;
+	}
+	if (want && n_done == 1 && want != own) {
+		fprintf(stderr, "v6trace: no process or /run/netns entry is in network namespace "
+			"%llu: its sockets are not listed\n", (unsigned long long)want);
+		err = err ? err : -ENOENT;
+	}
+	/* they matter if they may hold what was not found */
+	if (l.hidden && (!want || n_done == 1)) {
+		fprintf(stderr, "v6trace: cannot see the network namespaces of %u processes of "
+			"other users: their sockets are not listed\n", l.hidden);
+		err = err ? err : -EACCES;
+	}
+	free(l.e);
+	free(done);
+	return err;
+}
+
+/* Our own namespace's inode, 0 if unknown. */
+static uint64_t own_netns(void)
+{
 	struct stat st;
 
-	f.ev = calloc(f.cap, sizeof(*f.ev));
-	if (!f.ev)
-		return -ENOMEM;
-	if (all_netns) {
+	return stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
+}
+
+int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
+{
+	uint64_t own = own_netns();
+	struct found f = {};
+	int err, self;
+
+	/* -N another namespace: its sockets, found where --all-netns finds them */
+	if (!cfg->all_netns && (!cfg->netns || cfg->netns == own)) {
+		err = dump_here(&f);
+	} else {
 		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0 || fstat(self, &st)) {
+		if (self < 0) {
 			err = -errno;
 			fprintf(stderr, "v6trace: cannot open our network namespace: %s\n",
 				strerror(-err));
-			goto out;
+			return err;
 		}
-		done[n_done++] = st.st_ino;
-		n_ns = list_netns(paths, inos, MAX_NETNS);
-	}
-	/*
-	 * Ours first, where we are (i == 0): /proc/self/ns/net, as listed, follows us into
-	 * the others. Then each listed one not dumped yet.
-	 */
-	for (unsigned int i = 0; i <= n_ns && !err; i++) {
-		if (i > 0) {
-			int r = enter_unseen(paths[i - 1], done, &n_done);
-
-			if (r <= 0) {
-				err = r;
-				continue;
-			}
-		}
-		err = snapshot_here(&f);
-		if (err)
-			fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n",
-				strerror(-err));
-	}
-out:
-	if (self >= 0) {
-		if (setns(self, CLONE_NEWNET) && !err) {
+		err = dump_all(&f, own, cfg->netns);
+		/* back, if a setns took us elsewhere (without privileges none did, nor can this) */
+		if (own_netns() != own && setns(self, CLONE_NEWNET)) {
 			err = -errno;
-			fprintf(stderr, "v6trace: cannot return to our network namespace: %s\n", strerror(-err));
+			fprintf(stderr, "v6trace: cannot return to our network namespace: %s\n",
+				strerror(-err));
 		}
 		close(self);
 	}
-	if (!err) {
-		find_owners(&f);
-		for (unsigned int i = 0; i < f.n && !p->done; i++)
-			v6t_printer_record(p, &f.ev[i].hdr, sizeof(f.ev[i]));
-	}
+	/* what was found is listed, even when some namespace could not be */
+	find_owners(&f);
+	for (unsigned int i = 0; i < f.n && !p->done; i++)
+		v6t_printer_record(p, &f.ev[i].hdr, sizeof(f.ev[i]));
 	free(f.ev);
 	return err;
 }

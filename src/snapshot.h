@@ -9,7 +9,10 @@
 
 #include "printer.h"
 
-/* Sends one V6T_EV_SOCKET record per socket through the printer: this namespace, or all. */
-int v6t_snapshot(struct v6t_printer *p, bool all_netns);
+/*
+ * Sends one V6T_EV_SOCKET record per socket through the printer: of our namespace, every
+ * namespace (--all-netns), or the one -N names.
+ */
+int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg);
 
 #endif

@@ -132,11 +132,16 @@ void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int fl
 	sb_putc(sb, '\n');
 }
 
-void v6t_text_lost(struct strbuf *sb, uint64_t count, uint64_t total)
+void v6t_text_lost(struct strbuf *sb, uint64_t count, uint64_t total, bool replayed)
 {
 	sb_lit(sb, "v6trace: lost ");
 	sb_u64(sb, count);
-	sb_lit(sb, " events (ring buffer full; try a larger --buffer-size), ");
+	/* -r takes no --buffer-size: a replay can only say where the recording has a gap */
+	if (replayed)
+		sb_lit(sb, " events (the recorder's ring buffer was full: the recording misses "
+			   "them), ");
+	else
+		sb_lit(sb, " events (ring buffer full; try a larger --buffer-size), ");
 	sb_u64(sb, total);
 	sb_lit(sb, " in total\n");
 }

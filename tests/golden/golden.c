@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include "cases.h"
 #include "harness.h"
+#include "recfile.h"
 
 #define BUF (256 * 1024)
 #define DIR "tests/golden/"
@@ -114,6 +115,10 @@ static void test_since_until(void **state)
 	json_object_put(first);
 	json_object_put(last);
 	free(all_text);
+	/* @0 is 1970-01-01T00:00:00Z, not "no limit": nothing was recorded by then */
+	assert_int_equal(replay(DIR "dualstack.v6t", (const char *[]){ "-j", "--until", "@0", NULL }, NULL), 0);
+	assert_string_equal(out, "");
+	assert_string_equal(err, "");
 }
 
 /* Writes a damaged copy of dualstack.v6t: the first len bytes, then patch at offset. */
@@ -256,6 +261,100 @@ static void test_unknown_record_skipped(void **state)
 }
 
 /*
+ * Lost-event records as a crafted file can hold them: a gap of 0 events is no gap, a total
+ * that would pass 2^64 - 1 stays there, and a replay's advice is about the recording.
+ */
+static void test_crafted_lost_records(void **state)
+{
+	static const uint64_t counts[] = { 0, UINT64_MAX, 5 };
+	char path[] = "/tmp/v6t-lost-XXXXXX";
+	int fd = mkstemp(path);
+	size_t n;
+	char *data = slurp(DIR "dualstack.v6t", &n);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), n);
+	for (size_t i = 0; i < 3; i++) {
+		struct v6t_lost l = { .hdr = { .type = V6T_REC_LOST, .size = sizeof(l) },
+				      .count = counts[i] };
+
+		assert_int_equal(write(fd, &l, sizeof(l)), sizeof(l));
+	}
+	close(fd);
+	assert_int_equal(replay(path, (const char *[]){ "-j", "--event", "listening", NULL }, NULL), 0);
+	assert_null(strstr(out, "\"count\":0,"));
+	assert_non_null(strstr(out, "\"count\":18446744073709551615,\"total\":18446744073709551615}\n"));
+	assert_non_null(strstr(out, "\"count\":5,\"total\":18446744073709551615}\n"));
+	assert_int_equal(replay(path, (const char *[]){ "-q", "-s", NULL }, NULL), 0);
+	assert_null(strstr(err, "lost 0 events"));
+	assert_non_null(strstr(err, "lost 5 events"));
+	/* -r takes no --buffer-size: the advice is for whoever records */
+	assert_null(strstr(err, "--buffer-size"));
+	assert_non_null(strstr(err, "the recorder's ring buffer was full"));
+	unlink(path);
+	free(data);
+}
+
+/* The namespaces a recording names in netns records (type 3), in ns, up to max. */
+static int netns_records(const char *path, uint64_t *ns, int max)
+{
+	size_t len, off;
+	char *data = slurp(path, &len);
+	struct v6t_file_header h;
+	int n = 0;
+
+	memcpy(&h, data, sizeof(h));
+	for (off = h.header_size; off + sizeof(struct v6t_rec_hdr) <= len;) {
+		struct v6t_netns_rec r;
+
+		memcpy(&r, data + off, sizeof(r.hdr));
+		assert_true(r.hdr.size >= sizeof(r.hdr));
+		if (r.hdr.type == V6T_REC_NETNS && n < max) {
+			memcpy(&r, data + off, sizeof(r));
+			ns[n++] = r.info.netns_ino;
+		}
+		off += r.hdr.size;
+	}
+	free(data);
+	return n;
+}
+
+/*
+ * -r with -w and -N: the new recording names only the namespace -N selects, not another one
+ * a netns record of the input named (a rotated file names every namespace seen before it).
+ */
+static void test_filtered_copy_netns(void **state)
+{
+	char in[] = "/tmp/v6t-netns-in-XXXXXX", dir[] = "/tmp/v6t-netns-XXXXXX", copy[64];
+	struct v6t_netns_rec other = { .hdr = { .type = V6T_REC_NETNS, .size = sizeof(other) },
+				       .info = { .netns_ino = 4026530000ULL } };
+	int fd = mkstemp(in);
+	char *data;
+	uint64_t ns[4];
+	size_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(copy, sizeof(copy), "%s/copy.v6t", dir);
+	data = slurp(DIR "dualstack.v6t", &n);
+	/* the other namespace's record right after the header, as rotation writes it */
+	assert_int_equal(write(fd, data, 176), 176);
+	assert_int_equal(write(fd, &other, sizeof(other)), sizeof(other));
+	assert_int_equal(write(fd, data + 176, n - 176), n - 176);
+	close(fd);
+	assert_int_equal(netns_records(in, ns, 4), 2);
+	assert_int_equal(replay(in, (const char *[]){ "-q", "-N", "4026532176", "-w", copy, NULL }, NULL), 0);
+	assert_int_equal(netns_records(copy, ns, 4), 1);
+	assert_int_equal(ns[0], 4026532176ULL);
+	unlink(in);
+	unlink(copy);
+	rmdir(dir);
+	free(data);
+}
+
+/*
  * In a real terminal (tmux): colour marks IPv4-mapped accepts and failures, and NO_COLOR or
  * --color=never leaves plain text. tmux wait-for is the readiness signal that the replay ended.
  */
@@ -332,6 +431,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_concatenated),
 		cmocka_unit_test(test_record_layout_checked),
 		cmocka_unit_test(test_unknown_record_skipped),
+		cmocka_unit_test(test_crafted_lost_records),
+		cmocka_unit_test(test_filtered_copy_netns),
 		cmocka_unit_test(test_terminal_colour),
 	};
 

@@ -205,6 +205,47 @@ static void test_lost_events_reported(void **state)
 }
 
 /*
+ * -n N when events were lost: the lost record reaches the display and the recording, but
+ * no event beyond the N-th does (the ring holds about 24 events of the burst when the
+ * reader wakes, so more than N are waiting).
+ */
+static void test_count_with_lost_events(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	enum { MADE = 200 };
+	char dir[] = "/tmp/v6t-count-lost-XXXXXX", rec[64];
+	char out[1 << 16], err[1024];
+	const char *replay[] = { tracer_binary(), "-r", rec, "-j", NULL };
+	json_object *lost;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(rec, sizeof(rec), "%s/t.v6t", dir);
+	start_traced(t, ns, (const char *[]){ "--buffer-size", "4", "-n", "10", "-w", rec, NULL });
+	assert_int_equal(kill(t->pid, SIGSTOP), 0);
+	for (int i = 0; i < MADE; i++) {
+		fd = sock_bind(AF_INET6, SOCK_DGRAM, "::1", 9000 + i, -1);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+	assert_int_equal(kill(t->pid, SIGCONT), 0);
+	assert_int_equal(tracer_wait(t, 30), 0);
+
+	assert_int_equal(ev_count(t, "bind", 0), 10);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(ev_int(ev_find(t, "bind", 0, i), "local_port"), 9000 + i);
+	lost = ev_find(t, "lost", 0, 0);
+	assert_non_null(lost);
+	assert_true(ev_int(lost, "count") > 0 && ev_int(lost, "count") < MADE - 10);
+	assert_int_equal(t->n_events, 11);
+	assert_int_equal(run_capture(replay, out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(out, tracer_stdout(t));
+	unlink(rec);
+	rmdir(dir);
+}
+
+/*
  * Which of n sockets connecting in this order the tracepoint backend follows, by the rule in
  * bpf/v6trace.bpf.h: the slot its inode picks if free, else the overflow hash while it has
  * room, else lost. Sets followed[i]; returns how many are lost.
@@ -516,6 +557,7 @@ int run_cli_tests(void)
 		cmocka_unit_test_setup_teardown(test_duration_stops, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_lost_events_reported, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_count_with_lost_events, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_table_full, itest_setup, itest_teardown),
 		cmocka_unit_test(test_closed_stdout),
 		cmocka_unit_test_setup_teardown(test_verbose_names_backends, itest_setup, itest_teardown),

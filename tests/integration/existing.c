@@ -10,9 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
 #include "itest.h"
@@ -99,6 +103,9 @@ static void holder_start(struct holder *h, uint16_t port)
 	if (h->pid == 0) {
 		int fd = tcp_listen(AF_INET6, "::", port, 1);
 
+		/* so that it ends with the test process, even after a failed assertion */
+		close(h->go[1]);
+
 		if (write(h->ready[1], fd >= 0 ? "y" : "n", 1) != 1 || read(h->go[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
@@ -145,6 +152,149 @@ static void test_listeners_all_netns(void **state)
 	}
 	/* exactly one such socket on the whole machine */
 	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+}
+
+/*
+ * A /run/netns of our own (a tmpfs in a private mount namespace): the namespaces named here
+ * are seen by the v6trace we start and by nothing else on the machine.
+ */
+static void private_run_netns(void)
+{
+	assert_int_equal(unshare(CLONE_NEWNS), 0);
+	assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	assert_true(mkdir("/run/netns", 0755) == 0 || errno == EEXIST);
+	assert_int_equal(mount("v6t-netns", "/run/netns", "tmpfs", 0, "mode=0755"), 0);
+}
+
+/*
+ * A new network namespace named /run/netns/name, as ip netns add makes one, with a TCP
+ * listener on port (0: none); we stay in ours. Returns the listener, or -1.
+ */
+static int add_named_netns(const char *name, uint16_t port)
+{
+	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1;
+	char path[128];
+
+	assert_true(orig >= 0);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	assert_int_equal(mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL), 0);
+	fd = port ? tcp_listen(AF_INET6, "::", port, -1) : -1;
+	assert_int_equal(setns(orig, CLONE_NEWNET), 0);
+	close(orig);
+	assert_true(!port || fd >= 0);
+	return fd;
+}
+
+/* Runs argv as nobody (setresuid from root drops every capability) into out and err. */
+static int run_as_nobody(const char *const *argv)
+{
+	char out_path[] = "/tmp/v6t-nobody-out-XXXXXX", err_path[] = "/tmp/v6t-nobody-err-XXXXXX";
+	int ofd = mkstemp(out_path), efd = mkstemp(err_path), status = -1;
+	ssize_t n;
+	pid_t pid;
+
+	assert_true(ofd >= 0 && efd >= 0);
+	pid = fork();
+	if (pid == 0) {
+		if (dup2(ofd, STDOUT_FILENO) < 0 || dup2(efd, STDERR_FILENO) < 0 || setgroups(0, NULL) ||
+		    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	n = pread(ofd, out, sizeof(out) - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	n = pread(efd, err, sizeof(err) - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	unlink(out_path), unlink(err_path);
+	close(ofd), close(efd);
+	return status;
+}
+
+/*
+ * -l --all-netns by a user who cannot enter every namespace (nobody, and one made by root as
+ * ip netns add does): that namespace is named on stderr, the others are listed, and the exit
+ * status says the list is incomplete.
+ */
+static void test_listeners_all_netns_unenterable(void **state)
+{
+	const char *argv[] = { tracer_binary(), "-l", "--all-netns", "-j", "-P", "8470", NULL };
+	uint64_t ns;
+	int lfd, status;
+	json_object *e;
+
+	(void)state;
+	private_run_netns();
+	ns = netns_enter_new();
+	add_named_netns("v6t-root-only", 0);
+	lfd = tcp_listen(AF_INET6, "::", 8470, -1);
+	assert_true(lfd >= 0);
+
+	status = run_as_nobody(argv);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_non_null(strstr(err, "v6trace: cannot enter network namespace /run/netns/v6t-root-only: "
+				    "Operation not permitted\n"));
+	/* it never left its own namespace, so it has no way back to find */
+	assert_null(strstr(err, "cannot return"));
+	/* our own namespace, which nobody shares, is listed all the same: one line */
+	e = json_tokener_parse(out);
+	assert_non_null(e);
+	assert_str(ev_str(e, "event"), "listening");
+	assert_int_equal(ev_int(e, "netns"), ns);
+	assert_int_equal(ev_int(e, "local_port"), 8470);
+	json_object_put(e);
+	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
+	close(lfd);
+	assert_int_equal(umount2("/run/netns", MNT_DETACH), 0);
+}
+
+/* More namespaces than the snapshot's tables once held (1,024): every one listed, once. */
+static void test_listeners_many_netns(void **state)
+{
+	enum { N = 1100 };
+	const char *argv[] = { tracer_binary(), "-l", "--all-netns", "-j", "-P", "8471", NULL };
+	static int fds[N];
+	static int64_t seen[N];
+	struct rlimit old, more;
+	char name[32], *line, *save = NULL;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	/* a listener per namespace; the hard limit is only raised, so the old one comes back */
+	more.rlim_cur = old.rlim_cur > N + 256 ? old.rlim_cur : N + 256;
+	more.rlim_max = old.rlim_max > more.rlim_cur ? old.rlim_max : more.rlim_cur;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &more), 0);
+	private_run_netns();
+	netns_enter_new();
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "v6t-many-%d", i);
+		fds[i] = add_named_netns(name, 8471);
+	}
+	assert_int_equal(run_capture(argv, out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		json_object *e = json_tokener_parse(line);
+
+		assert_non_null(e);
+		assert_true(n < N);
+		seen[n] = ev_int(e, "netns");
+		for (int j = 0; j < n; j++)
+			assert_true(seen[j] != seen[n]);
+		n++;
+		json_object_put(e);
+	}
+	assert_int_equal(n, N);
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	assert_int_equal(umount2("/run/netns", MNT_DETACH), 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
 }
 
 /*
@@ -209,6 +359,81 @@ static void test_listeners_all_netns_alone(void **state)
 		json_object_put(b);
 	}
 	close(lfd), close(ns_b_fd), close(orig);
+}
+
+/*
+ * Starts a tracer recording to a new file in dir with these filters, stops it, and replays
+ * the recording to out.
+ */
+static void record_snapshot(struct tracer *t, uint64_t ns, const char *dir, const char *const *filters)
+{
+	static int made;
+	char path[64];
+	const char *args[16] = { "-w", path };
+	const char *replay[] = { tracer_binary(), "-r", path, "-j", NULL };
+	int n = 2;
+
+	snprintf(path, sizeof(path), "%s/%d.v6t", dir, made++);
+	for (int i = 0; filters[i]; i++)
+		args[n++] = filters[i];
+	args[n] = NULL;
+	start_traced(t, ns, args);
+	stop_traced(t);
+	assert_int_equal(run_capture(replay, out, sizeof(out), err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	/* the recording holds what the filters select: what was shown live, no more */
+	assert_string_equal(out, tracer_stdout(t));
+	unlink(path);
+}
+
+/*
+ * The start-up snapshot never went through the kernel's filters: its sockets must go through
+ * the same filters as the display before they are recorded. Our namespace A has our listener
+ * (8460) and a child's (8461); namespace B, another child's (8462).
+ */
+static void test_recorded_snapshot_filtered(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns_a = netns_enter_new(), ns_b;
+	int ns_a_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int own = tcp_listen(AF_INET6, "::", 8460, -1);
+	char dir[] = "/tmp/v6t-snap-XXXXXX", pid_arg[16], later[32], earlier[32];
+	struct holder in_a, in_b;
+
+	assert_true(ns_a_fd >= 0 && own >= 0);
+	assert_non_null(mkdtemp(dir));
+	holder_start(&in_a, 8461);
+	ns_b = netns_enter_new();
+	holder_start(&in_b, 8462);
+	assert_int_equal(setns(ns_a_fd, CLONE_NEWNET), 0);
+	snprintf(pid_arg, sizeof(pid_arg), "%d", in_a.pid);
+	snprintf(later, sizeof(later), "@%lld", (long long)time(NULL) + 3600);
+	snprintf(earlier, sizeof(earlier), "@%lld", (long long)time(NULL) - 3600);
+
+	/* without filters, both of A's listeners: the test can see what the filters remove */
+	record_snapshot(t, ns_a, dir, (const char *[]){ NULL });
+	assert_int_equal(ev_count(t, "listening", 8460) + ev_count(t, "listening", 8461), 2);
+	/* another namespace's recording has none of A's sockets, but that namespace's own */
+	record_snapshot(t, ns_b, dir, (const char *[]){ NULL });
+	assert_int_equal(ev_count(t, "listening", 8460) + ev_count(t, "listening", 8461), 0);
+	assert_int_equal(ev_int(ev_find(t, "listening", 8462, 0), "netns"), ns_b);
+	assert_int_equal(t->n_events, 1);
+	record_snapshot(t, ns_a, dir, (const char *[]){ "-P", "8461", NULL });
+	assert_int_equal(ev_count(t, "listening", 8461), 1);
+	assert_int_equal(t->n_events, 1);
+	record_snapshot(t, ns_a, dir, (const char *[]){ "-p", pid_arg, NULL });
+	assert_int_equal(ev_count(t, "listening", 8461), 1);
+	assert_int_equal(t->n_events, 1);
+	record_snapshot(t, ns_a, dir, (const char *[]){ "--since", later, NULL });
+	assert_int_equal(t->n_events, 0);
+	record_snapshot(t, ns_a, dir, (const char *[]){ "--until", earlier, NULL });
+	assert_int_equal(t->n_events, 0);
+	record_snapshot(t, ns_a, dir, (const char *[]){ "--event", "bind", NULL });
+	assert_int_equal(t->n_events, 0);
+	holder_stop(&in_a);
+	holder_stop(&in_b);
+	rmdir(dir);
+	close(own), close(ns_a_fd);
 }
 
 /*
@@ -415,6 +640,9 @@ int run_existing_tests(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_cgroup, itest_setup, itest_teardown),
 		cmocka_unit_test(test_listeners_all_netns),
 		cmocka_unit_test(test_listeners_all_netns_alone),
+		cmocka_unit_test(test_listeners_all_netns_unenterable),
+		cmocka_unit_test(test_listeners_many_netns),
+		cmocka_unit_test_setup_teardown(test_recorded_snapshot_filtered, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_accept_on_older_listener, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_mapped, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp_mapped_once, itest_setup, itest_teardown),

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option parsing into the typed configuration, good values and bad. */
+#include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,10 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "cgroup.h"
+#include "filter.h"
 #include "options.h"
 
 static char err_text[4096];
@@ -93,8 +96,10 @@ static void expect_bad(const char *const *args, const char *message)
 {
 	struct v6t_config cfg;
 
-	assert_int_equal(parse(&cfg, args), V6T_OPT_BAD);
-	assert_non_null(strstr(err_text, message));
+	if (parse(&cfg, args) != V6T_OPT_BAD)
+		fail_msg("accepted; expected \"%s\"", message);
+	if (!strstr(err_text, message))
+		fail_msg("\"%s\" is not in: %s", message, err_text);
 	/* exactly one line */
 	assert_non_null(strchr(err_text, '\n'));
 	assert_string_equal(strchr(err_text, '\n'), "\n");
@@ -278,6 +283,144 @@ static void test_rotate_needs_regular_file(void **state)
 	assert_int_equal(PARSE(&cfg, "-w", "/tmp/v6t-does-not-exist.v6t", "-C", "1"), V6T_OPT_RUN);
 }
 
+static uint64_t parsed_time(const char *text)
+{
+	uint64_t ns = 0;
+
+	if (v6t_parse_time(text, &ns))
+		fail_msg("'%s' is refused", text);
+	return ns;
+}
+
+/* Times as ns since the epoch in a uint64_t: up to 2554-07-21T23:34:33.709551615Z, no further. */
+static void test_time_range(void **state)
+{
+	uint64_t ns;
+
+	(void)state;
+	assert_int_equal(parsed_time("@0"), 0);
+	assert_int_equal(parsed_time("1970-01-01T00:00:00Z"), 0);
+	assert_int_equal(parsed_time("2026-11-24T10:00:00.5+01:00"), 1795510800500000000ULL);
+	assert_int_equal(parsed_time("@1795510800.5"), 1795510800500000000ULL);
+	assert_int_equal(parsed_time("2554-07-21T23:34:33.709551615Z"), UINT64_MAX);
+	assert_int_equal(parsed_time("@18446744073.709551615"), UINT64_MAX);
+	assert_int_equal(parsed_time("2024-02-29T00:00:00Z"), 1709164800000000000ULL);
+	/* one nanosecond later would wrap to 1970 */
+	assert_int_equal(v6t_parse_time("2554-07-21T23:34:33.709551616Z", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("2600-01-01T00:00:00Z", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("9999-12-31T23:59:59Z", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("@18446744073.709551616", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("@18446744074", &ns), -ERANGE);
+	assert_int_equal(v6t_parse_time("@99999999999999999999999", &ns), -ERANGE);
+	/* dates that do not exist are not moved to the next month */
+	assert_int_equal(v6t_parse_time("2023-02-29T00:00:00Z", &ns), -EINVAL);
+	assert_int_equal(v6t_parse_time("2026-04-31T00:00:00Z", &ns), -EINVAL);
+	assert_int_equal(v6t_parse_time("@1.", &ns), -EINVAL);
+	assert_int_equal(v6t_parse_time("1969-12-31T23:59:59Z", &ns), -EINVAL);
+	assert_int_equal(v6t_parse_time("1970-01-01T00:00:00+01:00", &ns), -EINVAL);
+}
+
+static void test_time_bounds(void **state)
+{
+	struct v6t_sock_event e = { .kind = V6T_EV_BIND };
+	struct v6t_config cfg;
+
+	(void)state;
+	/* @0 is 1970-01-01T00:00:00Z, not "no limit": nothing after it passes */
+	assert_int_equal(PARSE(&cfg, "-r", "x.v6t", "--until", "@0"), V6T_OPT_RUN);
+	assert_true(v6t_filter_match(&cfg, &e, 0));
+	assert_false(v6t_filter_match(&cfg, &e, 1));
+	assert_int_equal(PARSE(&cfg, "-r", "x.v6t", "--since", "@0"), V6T_OPT_RUN);
+	assert_true(v6t_filter_match(&cfg, &e, 0));
+	assert_true(v6t_filter_match(&cfg, &e, UINT64_MAX));
+	assert_int_equal(PARSE(&cfg, "--since", "@5", "--until", "@5"), V6T_OPT_RUN);
+	assert_true(v6t_filter_match(&cfg, &e, 5000000000ULL));
+	assert_false(v6t_filter_match(&cfg, &e, 5000000001ULL));
+	BAD("invalid until time '2600-01-01T00:00:00Z': after 2554-07-21T23:34:33Z", "--until",
+	    "2600-01-01T00:00:00Z");
+	BAD("invalid since time '@20000000000'", "--since", "@20000000000");
+	BAD("invalid until time '2023-02-29T10:00:00Z': expected RFC 3339", "--until",
+	    "2023-02-29T10:00:00Z");
+	/* an empty range, however it is written */
+	BAD("--since is after --until", "--since", "@100", "--until", "@0");
+	BAD("invalid since time '2600-01-01T00:00:00Z'", "--since", "2600-01-01T00:00:00Z", "--until",
+	    "2026-01-01T00:00:00Z");
+	BAD("--since is after --until", "--since", "2026-01-01T00:00:00.000000001Z", "--until",
+	    "2026-01-01T00:00:00Z");
+}
+
+/* getopt's '?' said "unknown" for every long option it did not take, whatever the reason */
+static void test_bad_long_options(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	BAD("option '--re' is ambiguous: --read, --ready-fd", "--re", "x");
+	BAD("option '--rea' is ambiguous: --read, --ready-fd", "--rea=x");
+	BAD("option '--ro' is ambiguous: --rotate-size, --rotate-count", "--ro=5");
+	BAD("option '--json' takes no value", "--json=yes");
+	BAD("option '--follow' takes no value", "--follow=1", "-r", "x");
+	BAD("unknown option '-x'", "-jx");
+	/* the hidden --ready-fd answers to its whole name only */
+	BAD("unknown option '--ready'", "--ready", "3");
+	BAD("unknown option '--ready-f=3'", "--ready-f=3");
+	assert_int_equal(PARSE(&cfg, "--ready-fd=5"), V6T_OPT_RUN);
+	assert_int_equal(cfg.ready_fd, 5);
+	assert_int_equal(PARSE(&cfg, "--ready-fd", "6"), V6T_OPT_RUN);
+	assert_int_equal(cfg.ready_fd, 6);
+	/* documented options keep their unambiguous abbreviations */
+	assert_int_equal(PARSE(&cfg, "--read", "x.v6t", "--foll", "--summ"), V6T_OPT_RUN);
+	assert_string_equal(cfg.read_path, "x.v6t");
+	assert_true(cfg.follow && cfg.summary);
+}
+
+/* One recording, one name, one namespace, one cgroup: a second one is not "the last wins". */
+static void test_given_twice(void **state)
+{
+	char cgroup[1024];
+
+	(void)state;
+	assert_int_equal(v6t_cgroup2_mount(cgroup, sizeof(cgroup)), 0);
+	BAD("invalid file 'b.v6t': -w is given more than once", "-w", "a.v6t", "-w", "b.v6t");
+	BAD("invalid file 'b.v6t': -r is given more than once", "-r", "a.v6t", "--read=b.v6t");
+	BAD("invalid comm 'b': -c is given more than once", "-c", "a", "-c", "b");
+	BAD("invalid netns '2': -N is given more than once", "-N", "1", "-N", "2");
+	BAD("--cgroup is given more than once", "--cgroup", cgroup, "--cgroup", cgroup);
+}
+
+/* -N names a network namespace: an nsfs file of type net, or an inode number. */
+static void test_netns_file(void **state)
+{
+	struct v6t_config cfg;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(stat("/proc/self/ns/net", &st), 0);
+	assert_int_equal(PARSE(&cfg, "-N", "/proc/self/ns/net"), V6T_OPT_RUN);
+	assert_int_equal(cfg.netns, st.st_ino);
+	BAD("invalid netns '/etc': expected an inode number or a network namespace file", "-N", "/etc");
+	BAD("invalid netns '/dev/null'", "-N", "/dev/null");
+	BAD("invalid netns '/proc/self/ns/mnt'", "-N", "/proc/self/ns/mnt");
+	BAD("invalid netns '/nonexistent'", "-N", "/nonexistent");
+}
+
+/* Combinations that would trace or list nothing, silently. */
+static void test_nothing_to_show(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	BAD("--event listening needs the start-up snapshot", "--event", "listening", "--no-snapshot");
+	BAD("--event listening needs the start-up snapshot", "--event", "accept,listening",
+	    "--no-snapshot");
+	BAD("--all-netns applies to the start-up snapshot", "--all-netns", "--no-snapshot");
+	BAD("-l lists listening sockets", "-l", "--event", "accept");
+	BAD("-l lists listening sockets", "-l", "--no-snapshot");
+	assert_int_equal(PARSE(&cfg, "--event", "accept", "--no-snapshot"), V6T_OPT_RUN);
+	assert_int_equal(PARSE(&cfg, "-l", "--event", "listening,accept"), V6T_OPT_RUN);
+	assert_int_equal(PARSE(&cfg, "-r", "x.v6t", "--event", "listening"), V6T_OPT_RUN);
+}
+
 static void test_help_and_version_stop(void **state)
 {
 	struct v6t_config cfg;
@@ -300,6 +443,12 @@ int main(void)
 		cmocka_unit_test(test_file_mode),
 		cmocka_unit_test(test_same_file),
 		cmocka_unit_test(test_rotate_needs_regular_file),
+		cmocka_unit_test(test_time_range),
+		cmocka_unit_test(test_time_bounds),
+		cmocka_unit_test(test_bad_long_options),
+		cmocka_unit_test(test_given_twice),
+		cmocka_unit_test(test_netns_file),
+		cmocka_unit_test(test_nothing_to_show),
 		cmocka_unit_test(test_help_and_version_stop),
 	};
 

@@ -206,8 +206,11 @@ static void test_lost_lines(void **state)
 	v6t_json_lost(&sb, WALL_NS, 5, 12);
 	assert_string_equal(buf, "{\"time\":\"2026-11-24T10:00:01.123456789Z\",\"event\":\"lost\",\"count\":5,\"total\":12}\n");
 	sb_reset(&sb);
-	v6t_text_lost(&sb, 5, 12);
-	assert_non_null(strstr(buf, "lost 5 events"));
+	v6t_text_lost(&sb, 5, 12, false);
+	assert_non_null(strstr(buf, "lost 5 events (ring buffer full; try a larger --buffer-size), 12 in total\n"));
+	sb_reset(&sb);
+	v6t_text_lost(&sb, 5, 12, true);
+	assert_non_null(strstr(buf, "lost 5 events (the recorder's ring buffer was full"));
 }
 
 /* colour marks the note only, and only where it matters */
