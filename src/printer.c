@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *i
 		.input = p->cfg->read_id,
 	};
 
+	p->writer_clock = info->boot_to_wall_ns;
 	return v6t_writer_open(&p->writer, &wo, info);
 }
 
@@ -79,6 +81,35 @@ static void record(struct v6t_printer *p, const void *rec, size_t size)
 		p->done = 1;
 }
 
+_Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock_event, ts_boot_ns),
+	       "record_timed shifts both the same way");
+
+/*
+ * A recording has one clock, its header's. Following a chain into a new run (a restarted
+ * recorder, maybe after a reboot) brings records on another: they are written on the
+ * recording's, so that replaying it shows the times the display showed.
+ */
+static void record_timed(struct v6t_printer *p, const void *rec, size_t size)
+{
+	union {
+		struct v6t_sock_event e;
+		struct v6t_lost l;
+	} copy;
+	int64_t shift = p->boot_to_wall - p->writer_clock;
+
+	if (!p->writer || !shift || size > sizeof(copy)) {
+		record(p, rec, size);
+		return;
+	}
+	memcpy(&copy, rec, size);
+	/* an event before the recording's boot cannot be written on its clock: at its start */
+	if (shift < 0 && copy.l.ts_boot_ns < (uint64_t)-shift)
+		copy.l.ts_boot_ns = 0;
+	else
+		copy.l.ts_boot_ns += shift;
+	record(p, &copy, size);
+}
+
 /* The line is built where it will be written, in the output buffer: no copy per event. */
 static void display(struct v6t_printer *p, const struct v6t_sock_event *e)
 {
@@ -112,7 +143,7 @@ static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 		/* the recording says which namespaces it saw, and their bindv6only */
 		if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
 			p->done = 1;
-		record(p, e, sizeof(*e));
+		record_timed(p, e, sizeof(*e));
 	}
 	if (p->summary)
 		v6t_summary_add(p->summary, e);
@@ -131,7 +162,7 @@ static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
 	/* only a crafted file holds a gap of no events, or counts whose total passes 2^64 - 1 */
 	if (!l->count)
 		return;
-	record(p, l, sizeof(*l));
+	record_timed(p, l, sizeof(*l));
 	if (l->count > UINT64_MAX - p->lost_total)
 		p->lost_total = UINT64_MAX;
 	else

@@ -21,7 +21,8 @@ struct v6t_printer {
 	struct v6t_summary *summary;	/* -s, or NULL */
 	bool display;			/* print events (not -q, and stdout is not the recording) */
 	bool color;			/* ANSI colours in the text display */
-	int64_t boot_to_wall;
+	int64_t boot_to_wall;		/* of the records coming in (replay: of their run) */
+	int64_t writer_clock;		/* -w: the recording's, in its header */
 	uint64_t printed;
 	uint64_t lost_total;
 	int done;			/* -n reached, or the output is gone */

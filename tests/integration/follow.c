@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "itest.h"
+#include "recfile.h"
 
 #define HANG_MS 30000	/* a hang detector: far above what any step needs */
 #define GOLDEN "tests/golden/"
@@ -492,6 +494,64 @@ static void test_follow_ends(void **state)
 	remove_dir(dir);
 }
 
+/* Moves a recording's clock: its events then happened delta_ns later in wall-clock time. */
+static void shift_clock(const char *path, int64_t delta_ns)
+{
+	int64_t boot_to_wall;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &boot_to_wall, sizeof(boot_to_wall),
+			       offsetof(struct v6t_file_header, boot_to_wall_ns)), sizeof(boot_to_wall));
+	boot_to_wall += delta_ns;
+	assert_int_equal(pwrite(fd, &boot_to_wall, sizeof(boot_to_wall),
+				offsetof(struct v6t_file_header, boot_to_wall_ns)), sizeof(boot_to_wall));
+	close(fd);
+}
+
+/*
+ * --follow -w OUT across two runs whose clocks differ (a restart after a reboot): OUT has one
+ * header, the first run's clock, so the second run's events must be written on that clock;
+ * replaying OUT shows what the follower showed, times included.
+ */
+static void test_follow_new_run_recorded(void **state)
+{
+	char dir[64], a[128], b[128], t[128], tmp[160], out[128], said[256];
+	char *first, *second, *shown, *again;
+	struct follower fw;
+
+	(void)state;
+	temp_dir(dir, sizeof(dir));
+	snprintf(a, sizeof(a), "%s/a.v6t", dir);
+	snprintf(b, sizeof(b), "%s/b.v6t", dir);
+	snprintf(t, sizeof(t), "%s/t.v6t", dir);
+	snprintf(tmp, sizeof(tmp), "%s/.t.v6t.tmp", dir);
+	snprintf(out, sizeof(out), "%s/out.v6t", dir);
+	record_from(GOLDEN "dualstack.v6t", a, NULL);
+	record_from(GOLDEN "sysctl.v6t", b, NULL);
+	shift_clock(b, 3600 * 1000000000LL);
+	first = replayed(a);
+	second = replayed(b);
+	copy_file(a, t);
+	follower_start(&fw, t, (const char *[]){ "-w", out, NULL });
+	follower_wait_lines(&fw, count_lines(first));
+	copy_file(b, tmp);
+	assert_int_equal(rename(tmp, t), 0);
+	follower_wait_lines(&fw, count_lines(first) + count_lines(second));
+	follower_end(&fw, SIGINT);
+	shown = slurp(fw.out_path, NULL);
+	assert_non_null(strstr(shown, second));
+	again = replayed(out);
+	assert_string_equal(again, shown);
+	snprintf(said, sizeof(said), "v6trace: %s: replaced by another recording; following that one\n", t);
+	follower_check(&fw, shown, said);
+	free(first);
+	free(second);
+	free(shown);
+	free(again);
+	remove_dir(dir);
+}
+
 int run_follow_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +561,7 @@ int run_follow_tests(void)
 		cmocka_unit_test_setup_teardown(test_follow_service_restart, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_follow_gap, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_follow_ends, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_follow_new_run_recorded, itest_setup, itest_teardown),
 	};
 
 	return cmocka_run_group_tests_name("follow", tests, NULL, NULL);
