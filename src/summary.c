@@ -225,6 +225,9 @@ static void print_json(const struct v6t_summary *s, struct v6t_sink *out)
 		sb_u64(&sb, l->port);
 		sb_puts(&sb, ",\"netns\":");
 		sb_u64(&sb, l->netns);
+		/* the row's identity: two sockets of one process in an SO_REUSEPORT group differ here */
+		sb_puts(&sb, ",\"inode\":");
+		sb_u64(&sb, l->ino);
 		sb_puts(&sb, ",\"pid\":");
 		sb_u64(&sb, l->pid);
 		sb_puts(&sb, ",\"comm\":");

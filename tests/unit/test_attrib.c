@@ -220,11 +220,11 @@ static void test_summary_rows_are_sockets(void **state)
 	v6t_summary_free(sum);
 
 	assert_int_equal(count(out, "\"event\":\"summary\""), 2);
-	assert_non_null(strstr(out, "\"local_port\":8080,\"netns\":4026531840,\"pid\":4242,"
+	assert_non_null(strstr(out, "\"local_port\":8080,\"netns\":4026531840,\"inode\":11,\"pid\":4242,"
 				    "\"comm\":\"httpd\",\"v6only\":false,"
 				    "\"v6only_source\":\"default\",\"accepts_ipv4_mapped\":0,"
 				    "\"accepts_ipv4\":0,\"accepts_ipv6\":4,"));
-	assert_non_null(strstr(out, "\"local_port\":8080,\"netns\":4026531840,\"pid\":4343,"
+	assert_non_null(strstr(out, "\"local_port\":8080,\"netns\":4026531840,\"inode\":12,\"pid\":4343,"
 				    "\"comm\":\"worker2\",\"v6only\":false,"
 				    "\"v6only_source\":\"default\",\"accepts_ipv4_mapped\":0,"
 				    "\"accepts_ipv4\":0,\"accepts_ipv6\":1,"));

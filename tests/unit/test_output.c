@@ -295,10 +295,11 @@ static void test_summary_counts(void **state)
 	assert_true(n > 0);
 	out[n] = '\0';
 	assert_non_null(strstr(out, "\"local_addr\":\"::\",\"local_port\":80,\"netns\":4026531840,"
-				    "\"pid\":4242,\"comm\":\"httpd\",\"v6only\":false,\"v6only_source\":\"default\","
+				    "\"inode\":0,\"pid\":4242,\"comm\":\"httpd\",\"v6only\":false,"
+				    "\"v6only_source\":\"default\","
 				    "\"accepts_ipv4_mapped\":6,\"accepts_ipv4\":0,\"accepts_ipv6\":2,"));
 	assert_non_null(strstr(out, "\"local_addr\":\"::\",\"local_port\":81,\"netns\":4026531840,"
-				    "\"pid\":0,\"comm\":\"?\",\"v6only\":false,\"v6only_source\":\"unknown\","
+				    "\"inode\":0,\"pid\":0,\"comm\":\"?\",\"v6only\":false,\"v6only_source\":\"unknown\","
 				    "\"accepts_ipv4_mapped\":0,\"accepts_ipv4\":0,\"accepts_ipv6\":3,"));
 	v6t_summary_free(sum);
 }
