@@ -12,6 +12,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -85,6 +86,122 @@ static void test_snapshot_cgroup(void **state)
 	stop_traced(t);
 	assert_int_equal(ev_int(ev_find(t, "listening", 8404, 0), "cgroup"), cgroup);
 	close(fd);
+}
+
+/* A cgroup v2 directory of our own (the k-th), for a child to be moved into; returns its id. */
+static uint64_t make_cgroup(char *dir, size_t size, int k)
+{
+	char root[1024];
+	struct stat st;
+
+	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
+	snprintf(dir, size, "%s/v6trace-owners-%d-%d", root, getpid(), k);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	return st.st_ino;
+}
+
+static void move_to_cgroup(const char *dir, pid_t pid)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
+	char pidbuf[32];
+
+	assert_true(dfd >= 0);
+	fd = openat(dfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	close(dfd);
+	assert_true(fd >= 0);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	assert_int_equal(write(fd, pidbuf, strlen(pidbuf)), (ssize_t)strlen(pidbuf));
+	close(fd);
+}
+
+/*
+ * Many sockets, made in turn so that their inode numbers interleave, then shared out among
+ * three processes, each with its own name and cgroup: socket i is held by owner i % 3, and
+ * one more by owners 0 and 2 both. Every socket must name its holder, its holder's name and
+ * its holder's cgroup; the shared one, one of its holders, once.
+ */
+static void test_snapshot_owners_interleaved(void **state)
+{
+	enum { OWNERS = 3, N = 600, BASE = 10000, SHARED = BASE + N };
+	static int fds[N + 1];
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new(), cgroup[OWNERS];
+	char dir[OWNERS][1200], name[OWNERS][16], c;
+	int go[2], ready[2];
+	pid_t owner[OWNERS];
+
+	for (int i = 0; i <= N; i++) {
+		uint16_t port = BASE + i;
+
+		/* every kind the snapshot dumps: TCP and UDP, IPv6 (dual-stack or not) and IPv4 */
+		if (i % 4 == 0)
+			fds[i] = tcp_listen(AF_INET6, "::", port, i % 8 == 0);
+		else if (i % 4 == 1)
+			fds[i] = sock_bind(AF_INET6, SOCK_DGRAM, "::", port, -1);
+		else if (i % 4 == 2)
+			fds[i] = tcp_listen(AF_INET, "127.0.0.1", port, -1);
+		else
+			fds[i] = sock_bind(AF_INET, SOCK_DGRAM, "127.0.0.1", port, -1);
+		assert_true(fds[i] >= 0);
+	}
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	for (int k = 0; k < OWNERS; k++) {
+		snprintf(name[k], sizeof(name[k]), "v6t-owner-%d", k);
+		cgroup[k] = make_cgroup(dir[k], sizeof(dir[k]), k);
+		owner[k] = fork();
+		assert_true(owner[k] >= 0);
+		if (owner[k] == 0) {
+			/* so that it ends with the test process, even after a failed assertion */
+			close(go[1]);
+			for (int i = 0; i < N; i++)
+				if (i % OWNERS != k)
+					close(fds[i]);
+			if (k == 1)
+				close(fds[N]);
+			prctl(PR_SET_NAME, name[k]);
+			if (write(ready[1], "y", 1) != 1 || read(go[0], &c, 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		move_to_cgroup(dir[k], owner[k]);
+		assert_int_equal(read(ready[0], &c, 1), 1);
+	}
+	for (int i = 0; i <= N; i++)
+		close(fds[i]);
+
+	start_traced(t, ns, NULL);
+	stop_traced(t);
+	assert_int_equal(write(go[1], "ggg", OWNERS), OWNERS);
+	for (int k = 0; k < OWNERS; k++) {
+		assert_int_equal(waitpid(owner[k], NULL, 0), owner[k]);
+		assert_int_equal(rmdir(dir[k]), 0);
+	}
+	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
+
+	assert_int_equal(t->n_events, N + 1);
+	for (int i = 0; i < N; i++) {
+		json_object *e = ev_find(t, "listening", BASE + i, 0);
+		int k = i % OWNERS;
+
+		assert_non_null(e);
+		assert_int_equal(ev_count(t, "listening", BASE + i), 1);
+		assert_int_equal(ev_int(e, "pid"), owner[k]);
+		assert_str(ev_str(e, "comm"), name[k]);
+		assert_int_equal(ev_int(e, "cgroup"), cgroup[k]);
+	}
+	{
+		json_object *e = ev_find(t, "listening", SHARED, 0);
+		int k;
+
+		assert_non_null(e);
+		k = ev_int(e, "pid") == owner[0] ? 0 : 2;
+		assert_int_equal(ev_count(t, "listening", SHARED), 1);
+		assert_int_equal(ev_int(e, "pid"), owner[k]);
+		assert_str(ev_str(e, "comm"), name[k]);
+		assert_int_equal(ev_int(e, "cgroup"), cgroup[k]);
+	}
 }
 
 /* A child that holds a V6ONLY listener on [::]:port in our namespace until released. */
@@ -248,6 +365,10 @@ static void test_listeners_all_netns_unenterable(void **state)
 	assert_str(ev_str(e, "event"), "listening");
 	assert_int_equal(ev_int(e, "netns"), ns);
 	assert_int_equal(ev_int(e, "local_port"), 8470);
+	/* its holder is root, whose fds nobody cannot read: the owner is unknown, not guessed */
+	assert_int_equal(ev_int(e, "pid"), 0);
+	assert_str(ev_str(e, "comm"), "");
+	assert_int_equal(ev_int(e, "cgroup"), 0);
 	json_object_put(e);
 	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));
 	close(lfd);
@@ -638,6 +759,8 @@ int run_existing_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_snapshot_at_start, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_cgroup, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_owners_interleaved, itest_setup,
+						itest_teardown),
 		cmocka_unit_test(test_listeners_all_netns),
 		cmocka_unit_test(test_listeners_all_netns_alone),
 		cmocka_unit_test(test_listeners_all_netns_unenterable),
