@@ -221,54 +221,122 @@ static void read_comm(int pid, char *comm, size_t size)
 	comm[n] = '\0';
 }
 
+/* A process that holds sockets: its name and cgroup, read once, at its first socket. */
+struct owner {
+	int pid;
+	bool known;
+	char comm[V6T_COMM_LEN + 1];
+	uint64_t cgroup_id;
+};
+
+static void claim(struct v6t_sock_event *e, struct owner *o)
+{
+	if (!o->known) {
+		read_comm(o->pid, o->comm, sizeof(o->comm));
+		o->cgroup_id = cgroup_of(o->pid);
+		o->known = true;
+	}
+	e->pid = e->tid = o->pid;
+	memcpy(e->comm, o->comm, V6T_COMM_LEN);
+	e->cgroup_id = o->cgroup_id;
+}
+
+/*
+ * The sockets found, by inode: buckets chained through the sockets' indices (plus one, so
+ * that 0 ends a chain). Each fd is looked up here, not compared with every socket: the search
+ * costs the fds plus the sockets, not their product.
+ */
+struct by_inode {
+	unsigned int *head;
+	unsigned int *next;
+	unsigned int bits;
+};
+
+static unsigned int bucket(const struct by_inode *h, uint64_t ino)
+{
+	/* inode numbers are handed out in sequence: multiply, so they spread over the buckets */
+	return (ino * 0x9e3779b97f4a7c15ULL) >> (64 - h->bits);
+}
+
+static int index_by_inode(struct by_inode *h, const struct found *f)
+{
+	h->bits = 1;
+	while (h->bits < 31 && (1U << h->bits) < f->n)
+		h->bits++;
+	h->head = calloc(1U << h->bits, sizeof(*h->head));
+	h->next = calloc(f->n, sizeof(*h->next));
+	if (!h->head || !h->next)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < f->n; i++) {
+		unsigned int b = bucket(h, f->ev[i].sock_ino);
+
+		h->next[i] = h->head[b];
+		h->head[b] = i + 1;
+	}
+	return 0;
+}
+
+/* The sockets among this process's fds that have no owner yet are its. */
+static void claim_sockets_of(int pid, const struct by_inode *h, struct found *f)
+{
+	struct owner o = { .pid = pid };
+	char path[32], link[64];
+	struct dirent *de;
+	DIR *fds;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	fds = opendir(path);
+	if (!fds)
+		return;
+	while ((de = readdir(fds))) {
+		ssize_t len = readlinkat(dirfd(fds), de->d_name, link, sizeof(link) - 1);
+		unsigned long long ino;
+
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		if (sscanf(link, "socket:[%llu]", &ino) != 1)
+			continue;
+		for (unsigned int i = h->head[bucket(h, ino)]; i; i = h->next[i - 1])
+			if (f->ev[i - 1].sock_ino == ino && !f->ev[i - 1].pid)
+				claim(&f->ev[i - 1], &o);
+	}
+	closedir(fds);
+}
+
 /*
  * Owners, as ss -p finds them: a socket's fd in /proc/PID/fd reads "socket:[INODE]". One scan
- * of /proc for all sockets at once. Without privileges other users' fds stay unknown (pid 0).
+ * of /proc for all sockets at once; a socket two processes share is the first one's. Without
+ * privileges other users' fds stay unknown (pid 0).
  */
-static void find_owners(struct found *f)
+static int find_owners(struct found *f)
 {
-	DIR *proc = opendir("/proc");
+	struct by_inode h = {};
 	struct dirent *pd;
+	DIR *proc;
+	int err;
 
+	if (!f->n)
+		return 0;
+	err = index_by_inode(&h, f);
+	if (err) {
+		fprintf(stderr, "v6trace: finding the sockets' owners: %s\n", strerror(-err));
+		goto out;
+	}
+	proc = opendir("/proc");
 	if (!proc)
-		return;
+		goto out;
 	while ((pd = readdir(proc))) {
-		char path[64], link[64], comm[V6T_COMM_LEN + 1] = "";
-		struct dirent *fd;
-		DIR *fds;
 		int pid = atoi(pd->d_name);
 
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fd", pid);
-		fds = opendir(path);
-		if (!fds)
-			continue;
-		while ((fd = readdir(fds))) {
-			char fdpath[96];
-			ssize_t len;
-			unsigned long long ino;
-
-			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%.32s", pid, fd->d_name);
-			len = readlink(fdpath, link, sizeof(link) - 1);
-			if (len <= 0)
-				continue;
-			link[len] = '\0';
-			if (sscanf(link, "socket:[%llu]", &ino) != 1)
-				continue;
-			for (unsigned int i = 0; i < f->n; i++) {
-				if (f->ev[i].sock_ino != ino || f->ev[i].pid)
-					continue;
-				if (!comm[0])
-					read_comm(pid, comm, sizeof(comm));
-				f->ev[i].pid = f->ev[i].tid = pid;
-				memcpy(f->ev[i].comm, comm, V6T_COMM_LEN);
-				f->ev[i].cgroup_id = cgroup_of(pid);
-			}
-		}
-		closedir(fds);
+		if (pid > 0)
+			claim_sockets_of(pid, &h, f);
 	}
 	closedir(proc);
+out:
+	free(h.head);
+	free(h.next);
+	return err;
 }
 
 struct netns_entry {
@@ -466,7 +534,7 @@ int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 {
 	uint64_t own = own_netns();
 	struct found f = {};
-	int err, self;
+	int err, self, owners_err;
 
 	/* -N another namespace: its sockets, found where --all-netns finds them */
 	if (!cfg->all_netns && (!cfg->netns || cfg->netns == own)) {
@@ -488,8 +556,9 @@ int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 		}
 		close(self);
 	}
-	/* what was found is listed, even when some namespace could not be */
-	find_owners(&f);
+	/* what was found is listed, even when some namespace could not be, or its owners */
+	owners_err = find_owners(&f);
+	err = err ? err : owners_err;
 	for (unsigned int i = 0; i < f.n && !p->done; i++)
 		v6t_printer_record(p, &f.ev[i].hdr, sizeof(f.ev[i]));
 	free(f.ev);
