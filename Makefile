@@ -42,7 +42,7 @@ ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$
 ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events
+.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events bench-snapshot
 
 all: $(OUTPUT)/v6trace
 
@@ -181,6 +181,11 @@ bench: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm $(OUTPUT)/bench/floor 
 bench-events: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm $(OUTPUT)/bench/floor $(OUTPUT)/bench/floor.bpf.o
 	$(Q)scripts/install-deps.sh python3
 	$(Q)python3 bench/events.py $(EVENTS_ROUNDS)
+
+# The start-up snapshot of 20,000 sockets, against another build with SNAPSHOT_ARGS="--before PATH".
+bench-snapshot: deps $(OUTPUT)/v6trace $(OUTPUT)/bench/acceptstorm
+	$(Q)scripts/install-deps.sh python3
+	$(Q)python3 bench/snapshot.py $(SNAPSHOT_ARGS)
 
 # Regenerate the committed vmlinux.h from this machine's kernel BTF.
 vmlinux:

@@ -5,8 +5,12 @@
  *           (v4-mapped accepts) and ::1 alternately, each connection accepted and closed
  *   getppid a tight loop of one cheap syscall: the tax tracing puts on unrelated work
  *   pipe    a 1-byte ping-pong between two threads over two pipes
- * It prints {"netns":INODE} and waits for a line on stdin, so a tracer can be started on that
- * namespace first; then it runs and prints one JSON line of results.
+ *   hold    N sockets held by one child process from the start, for the tracer's start-up
+ *           snapshot: TCP listeners and bound UDP sockets, IPv6 (half of the IPv6 TCP
+ *           listeners V6ONLY) and IPv4
+ * It prints {"netns":INODE,"holder":PID} (PID 0 but in hold) and waits for a line on stdin, so
+ * a tracer can be started on that namespace first; then it runs and prints one JSON line of
+ * results.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -17,14 +21,18 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -200,11 +208,88 @@ static void pipe_loop(void)
 	       t1 - t0, total / (t1 - t0));
 }
 
+/*
+ * The holder: a quarter of N sockets of each kind, each kind on its own ports (a dual-stack
+ * [::] takes IPv4's too). N may be all the fds the hard limit allows, so it closes its
+ * standard streams first and reports by its exit status (an errno) or SIGUSR1 to its parent
+ * once every socket is open; then it holds them until killed.
+ */
+static void hold(pid_t parent)
+{
+	struct rlimit nofile;
+	int one = 1;
+
+	/* it ends with its parent, however that ends (a bench stopped midway, say) */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(ESRCH);
+	if (getrlimit(RLIMIT_NOFILE, &nofile))
+		_exit(errno);
+	nofile.rlim_cur = nofile.rlim_max;
+	if (total > nofile.rlim_max || setrlimit(RLIMIT_NOFILE, &nofile))
+		_exit(EMFILE);
+	close(0), close(1), close(2);
+	for (unsigned long i = 0; i < total; i++) {
+		unsigned int kind = i % 4, tcp = kind % 2 == 0, v6 = kind < 2;
+		unsigned short p = 10000 + kind * 10000 + i / 4;
+		struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(p) };
+		struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(p),
+					  .sin_addr = { htonl(INADDR_LOOPBACK) } };
+		int fd = socket(v6 ? AF_INET6 : AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+
+		if (fd < 0 || (v6 && tcp && i % 8 == 0 &&
+			       setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
+		    bind(fd, v6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4,
+			 v6 ? sizeof(a6) : sizeof(a4)) || (tcp && listen(fd, 16)))
+			_exit(errno);
+	}
+	kill(getppid(), SIGUSR1);
+	for (;;)
+		pause();
+}
+
+static void hold_stop(pid_t holder)
+{
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	printf("{\"mode\":\"hold\",\"sockets\":%lu}\n", total);
+}
+
+/* Starts the holder in our namespace and waits until it holds its sockets; its pid. */
+static pid_t hold_start(void)
+{
+	pid_t parent = getpid(), pid;
+	sigset_t wait_for;
+	int sig, status;
+
+	if (total > 40000) {
+		errno = ERANGE;
+		die("hold: at most 40000 sockets (a kind's 10000 ports each)");
+	}
+	sigemptyset(&wait_for);
+	sigaddset(&wait_for, SIGUSR1);
+	sigaddset(&wait_for, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &wait_for, NULL);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0)
+		hold(parent);
+	if (sigwait(&wait_for, &sig))
+		die("sigwait");
+	if (sig == SIGCHLD) {
+		waitpid(pid, &status, 0);
+		errno = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+		die("hold: the holder could not open its sockets");
+	}
+	return pid;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = "storm";
 	char line[16];
 	struct stat st;
+	pid_t holder = 0;
 	int opt;
 
 	while ((opt = getopt(argc, argv, "m:n:k:p:")) != -1) {
@@ -222,7 +307,7 @@ int main(int argc, char **argv)
 			port = strtoul(optarg, NULL, 10);
 			break;
 		default:
-			fprintf(stderr, "usage: acceptstorm [-m storm|getppid|pipe] [-n N] [-k CLIENTS] [-p PORT]\n");
+			fprintf(stderr, "usage: acceptstorm [-m storm|getppid|pipe|hold] [-n N] [-k CLIENTS] [-p PORT]\n");
 			return 2;
 		}
 	}
@@ -231,9 +316,11 @@ int main(int argc, char **argv)
 	if (unshare(CLONE_NEWNET))
 		die("unshare(CLONE_NEWNET)");
 	lo_up();
+	if (!strcmp(mode, "hold"))
+		holder = hold_start();
 	if (stat("/proc/self/ns/net", &st))
 		die("netns");
-	printf("{\"netns\":%lu}\n", (unsigned long)st.st_ino);
+	printf("{\"netns\":%lu,\"holder\":%d}\n", (unsigned long)st.st_ino, (int)holder);
 	fflush(stdout);
 	/* the go signal: the tracer is attached */
 	if (!fgets(line, sizeof(line), stdin))
@@ -244,6 +331,8 @@ int main(int argc, char **argv)
 		getppid_loop();
 	else if (!strcmp(mode, "pipe"))
 		pipe_loop();
+	else if (!strcmp(mode, "hold"))
+		hold_stop(holder);
 	else
 		return 2;
 	return 0;

@@ -56,8 +56,8 @@ BPFTRACE_PROG = ('tracepoint:syscalls:sys_exit_accept4, tracepoint:syscalls:sys_
 def start_load(mode, n):
     p = subprocess.Popen([STORM, "-m", mode, "-n", str(n)], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, text=True)
-    netns = json.loads(p.stdout.readline())["netns"]
-    return p, netns
+    p.hello = json.loads(p.stdout.readline())
+    return p, p.hello["netns"]
 
 
 def finish_load(p):
