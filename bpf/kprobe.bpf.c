@@ -79,17 +79,16 @@ int BPF_KRETPROBE(v6t_krp_inet6_bind, int ret)
 }
 
 /*
- * ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen): on x86-64 the 16-byte
- * sockptr_t is passed in two registers (rcx: pointer, r8: is_kernel), so optlen is in r9.
+ * ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen): the 16-byte sockptr_t takes
+ * two argument registers (pointer, is_kernel) on x86-64 and arm64 alike, so optlen is the
+ * sixth.
  */
 SEC("kprobe/ipv6_setsockopt")
-int BPF_KPROBE(v6t_kp_ipv6_sockopt, void *sk, int level, int optname)
+int BPF_KPROBE(v6t_kp_ipv6_sockopt, void *sk, int level, int optname, void *optval, __u64 is_kernel)
 {
-	struct pt_regs *regs = ctx;
-
 	if (level != SOL_IPV6_LEVEL || optname != IPV6_V6ONLY_OPT)
 		return 0;
-	stash(V6T_HOOK_V6ONLY, (__u64)sk, PT_REGS_PARM4(regs), PT_REGS_PARM5(regs), regs->r9);
+	stash(V6T_HOOK_V6ONLY, (__u64)sk, (__u64)optval, is_kernel, PT_REGS_PARM6(ctx));
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "v6trace.h"
 #include "maps.bpf.h"
 #include "sock.bpf.h"
+#include "arch.bpf.h"
 
 #define TCP_LISTEN_STATE 10	/* TCP_LISTEN in include/net/tcp_states.h */
 #define IPV6_V6ONLY_OPT 26	/* IPV6_V6ONLY in include/uapi/linux/in6.h */
