@@ -142,7 +142,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CORPUS := tests/fuzz/corpus
 FUZZ_CRASHES := $(wildcard tests/fuzz/crashes/*)
 
-$(OUTPUT)/fuzz/fuzz_reader: $(FUZZ_SRCS) $(wildcard src/*.h) include/v6trace.h
+$(OUTPUT)/fuzz/fuzz_reader: $(FUZZ_SRCS) $(wildcard src/*.h) include/v6trace.h $(OUTPUT)/v6trace.skel.h
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(OUTPUT)/fuzz
 	$(Q)$(CLANG) $(FUZZ_FLAGS) $(FUZZ_SRCS) $(LDLIBS) -o $@
