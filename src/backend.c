@@ -38,6 +38,7 @@ struct prog_ref {
 struct hook_desc {
 	const char *name;
 	const char *kfuncs[3];	/* what fentry and kprobe attach to */
+	const char *kprobe_kfuncs[3];	/* what kprobe attaches to, where it differs */
 	const struct prog_ref *progs[V6T_BACKEND_COUNT];
 	/*
 	 * The tracepoint backend prefers one syscalls:sys_exit_NAME tracepoint per syscall (its
@@ -73,9 +74,11 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 	[V6T_HOOK_ACCEPT] = {
 		.name = "accept",
 		.kfuncs = { "inet_csk_accept" },
+		/* no kretprobe, whose instances run out with many threads blocked in accept() */
+		.kprobe_kfuncs = { "inet_csk_accept", "security_sock_graft" },
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS(PROG(v6t_fexit_csk_accept)),
-			[V6T_BACKEND_KPROBE] = PROGS(PROG(v6t_kp_csk_accept), PROG(v6t_krp_csk_accept)),
+			[V6T_BACKEND_KPROBE] = PROGS(PROG(v6t_kp_csk_accept), PROG(v6t_kp_sock_graft)),
 			/* SYN_RECV -> ESTABLISHED; the iterator finds who owns older listeners */
 			[V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state), PROG(v6t_iter_listeners)),
 		},
@@ -275,6 +278,7 @@ int v6t_plan_programs(const struct v6t_plan *plan, const struct v6trace_bpf *ske
 static int probe(int backend, int hook)
 {
 	const struct hook_desc *h = &hooks[hook];
+	const char *const *kfuncs = h->kfuncs;
 	int err = 0;
 
 	if (!hook_programs(hook, backend))
@@ -285,9 +289,10 @@ static int probe(int backend, int hook)
 			return -ENOENT;
 		return 0;
 	}
-	for (int i = 0; !err && h->kfuncs[i]; i++)
-		err = backend == V6T_BACKEND_FENTRY ? probe_fentry(h->kfuncs[i])
-						    : probe_kprobe(h->kfuncs[i]);
+	if (backend == V6T_BACKEND_KPROBE && h->kprobe_kfuncs[0])
+		kfuncs = h->kprobe_kfuncs;
+	for (int i = 0; !err && kfuncs[i]; i++)
+		err = backend == V6T_BACKEND_FENTRY ? probe_fentry(kfuncs[i]) : probe_kprobe(kfuncs[i]);
 	return err;
 }
 
