@@ -5,7 +5,9 @@ OUTPUT ?= .output
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
-ARCH := x86
+# the BPF target (libbpf's __TARGET_ARCH_*) of the build machine; `make bpf-arm64` builds for arm64
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64.*/arm64/' \
+	-e 's/riscv64/riscv/' -e 's/s390x/s390/' -e 's/ppc64.*/powerpc/' -e 's/loongarch64/loongarch/')
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
 BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev pkg-config
@@ -42,7 +44,8 @@ ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$
 ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events bench-snapshot
+.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events \
+	bench-snapshot bpf-arm64
 
 all: $(OUTPUT)/v6trace
 
@@ -64,6 +67,11 @@ $(OUTPUT)/v6trace.bpf.o: $(BPF_OBJS)
 $(OUTPUT)/v6trace.skel.h: $(OUTPUT)/v6trace.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name v6trace_bpf > $@
+
+# The BPF object and skeleton for arm64, in their own directory (user space is not
+# cross-built): `make check` builds them, so no x86-only code creeps into bpf/.
+bpf-arm64:
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 OUTPUT=$(OUTPUT)/arm64 $(OUTPUT)/arm64/v6trace.skel.h
 
 $(OUTPUT)/src/%.o: src/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src
 	$(call msg,CC,$@)
@@ -111,7 +119,7 @@ integration: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest \
-		$(OUTPUT)/fuzz/fuzz_reader
+		$(OUTPUT)/fuzz/fuzz_reader bpf-arm64
 	$(Q)$(MAKE) --no-print-directory fuzz-regress
 	$(Q)$(ITEST_ENV) tests/run-tests.sh check $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest
 	$(Q)$(MAKE) --no-print-directory packaging
@@ -134,7 +142,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CORPUS := tests/fuzz/corpus
 FUZZ_CRASHES := $(wildcard tests/fuzz/crashes/*)
 
-$(OUTPUT)/fuzz/fuzz_reader: $(FUZZ_SRCS) $(wildcard src/*.h) include/v6trace.h
+$(OUTPUT)/fuzz/fuzz_reader: $(FUZZ_SRCS) $(wildcard src/*.h) include/v6trace.h $(OUTPUT)/v6trace.skel.h
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(OUTPUT)/fuzz
 	$(Q)$(CLANG) $(FUZZ_FLAGS) $(FUZZ_SRCS) $(LDLIBS) -o $@

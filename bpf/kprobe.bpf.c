@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * kprobe backend, for kernels without BPF trampolines: the entry probe keeps the arguments
- * per thread, the return probe reads the result and reports.
+ * per thread, the return probe reads the result and reports (accepts: see accepting).
  */
 #include "v6trace.bpf.h"
 
@@ -79,17 +79,16 @@ int BPF_KRETPROBE(v6t_krp_inet6_bind, int ret)
 }
 
 /*
- * ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen): on x86-64 the 16-byte
- * sockptr_t is passed in two registers (rcx: pointer, r8: is_kernel), so optlen is in r9.
+ * ipv6_setsockopt(sk, level, optname, sockptr_t optval, optlen): the 16-byte sockptr_t takes
+ * two argument registers (pointer, is_kernel) on x86-64 and arm64 alike, so optlen is the
+ * sixth.
  */
 SEC("kprobe/ipv6_setsockopt")
-int BPF_KPROBE(v6t_kp_ipv6_sockopt, void *sk, int level, int optname)
+int BPF_KPROBE(v6t_kp_ipv6_sockopt, void *sk, int level, int optname, void *optval, __u64 is_kernel)
 {
-	struct pt_regs *regs = ctx;
-
 	if (level != SOL_IPV6_LEVEL || optname != IPV6_V6ONLY_OPT)
 		return 0;
-	stash(V6T_HOOK_V6ONLY, (__u64)sk, PT_REGS_PARM4(regs), PT_REGS_PARM5(regs), regs->r9);
+	stash(V6T_HOOK_V6ONLY, (__u64)sk, (__u64)optval, is_kernel, PT_REGS_PARM6(ctx));
 	return 0;
 }
 
@@ -105,21 +104,49 @@ int BPF_KRETPROBE(v6t_krp_ipv6_sockopt, int ret)
 	return 0;
 }
 
+/*
+ * Accepts take no return probe. A kretprobe holds one of a fixed number of instances (by
+ * default 2 per CPU, at least 10) from a call's entry to its return, and a thread blocked in
+ * accept() holds its instance all the while: with more threads blocked on a listener than
+ * instances, the other threads' accepts went unseen. So the entry records the listener per
+ * thread, and the accepted socket is taken where inet_accept() grafts it onto its new struct
+ * socket, in the same thread just after inet_csk_accept() returned: sock_graft() is inline,
+ * but it calls security_sock_graft(), a function in every kernel built with
+ * CONFIG_SECURITY_NETWORK (without it the kprobe backend cannot serve accept, and auto moves
+ * on). An accept that fails (EAGAIN) leaves its entry until the thread's next accept: the
+ * map is LRU, so the entries of threads long gone make room.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);	/* pid_tgid */
+	__type(value, __u64);	/* the listening struct sock */
+} accepting SEC(".maps");
+
 SEC("kprobe/inet_csk_accept")
 int BPF_KPROBE(v6t_kp_csk_accept, void *lsk)
 {
-	stash(V6T_HOOK_ACCEPT, (__u64)lsk, 0, 0, 0);
+	__u64 tid = bpf_get_current_pid_tgid(), listener = (__u64)lsk;
+
+	if (v6t_task_filtered_out())
+		return 0;
+	bpf_map_update_elem(&accepting, &tid, &listener, BPF_ANY);
 	return 0;
 }
 
-SEC("kretprobe/inet_csk_accept")
-int BPF_KRETPROBE(v6t_krp_csk_accept, void *sk)
+/* sock_graft() of any socket family: only an inet accept in this thread left a listener. */
+SEC("kprobe/security_sock_graft")
+int BPF_KPROBE(v6t_kp_sock_graft, void *sk)
 {
-	struct call_args a;
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u64 *listener = bpf_map_lookup_elem(&accepting, &tid);
+	const struct sock *lsk;
 
-	if (unstash(V6T_HOOK_ACCEPT, &a) || !sk)
+	if (!listener)
 		return 0;
-	v6t_on_accept((const struct sock *)a.arg[0], (const struct sock *)sk, V6T_BACKEND_KPROBE);
+	lsk = (const struct sock *)*listener;
+	bpf_map_delete_elem(&accepting, &tid);
+	v6t_on_accept(lsk, (const struct sock *)sk, V6T_BACKEND_KPROBE);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The one definition of the maps and configuration that every v6trace program shares. */
 #define V6T_DEFINE_MAPS
-#include "v6trace.bpf.h"
+#include "maps.bpf.h"
 
 const volatile __u32 cfg_filter_pids = 0;
 const volatile __u32 cfg_filter_ports = 0;

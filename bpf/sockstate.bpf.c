@@ -18,49 +18,24 @@
 #define TCP_SYN_RECV_STATE 3
 #define ECONNABORTED_ERR 103
 
-/* Family, namespace and V6ONLY of a TCP socket, as v6t_read_sock, by plain loads. */
-static __always_inline int read_sock(struct v6t_sock_event *e, struct sock *sk)
+/* Family, namespace and V6ONLY of a TCP socket in the traced namespace; non-zero otherwise. */
+static __always_inline int read_tcp_sock(struct v6t_sock_event *e, struct sock *sk)
 {
-	struct net *net;
-
-	e->family = sk->__sk_common.skc_family;
-	if (e->family != V6T_AF_INET && e->family != V6T_AF_INET6)
-		return -1;
-	e->proto = BPF_CORE_READ_BITFIELD(sk, sk_protocol);
-	if (e->proto != V6T_IPPROTO_TCP)
-		return -1;
-	net = sk->__sk_common.skc_net.net;
-	e->netns_ino = net->ns.inum;
-	if (cfg_netns && e->netns_ino != cfg_netns)
-		return -1;
-	e->sysctl_v6only = net->ipv6.sysctl.bindv6only;
-	if (e->family == V6T_AF_INET6)
-		e->v6only = BPF_CORE_READ_BITFIELD(sk, __sk_common.skc_ipv6only);
-	return 0;
+	return v6t_read_traced_sock(V6T_BTF, e, sk) || e->proto != V6T_IPPROTO_TCP;
 }
 
-static __always_inline void read_local(struct sock *sk, __u16 family, __u8 *addr, __u16 *port)
+/* The listener record for sk: who holds it, its inode and address, who set its V6ONLY. */
+static __always_inline void fill_listener(struct v6t_listener *l, struct sock *sk, __u16 family,
+					  __u64 ino, const struct v6t_setter *setter)
 {
-	if (family == V6T_AF_INET6)
-		__builtin_memcpy(addr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
-	else
-		__builtin_memcpy(addr, &sk->__sk_common.skc_rcv_saddr, 4);
-	*port = sk->__sk_common.skc_num;
-}
+	__u16 port;
 
-static __always_inline void read_peer(struct v6t_sock_event *e, struct sock *sk)
-{
-	if (e->family == V6T_AF_INET6)
-		__builtin_memcpy(e->peer_addr, &sk->__sk_common.skc_v6_daddr, 16);
-	else
-		__builtin_memcpy(e->peer_addr, &sk->__sk_common.skc_daddr, 4);
-	e->peer_port = bpf_ntohs(sk->__sk_common.skc_dport);
-	e->flags |= V6T_F_HAS_PEER;
-}
-
-static __always_inline __u64 sock_ino(struct sock *sk)
-{
-	return sk->sk_socket->file->f_inode->i_ino;
+	l->sock_ino = ino;
+	v6t_read_local(V6T_BTF, sk, family, l->addr, &port);
+	if (setter) {
+		l->setter = *setter;
+		l->has_setter = 1;
+	}
 }
 
 /* A socket entered LISTEN: remember who owns it, on the socket, for its children. */
@@ -70,12 +45,7 @@ static __always_inline void remember_listener(struct sock *sk, const struct v6t_
 	struct v6t_listener l = {}, *stored;
 
 	v6t_who_current(&l.who);
-	l.sock_ino = e->sock_ino;
-	__builtin_memcpy(l.addr, e->local_addr, 16);
-	if (setter) {
-		l.setter = *setter;
-		l.has_setter = 1;
-	}
+	fill_listener(&l, sk, e->family, e->sock_ino, setter);
 	/* no child can be cloned yet: the socket is hashed for lookups only after this */
 	stored = bpf_sk_storage_get(&listener_of, sk, &l, BPF_SK_STORAGE_GET_F_CREATE);
 	if (stored)
@@ -88,10 +58,10 @@ static __always_inline void on_listen(struct sock *sk)
 	struct v6t_sock_event e = {};
 	const struct v6t_setter *setter = NULL;
 
-	if (read_sock(&e, sk))
+	if (read_tcp_sock(&e, sk))
 		return;
-	read_local(sk, e.family, e.local_addr, &e.local_port);
-	e.sock_ino = sock_ino(sk);
+	v6t_read_local(V6T_BTF, sk, e.family, e.local_addr, &e.local_port);
+	e.sock_ino = v6t_sock_ino(V6T_BTF, sk);
 	if (e.family == V6T_AF_INET6)
 		setter = v6t_find_setter(e.sock_ino);
 	if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT))
@@ -114,10 +84,10 @@ static __always_inline void on_accepted(struct sock *sk)
 	struct v6t_listener *stored, l;
 	const struct v6t_setter *setter = NULL;
 
-	if (read_sock(&e, sk))
+	if (read_tcp_sock(&e, sk))
 		return;
-	read_local(sk, e.family, e.local_addr, &e.local_port);
-	read_peer(&e, sk);
+	v6t_read_local(V6T_BTF, sk, e.family, e.local_addr, &e.local_port);
+	v6t_read_peer(V6T_BTF, &e, sk);
 	stored = bpf_sk_storage_get(&listener_of, sk, NULL, 0);
 	if (!stored) {
 		e.flags |= V6T_F_LISTENER_UNKNOWN;
@@ -154,11 +124,11 @@ static __always_inline void on_connect_start(struct sock *sk)
 	struct v6t_who w;
 	__u64 key = (__u64)sk, ino;
 
-	if (cfg_netns && sk->__sk_common.skc_net.net->ns.inum != cfg_netns)
+	if (cfg_netns && v6t_net_ino(V6T_BTF, v6t_sock_net(V6T_BTF, sk)) != cfg_netns)
 		return;
 	if (v6t_task_filtered_out())
 		return;
-	ino = sock_ino(sk);
+	ino = v6t_sock_ino(V6T_BTF, sk);
 	slot = connect_slot(ino);
 	/* the SYN goes out after this returns, so SYN_SENT cannot end before who is written */
 	if (slot && __sync_val_compare_and_swap(&slot->ino, 0, ino) == 0) {
@@ -180,7 +150,7 @@ static __always_inline void on_connect_done(struct sock *sk, int newstate)
 	__u64 key = (__u64)sk, ino;
 
 	/* the socket still has its file: a close in SYN_SENT changes state before sock_orphan() */
-	ino = sock_ino(sk);
+	ino = v6t_sock_ino(V6T_BTF, sk);
 	slot = connect_slot(ino);
 	if (slot && slot->ino == ino) {
 		w = &slot->who;
@@ -190,9 +160,9 @@ static __always_inline void on_connect_done(struct sock *sk, int newstate)
 		if (!w)
 			return;	/* began before tracing, or filtered out at connect() */
 	}
-	if (!read_sock(&e, sk)) {
-		read_local(sk, e.family, e.local_addr, &e.local_port);
-		read_peer(&e, sk);
+	if (!read_tcp_sock(&e, sk)) {
+		v6t_read_local(V6T_BTF, sk, e.family, e.local_addr, &e.local_port);
+		v6t_read_peer(V6T_BTF, &e, sk);
 		if (newstate != TCP_ESTABLISHED_STATE) {
 			/* tcp_reset() and tcp_write_err() set sk_err before tcp_done() */
 			e.err = -sk->sk_err;
@@ -237,10 +207,12 @@ int v6t_iter_listeners(struct bpf_iter__task_file *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
-	const struct v6t_setter *setter;
+	const struct v6t_setter *setter = NULL;
 	struct v6t_listener l = {};
 	struct socket *sock;
 	struct sock *sk;
+	__u16 family;
+	__u64 ino;
 
 	if (!task || !file)
 		return 0;
@@ -249,7 +221,7 @@ int v6t_iter_listeners(struct bpf_iter__task_file *ctx)
 		return 0;
 	sk = sock->sk;
 	if (!sk || sk->__sk_common.skc_state != TCP_LISTEN_STATE ||
-	    BPF_CORE_READ_BITFIELD(sk, sk_protocol) != V6T_IPPROTO_TCP)
+	    v6t_sock_proto(V6T_BTF, sk) != V6T_IPPROTO_TCP)
 		return 0;
 	if (bpf_sk_storage_get(&listener_of, sk, NULL, 0))
 		return 0;
@@ -259,17 +231,11 @@ int v6t_iter_listeners(struct bpf_iter__task_file *ctx)
 	l.who.known = 1;
 	l.who.cgroup_id = task->cgroups->dfl_cgrp->kn->id;
 	__builtin_memcpy(l.who.comm, task->comm, V6T_COMM_LEN);
-	l.sock_ino = file->f_inode->i_ino;
-	if (sk->__sk_common.skc_family == V6T_AF_INET6) {
-		__builtin_memcpy(l.addr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
-		setter = v6t_find_setter(l.sock_ino);
-		if (setter) {
-			l.setter = *setter;
-			l.has_setter = 1;
-		}
-	} else {
-		__builtin_memcpy(l.addr, &sk->__sk_common.skc_rcv_saddr, 4);
-	}
+	ino = v6t_socket_ino(V6T_BTF, sock);
+	family = sk->__sk_common.skc_family;
+	if (family == V6T_AF_INET6)
+		setter = v6t_find_setter(ino);
+	fill_listener(&l, sk, family, ino, setter);
 	/* created whole: a child cloned meanwhile copies all of it or nothing */
 	bpf_sk_storage_get(&listener_of, sk, &l, BPF_SK_STORAGE_GET_F_CREATE);
 	return 0;

@@ -11,17 +11,13 @@
  * Fallback, when no tracefs gives the tracepoint ids: one BTF-typed raw tracepoint on every
  * syscall's exit, with an early exit on the syscall number.
  *
- * Only x86-64 syscalls are seen: not io_uring operations, not in-kernel sockets, not 32-bit
+ * Only native syscalls are seen: not io_uring operations, not in-kernel sockets, not 32-bit
  * (compat) processes, and for UDP only recvfrom/recvmsg/recvmmsg that ask for the source.
+ * Syscall numbers and the compat test are the architecture's (arch.bpf.h); the arguments are
+ * read with libbpf's syscall-convention accessors, which also know that arm64 keeps the first
+ * in orig_x0 because x0 holds the return value by now.
  */
 #include "v6trace.bpf.h"
-
-#define NR_recvfrom 45
-#define NR_recvmsg 47
-#define NR_recvmmsg 299
-#define NR_bind 49
-#define NR_setsockopt 54
-#define TS_COMPAT_FLAG 0x0002	/* arch/x86/include/asm/thread_info.h: a 32-bit syscall is active */
 
 /* fd -> struct file -> struct socket, or NULL when the fd is not (or no longer) a socket. */
 static __always_inline struct socket *fd_to_socket(struct task_struct *task, long fd)
@@ -54,21 +50,23 @@ static __always_inline void tp_bind(struct task_struct *task, struct pt_regs *re
 
 	if (fd_error(ret))
 		return;
-	sock = fd_to_socket(task, regs->di);
+	sock = fd_to_socket(task, PT_REGS_PARM1_CORE_SYSCALL(regs));
 	if (sock)
-		v6t_on_bind(sock, (const void *)regs->si, 1, ret, V6T_BACKEND_TRACEPOINT);
+		v6t_on_bind(sock, (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs), 1, ret,
+			    V6T_BACKEND_TRACEPOINT);
 }
 
 static __always_inline void tp_setsockopt(struct task_struct *task, struct pt_regs *regs, long ret)
 {
 	struct socket *sock;
 
-	if (regs->si != SOL_IPV6_LEVEL || regs->dx != IPV6_V6ONLY_OPT || fd_error(ret))
+	if (PT_REGS_PARM2_CORE_SYSCALL(regs) != SOL_IPV6_LEVEL ||
+	    PT_REGS_PARM3_CORE_SYSCALL(regs) != IPV6_V6ONLY_OPT || fd_error(ret))
 		return;
-	sock = fd_to_socket(task, regs->di);
+	sock = fd_to_socket(task, PT_REGS_PARM1_CORE_SYSCALL(regs));
 	if (sock)
-		v6t_on_v6only(BPF_CORE_READ(sock, sk), (const void *)regs->r10, 1, regs->r8, ret,
-			      V6T_BACKEND_TRACEPOINT);
+		v6t_on_v6only(BPF_CORE_READ(sock, sk), (const void *)PT_REGS_PARM4_CORE_SYSCALL(regs), 1,
+			      PT_REGS_PARM5_CORE_SYSCALL(regs), ret, V6T_BACKEND_TRACEPOINT);
 }
 
 /* The source address is in the caller's buffer: recvfrom's 5th argument, or msg_name. */
@@ -79,13 +77,13 @@ static __always_inline void tp_recv(struct task_struct *task, struct pt_regs *re
 
 	if (ret < 0)
 		return;
-	sock = fd_to_socket(task, regs->di);
+	sock = fd_to_socket(task, PT_REGS_PARM1_CORE_SYSCALL(regs));
 	if (!sock || BPF_CORE_READ(sock, type) != 2 /* SOCK_DGRAM */)
 		return;
-	if (nr == NR_recvfrom)
-		src = (const void *)regs->r8;
+	if (nr == V6T_NR_recvfrom)
+		src = (const void *)PT_REGS_PARM5_CORE_SYSCALL(regs);
 	else	/* recvmsg's msghdr, or recvmmsg's first mmsghdr: msg_name comes first in both */
-		bpf_probe_read_user(&src, sizeof(src), (const void *)regs->si);
+		bpf_probe_read_user(&src, sizeof(src), (const void *)PT_REGS_PARM2_CORE_SYSCALL(regs));
 	v6t_on_udp_recv(BPF_CORE_READ(sock, sk), src, 1, V6T_BACKEND_TRACEPOINT);
 }
 
@@ -93,20 +91,19 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task;
-	long nr = regs->orig_ax;
+	long nr = v6t_syscall_nr(regs);
 
 	/* the early exit every unrelated syscall of every task takes: keep it first and cheap */
-	if (nr != NR_bind && nr != NR_setsockopt && nr != NR_recvfrom && nr != NR_recvmsg &&
-	    nr != NR_recvmmsg)
+	if (nr != V6T_NR_bind && nr != V6T_NR_setsockopt && nr != V6T_NR_recvfrom &&
+	    nr != V6T_NR_recvmsg && nr != V6T_NR_recvmmsg)
 		return 0;
 	task = bpf_get_current_task_btf();
-	/* compat syscall numbers overlap the native ones (32-bit 43 is times()) */
-	if (task->thread_info.status & TS_COMPAT_FLAG)
+	if (v6t_compat_syscall(task, regs))
 		return 0;
-	if (nr == NR_bind) {
+	if (nr == V6T_NR_bind) {
 		if (cfg_raw_hooks & (1 << V6T_HOOK_BIND))
 			tp_bind(task, regs, ret);
-	} else if (nr == NR_setsockopt) {
+	} else if (nr == V6T_NR_setsockopt) {
 		if (cfg_raw_hooks & (1 << V6T_HOOK_V6ONLY))
 			tp_setsockopt(task, regs, ret);
 	} else if (cfg_raw_hooks & (1 << V6T_HOOK_UDP_RECV)) {
@@ -118,7 +115,8 @@ int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
 /*
  * syscalls:sys_exit_NAME: the record holds only the syscall number and return value; the
  * arguments are read from the registers saved at entry. These tracepoints do not fire for
- * compat syscalls (x86's trace_get_syscall_nr() hides them), so no compat check is needed.
+ * compat syscalls (x86 and arm64 define ARCH_TRACE_IGNORE_COMPAT_SYSCALLS), so no compat
+ * check is needed.
  */
 static __always_inline struct pt_regs *user_regs(struct task_struct *task)
 {
@@ -148,7 +146,7 @@ int v6t_tp_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	tp_recv(task, user_regs(task), NR_recvfrom, ctx->ret);
+	tp_recv(task, user_regs(task), V6T_NR_recvfrom, ctx->ret);
 	return 0;
 }
 
@@ -157,7 +155,7 @@ int v6t_tp_exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	tp_recv(task, user_regs(task), NR_recvmsg, ctx->ret);
+	tp_recv(task, user_regs(task), V6T_NR_recvmsg, ctx->ret);
 	return 0;
 }
 
@@ -166,6 +164,6 @@ int v6t_tp_exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	tp_recv(task, user_regs(task), NR_recvmmsg, ctx->ret);
+	tp_recv(task, user_regs(task), V6T_NR_recvmmsg, ctx->ret);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * What every v6trace BPF program shares: the maps and configuration defined in maps.bpf.c,
- * task filters, reading a struct sock into an event, and emitting it.
+ * What every v6trace BPF program shares beyond the maps (maps.bpf.h) and the socket readers
+ * (sock.bpf.h): task filters, filling in and emitting an event, and the handlers each backend
+ * calls once it has found the kernel objects.
  */
 #ifndef V6TRACE_BPF_H
 #define V6TRACE_BPF_H
@@ -12,200 +13,15 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "v6trace.h"
+#include "maps.bpf.h"
+#include "sock.bpf.h"
+#include "arch.bpf.h"
 
 #define TCP_LISTEN_STATE 10	/* TCP_LISTEN in include/net/tcp_states.h */
 #define IPV6_V6ONLY_OPT 26	/* IPV6_V6ONLY in include/uapi/linux/in6.h */
 #define SOL_IPV6_LEVEL 41
 #define S_IFMT_BITS 00170000
 #define S_IFSOCK_BITS 0140000
-
-/* Who last set IPV6_V6ONLY on a socket, keyed by the socket's inode number. */
-struct v6t_setter {
-	__u32 pid;
-	__u8 value;
-	__u8 pad[3];
-	char comm[V6T_COMM_LEN];
-};
-
-/*
- * Who an event is about. Usually the current task; but a handshake completes in softirq,
- * where the current task is whoever the packet interrupted, so accept and connect events
- * of the tracepoint backend carry the task recorded at listen() or connect() instead.
- */
-struct v6t_who {
-	__u32 pid;
-	__u32 tid;
-	__u32 uid;
-	__u32 known;	/* 0: nobody was recorded (a listener older than the tracer, say) */
-	__u64 cgroup_id;
-	char comm[V6T_COMM_LEN];
-};
-
-/* A TCP listener and who owns it, as its accepted children find it (see listener_of). */
-struct v6t_listener {
-	struct v6t_who who;	/* who called listen(), or holds the socket */
-	__u64 sock_ino;
-	__u8 addr[16];		/* its bound address */
-	/*
-	 * Who set its IPV6_V6ONLY, as found at listen(): a bound socket's V6ONLY cannot change
-	 * (EINVAL), so its accepts need not look it up again.
-	 */
-	struct v6t_setter setter;
-	__u32 has_setter;
-	__u32 pad;
-};
-
-/*
- * maps.bpf.c defines V6T_DEFINE_MAPS and so defines these; every other object sees them extern and
- * the BPF static linker (bpftool gen object) resolves them to one map each.
- */
-#ifdef V6T_DEFINE_MAPS
-#define V6T_MAP
-#else
-#define V6T_MAP extern
-#endif
-
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-} events SEC(".maps");
-
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost_events SEC(".maps");
-
-/* Events this CPU sent since it last woke the reader (see v6t_emit). */
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} since_wakeup SEC(".maps");
-
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
-	__type(key, __u32);
-	__type(value, __u8);
-} filter_pids SEC(".maps");
-
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
-	__type(key, __u16);
-	__type(value, __u8);
-} filter_ports SEC(".maps");
-
-/* LRU: closed sockets are never told to us, so old entries must age out on their own. */
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct v6t_setter);
-} v6only_setters SEC(".maps");
-
-/*
- * The listener, kept on the listening socket itself (tracepoint backend): written at listen(),
- * or by the iterator for listeners older than the trace. The kernel copies it into each child
- * the listener clones (BPF_F_CLONE: sk_clone_lock calls bpf_sk_storage_clone), so an accepted
- * socket names the very socket that accepted it, whoever else listens on that port (another
- * address, an SO_REUSEPORT twin); and it goes with the socket when that closes.
- */
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
-	__type(key, int);
-	__type(value, struct v6t_listener);
-} listener_of SEC(".maps");
-
-/*
- * Who started each connect still in SYN_SENT (tracepoint backend), in one of two places.
- * Usually a slot of connect_slots, the socket's inode number modulo V6T_CONNECT_SLOTS: socket
- * inodes are numbered in sequence, so sockets connecting at the same time take distinct
- * slots, and a slot is claimed and freed with no lock and no hashing (a hash update, lookup
- * and delete cost 280 ns more per connect under a storm). Otherwise (the slot is held by a
- * socket V6T_CONNECT_SLOTS inodes older, or the socket has no file: an in-kernel socket) the
- * connecting hash, keyed by the struct sock. Every socket leaves SYN_SENT (established, or
- * closed on failure) and its entry goes then, so nothing ages out. A full hash drops the
- * connect and counts it as lost.
- */
-struct v6t_connect_slot {
-	__u64 ino;		/* the connecting socket's inode; 0: free */
-	struct v6t_who who;
-};
-
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, V6T_CONNECT_SLOTS);
-	__type(key, __u32);
-	__type(value, struct v6t_connect_slot);
-} connect_slots SEC(".maps");
-
-/* A plain hash, not LRU: an LRU update cost 300 ns more per connect under a storm. */
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, V6T_CONNECTING_MAX - V6T_CONNECT_SLOTS);
-	__type(key, __u64);
-	__type(value, struct v6t_who);
-} connecting SEC(".maps");
-
-/* -s -q: accepts per listener after its first (see v6t_counted). */
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, V6T_COUNTED_MAX);
-	__type(key, struct v6t_count_key);
-	__type(value, struct v6t_accept_counts);
-} accept_counts SEC(".maps");
-
-/* udp6 sockets already reported for a v4-mapped source, keyed by socket inode. */
-V6T_MAP struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, __u8);
-} udp_mapped_seen SEC(".maps");
-
-/* Set by the loader through skel->rodata before load; the verifier prunes what is off. */
-extern const volatile __u32 cfg_filter_pids;
-extern const volatile __u32 cfg_filter_ports;
-extern const volatile __u32 cfg_mapped_only;
-extern const volatile __u64 cfg_netns;
-extern const volatile char cfg_comm[V6T_COMM_LEN];
-extern const volatile __u32 cfg_raw_hooks;	/* bit V6T_HOOK_x: served by the raw sys_exit program */
-extern const volatile __u32 cfg_state_hooks;	/* bit V6T_HOOK_x: served by sock:inet_sock_set_state */
-extern const volatile __u64 cfg_cgroup;	/* cgroup v2 id (its directory's inode), 0 = any */
-/* set once a setsockopt(IPV6_V6ONLY) has been recorded in v6only_setters */
-extern __u32 v6t_setters_used;
-extern const volatile __u64 cfg_wakeup_events;	/* per CPU: wake the reader every this many events */
-extern const volatile __u32 cfg_events;	/* bit V6T_EV_x: kinds to send (--event); 0 = all */
-extern const volatile __u32 cfg_setters_traced;	/* the setsockopt(IPV6_V6ONLY) hook is attached */
-extern const volatile __u32 cfg_count_accepts;	/* -s -q: count accepts in accept_counts */
-
-static __always_inline int v6t_task_filtered_out(void)
-{
-	if (cfg_cgroup && bpf_get_current_cgroup_id() != cfg_cgroup)
-		return 1;
-	if (cfg_filter_pids) {
-		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-		if (!bpf_map_lookup_elem(&filter_pids, &tgid))
-			return 1;
-	}
-	if (cfg_comm[0]) {
-		char comm[V6T_COMM_LEN];
-
-		bpf_get_current_comm(comm, sizeof(comm));
-		for (int i = 0; i < V6T_COMM_LEN; i++) {
-			if (comm[i] != cfg_comm[i])
-				return 1;
-			if (!comm[i])
-				break;
-		}
-	}
-	return 0;
-}
 
 static __always_inline void v6t_who_current(struct v6t_who *w)
 {
@@ -219,10 +35,18 @@ static __always_inline void v6t_who_current(struct v6t_who *w)
 	bpf_get_current_comm(w->comm, sizeof(w->comm));
 }
 
+/* Any of -c, -p, --cgroup given: the loader's constants, so the verifier prunes what is off. */
+static __always_inline int v6t_task_filters(void)
+{
+	return cfg_cgroup || cfg_filter_pids || cfg_comm[0];
+}
+
 /* The task filters, applied to a recorded task; an unknown one matches no task filter. */
 static __always_inline int v6t_who_filtered_out(const struct v6t_who *w)
 {
-	if ((cfg_cgroup || cfg_filter_pids || cfg_comm[0]) && !w->known)
+	if (!v6t_task_filters())
+		return 0;
+	if (!w->known)
 		return 1;
 	if (cfg_cgroup && w->cgroup_id != cfg_cgroup)
 		return 1;
@@ -239,56 +63,23 @@ static __always_inline int v6t_who_filtered_out(const struct v6t_who *w)
 	return 0;
 }
 
-/* Family, protocol, namespace and V6ONLY of a socket; non-zero for sockets we do not report. */
-static __always_inline int v6t_read_sock(struct v6t_sock_event *e, const struct sock *sk)
+/* The task filters, applied to the current task. */
+static __always_inline int v6t_task_filtered_out(void)
 {
-	struct net *net;
+	struct v6t_who w;
 
-	if (!sk)
-		return -1;
-	e->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (e->family != V6T_AF_INET && e->family != V6T_AF_INET6)
-		return -1;
-	/* sk_protocol was a bitfield before 5.6; the probed bitfield read handles both layouts */
-	e->proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
-	if (e->proto != V6T_IPPROTO_TCP && e->proto != V6T_IPPROTO_UDP)
-		return -1;
-	net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
-	e->netns_ino = BPF_CORE_READ(net, ns.inum);
-	if (cfg_netns && e->netns_ino != cfg_netns)
-		return -1;
-	e->sysctl_v6only = BPF_CORE_READ(net, ipv6.sysctl.bindv6only);
-	if (e->family == V6T_AF_INET6)
-		e->v6only = BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_ipv6only);
-	return 0;
+	if (!v6t_task_filters())
+		return 0;
+	v6t_who_current(&w);
+	return v6t_who_filtered_out(&w);
 }
 
-/* The socket's own bound address and port. */
-static __always_inline void v6t_read_local(const struct sock *sk, __u16 family, __u8 *addr,
-					   __u16 *port)
+/* v6t_read_sock, and non-zero too for a socket outside the traced network namespace. */
+static __always_inline int v6t_read_traced_sock(int how, struct v6t_sock_event *e, const struct sock *sk)
 {
-	/* explicit sizes: BPF_CORE_READ_INTO would copy sizeof(*addr), one byte */
-	if (family == V6T_AF_INET6)
-		bpf_core_read(addr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-	else
-		bpf_core_read(addr, 4, &sk->__sk_common.skc_rcv_saddr);
-	*port = BPF_CORE_READ(sk, __sk_common.skc_num);
-}
-
-/* On AF_INET6 sockets skc_daddr is not the peer: the peer lives in skc_v6_daddr. */
-static __always_inline void v6t_read_peer(struct v6t_sock_event *e, const struct sock *sk)
-{
-	if (e->family == V6T_AF_INET6)
-		bpf_core_read(e->peer_addr, 16, &sk->__sk_common.skc_v6_daddr);
-	else
-		bpf_core_read(e->peer_addr, 4, &sk->__sk_common.skc_daddr);
-	e->peer_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	e->flags |= V6T_F_HAS_PEER;
-}
-
-static __always_inline __u64 v6t_sock_ino(const struct sock *sk)
-{
-	return BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
+	if (v6t_read_sock(how, e, sk))
+		return -1;
+	return cfg_netns && e->netns_ino != cfg_netns ? -1 : 0;
 }
 
 /* Who set IPV6_V6ONLY on the socket with inode ino, if this tracer saw it; else NULL. */
@@ -403,28 +194,21 @@ static __always_inline void v6t_send(struct v6t_sock_event *e)
 		v6t_count_lost();
 }
 
-/* Fill in the current task, apply the filters that need the whole event, and send it. */
-static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 backend)
-{
-	__u64 pid_tgid;
-
-	if (v6t_finish(e, kind, backend) || v6t_counted(e))
-		return;
-	pid_tgid = bpf_get_current_pid_tgid();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	v6t_send(e);
-}
-
-/* The same for an event about a recorded task (pid 0 when nobody was recorded). */
+/*
+ * Apply the filters that need the whole event and send it as about w, a recorded task (pid 0
+ * when nobody was recorded), or with w NULL the current task.
+ */
 static __always_inline void v6t_emit_who(struct v6t_sock_event *e, __u8 kind, __u8 backend,
 					 const struct v6t_who *w)
 {
+	struct v6t_who current;
+
 	if (v6t_finish(e, kind, backend) || v6t_counted(e))
 		return;
+	if (!w) {
+		v6t_who_current(&current);
+		w = &current;
+	}
 	if (w->known) {
 		e->pid = w->pid;
 		e->tid = w->tid;
@@ -433,6 +217,12 @@ static __always_inline void v6t_emit_who(struct v6t_sock_event *e, __u8 kind, __
 		__builtin_memcpy(e->comm, w->comm, V6T_COMM_LEN);
 	}
 	v6t_send(e);
+}
+
+/* The same about the current task. */
+static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 backend)
+{
+	v6t_emit_who(e, kind, backend, NULL);
 }
 
 /*
@@ -472,25 +262,39 @@ static __always_inline int v6t_read_sockaddr(__u16 family, const void *uaddr, in
 	return 0;
 }
 
+/*
+ * An event about sock, a struct socket the current task called bind() or connect() on: its
+ * struct sock, or NULL when the task or the socket is filtered out.
+ */
+static __always_inline const struct sock *v6t_begin_socket_event(struct v6t_sock_event *e,
+								 const struct socket *sock)
+{
+	const struct sock *sk;
+
+	if (v6t_task_filtered_out())
+		return NULL;
+	sk = V6T_LOAD(V6T_PROBED, sock, sk);
+	if (v6t_read_traced_sock(V6T_PROBED, e, sk))
+		return NULL;
+	e->sock_ino = v6t_socket_ino(V6T_PROBED, sock);
+	return sk;
+}
+
 /* uaddr is the sockaddr passed to bind(): a kernel copy (fentry, kprobe) or the user's buffer. */
 static __always_inline void v6t_on_bind(const struct socket *sock, const void *uaddr, int uaddr_is_user,
 					int ret, __u8 backend)
 {
 	struct v6t_sock_event e = {};
-	const struct sock *sk;
+	const struct sock *sk = v6t_begin_socket_event(&e, sock);
 
-	if (v6t_task_filtered_out())
-		return;
-	sk = BPF_CORE_READ(sock, sk);
-	if (v6t_read_sock(&e, sk))
+	if (!sk)
 		return;
 	/* AF_INET sockets accept AF_UNSPEC as INADDR_ANY: the zeroed address stands for it */
 	v6t_read_sockaddr(e.family, uaddr, uaddr_is_user, e.local_addr, &e.local_port);
 	/* port 0 asks for an ephemeral port: report the one the kernel picked */
 	if (ret == 0)
-		e.local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+		e.local_port = v6t_sock_port(V6T_PROBED, sk);
 	e.err = ret;
-	e.sock_ino = BPF_CORE_READ(sock, file, f_inode, i_ino);
 	v6t_read_setter(&e, e.sock_ino);
 	v6t_emit(&e, V6T_EV_BIND, backend);
 }
@@ -505,7 +309,7 @@ static __always_inline void v6t_on_v6only(const struct sock *sk, const void *opt
 
 	if (v6t_task_filtered_out())
 		return;
-	if (v6t_read_sock(&e, sk) || e.family != V6T_AF_INET6)
+	if (v6t_read_traced_sock(V6T_PROBED, &e, sk) || e.family != V6T_AF_INET6)
 		return;
 	if (optlen >= sizeof(int)) {
 		if (optval_is_user)
@@ -515,8 +319,8 @@ static __always_inline void v6t_on_v6only(const struct sock *sk, const void *opt
 	}
 	e.requested = rc ? V6T_REQUESTED_UNKNOWN : !!val;
 	e.err = ret;
-	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
-	e.sock_ino = v6t_sock_ino(sk);
+	v6t_read_local(V6T_PROBED, sk, e.family, e.local_addr, &e.local_port);
+	e.sock_ino = v6t_sock_ino(V6T_PROBED, sk);
 	if (ret == 0 && e.sock_ino) {
 		struct v6t_setter s = {};
 
@@ -537,16 +341,16 @@ static __always_inline void v6t_on_accept(const struct sock *lsk, const struct s
 
 	if (v6t_task_filtered_out())
 		return;
-	if (v6t_read_sock(&e, sk))
+	if (v6t_read_traced_sock(V6T_PROBED, &e, sk))
 		return;
 	if (e.family == V6T_AF_INET6)
-		e.v6only = BPF_CORE_READ_BITFIELD_PROBED(lsk, __sk_common.skc_ipv6only);
-	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
-	v6t_read_peer(&e, sk);
-	v6t_read_local(lsk, e.family, e.listen_addr, &e.listen_port);
+		e.v6only = v6t_sock_v6only(V6T_PROBED, lsk);
+	v6t_read_local(V6T_PROBED, sk, e.family, e.local_addr, &e.local_port);
+	v6t_read_peer(V6T_PROBED, &e, sk);
+	v6t_read_local(V6T_PROBED, lsk, e.family, e.listen_addr, &e.listen_port);
 	e.flags |= V6T_F_HAS_LISTENER;
 	/* the accepted socket has no file yet under fentry/kprobe: key the source on the listener */
-	e.sock_ino = v6t_sock_ino(lsk);
+	e.sock_ino = v6t_sock_ino(V6T_PROBED, lsk);
 	v6t_read_setter(&e, e.sock_ino);
 	v6t_emit(&e, V6T_EV_ACCEPT, backend);
 }
@@ -556,21 +360,17 @@ static __always_inline void v6t_on_connect(const struct socket *sock, const void
 					   int ret, __u8 backend)
 {
 	struct v6t_sock_event e = {};
-	const struct sock *sk;
+	const struct sock *sk = v6t_begin_socket_event(&e, sock);
 
-	if (v6t_task_filtered_out())
-		return;
-	sk = BPF_CORE_READ(sock, sk);
-	if (v6t_read_sock(&e, sk) || e.proto != V6T_IPPROTO_TCP)
+	if (!sk || e.proto != V6T_IPPROTO_TCP)
 		return;
 	/* AF_UNSPEC disconnects and the like are not connections */
 	if (v6t_read_sockaddr(e.family, uaddr, uaddr_is_user, e.peer_addr, &e.peer_port))
 		return;
 	e.flags |= V6T_F_HAS_PEER;
 	/* the source address and port are chosen before the SYN leaves, so they are known here */
-	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
+	v6t_read_local(V6T_PROBED, sk, e.family, e.local_addr, &e.local_port);
 	e.err = ret;
-	e.sock_ino = BPF_CORE_READ(sock, file, f_inode, i_ino);
 	v6t_read_setter(&e, e.sock_ino);
 	v6t_emit(&e, V6T_EV_CONNECT, backend);
 }
@@ -592,14 +392,15 @@ static __always_inline void v6t_on_udp_recv(const struct sock *sk, const void *s
 	if (!src)
 		return;
 	/* the inode, not the address: a freed struct sock is soon reused by another socket */
-	key = v6t_sock_ino(sk);
+	key = v6t_sock_ino(V6T_PROBED, sk);
 	if (!key)
 		key = (__u64)sk;
 	if (bpf_map_lookup_elem(&udp_mapped_seen, &key))
 		return;
 	if (v6t_task_filtered_out())
 		return;
-	if (v6t_read_sock(&e, sk) || e.family != V6T_AF_INET6 || e.proto != V6T_IPPROTO_UDP)
+	if (v6t_read_traced_sock(V6T_PROBED, &e, sk) || e.family != V6T_AF_INET6 ||
+	    e.proto != V6T_IPPROTO_UDP)
 		return;
 	if (src_is_user)
 		rc = bpf_probe_read_user(&sa, sizeof(sa), src);
@@ -613,7 +414,7 @@ static __always_inline void v6t_on_udp_recv(const struct sock *sk, const void *s
 	e.peer_port = bpf_ntohs(sa.sin6_port);
 	e.flags |= V6T_F_HAS_PEER;
 	bpf_map_update_elem(&udp_mapped_seen, &key, &one, BPF_ANY);
-	v6t_read_local(sk, e.family, e.local_addr, &e.local_port);
+	v6t_read_local(V6T_PROBED, sk, e.family, e.local_addr, &e.local_port);
 	e.sock_ino = key;
 	v6t_read_setter(&e, e.sock_ino);
 	v6t_emit(&e, V6T_EV_UDP_MAPPED, backend);

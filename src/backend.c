@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -10,6 +11,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "backend.h"
+#include "skel.h"
 #include "tracefs.h"
 
 static const char *const backend_names[V6T_BACKEND_COUNT] = {
@@ -19,82 +21,94 @@ static const char *const backend_names[V6T_BACKEND_COUNT] = {
 	[V6T_BACKEND_TRACEPOINT] = "tracepoint",
 };
 
+/*
+ * A BPF program by its place in the skeleton, as libbpf-tools names programs by
+ * skel->progs.x: renaming a BPF function without renaming it here fails to compile.
+ */
+struct prog_ref {
+	size_t off;		/* of its struct bpf_program * in struct v6trace_bpf */
+	const char *name;	/* the same name, for -v; NULL ends a list */
+	const char *tp_event;	/* syscalls:<tp_event>, for a syscall tracepoint program */
+};
+
+#define PROG(p) { offsetof(struct v6trace_bpf, progs.p), #p, NULL }
+#define SYSCALL_TP(p, event) { offsetof(struct v6trace_bpf, progs.p), #p, event }
+#define PROGS(...) ((const struct prog_ref[]){ __VA_ARGS__, { 0, NULL, NULL } })
+
 struct hook_desc {
 	const char *name;
 	const char *kfuncs[3];	/* what fentry and kprobe attach to */
-	const char *const *progs[V6T_BACKEND_COUNT];
+	const char *kprobe_kfuncs[3];	/* what kprobe attaches to, where it differs */
+	const struct prog_ref *progs[V6T_BACKEND_COUNT];
 	/*
-	 * The tracepoint backend prefers one syscalls:sys_exit_NAME tracepoint per syscall (these
-	 * events, in the same order as its programs): only those syscalls run a program. Without
-	 * tracefs it falls back to raw_progs, one program on every syscall's exit.
+	 * The tracepoint backend prefers one syscalls:sys_exit_NAME tracepoint per syscall (its
+	 * SYSCALL_TP programs): only those syscalls run a program. Without tracefs it falls back
+	 * to raw_progs, one program on every syscall's exit.
 	 */
-	const char *tp_events[4];
-	const char *const *raw_progs;
+	const struct prog_ref *raw_progs;
 };
 
-#define PROGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
-/* Program names are the BPF function names in bpf/. */
 static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 	[V6T_HOOK_BIND] = {
 		.name = "bind",
 		.kfuncs = { "inet_bind", "inet6_bind" },
 		.progs = {
-			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_inet_bind", "v6t_fexit_inet6_bind"),
-			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_inet_bind", "v6t_krp_inet_bind",
-						     "v6t_kp_inet6_bind", "v6t_krp_inet6_bind"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_bind"),
+			[V6T_BACKEND_FENTRY] = PROGS(PROG(v6t_fexit_inet_bind), PROG(v6t_fexit_inet6_bind)),
+			[V6T_BACKEND_KPROBE] = PROGS(PROG(v6t_kp_inet_bind), PROG(v6t_krp_inet_bind),
+						     PROG(v6t_kp_inet6_bind), PROG(v6t_krp_inet6_bind)),
+			[V6T_BACKEND_TRACEPOINT] = PROGS(SYSCALL_TP(v6t_tp_exit_bind, "sys_exit_bind")),
 		},
-		.tp_events = { "sys_exit_bind" },
-		.raw_progs = PROGS("v6t_tp_sys_exit"),
+		.raw_progs = PROGS(PROG(v6t_tp_sys_exit)),
 	},
 	[V6T_HOOK_V6ONLY] = {
 		.name = "v6only",
 		.kfuncs = { "ipv6_setsockopt" },
 		.progs = {
-			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_ipv6_sockopt"),
-			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_ipv6_sockopt", "v6t_krp_ipv6_sockopt"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_setsockopt"),
+			[V6T_BACKEND_FENTRY] = PROGS(PROG(v6t_fexit_ipv6_sockopt)),
+			[V6T_BACKEND_KPROBE] = PROGS(PROG(v6t_kp_ipv6_sockopt), PROG(v6t_krp_ipv6_sockopt)),
+			[V6T_BACKEND_TRACEPOINT] = PROGS(SYSCALL_TP(v6t_tp_exit_setsockopt,
+								    "sys_exit_setsockopt")),
 		},
-		.tp_events = { "sys_exit_setsockopt" },
-		.raw_progs = PROGS("v6t_tp_sys_exit"),
+		.raw_progs = PROGS(PROG(v6t_tp_sys_exit)),
 	},
 	[V6T_HOOK_ACCEPT] = {
 		.name = "accept",
 		.kfuncs = { "inet_csk_accept" },
+		/* no kretprobe, whose instances run out with many threads blocked in accept() */
+		.kprobe_kfuncs = { "inet_csk_accept", "security_sock_graft" },
 		.progs = {
-			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_csk_accept"),
-			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_csk_accept", "v6t_krp_csk_accept"),
+			[V6T_BACKEND_FENTRY] = PROGS(PROG(v6t_fexit_csk_accept)),
+			[V6T_BACKEND_KPROBE] = PROGS(PROG(v6t_kp_csk_accept), PROG(v6t_kp_sock_graft)),
 			/* SYN_RECV -> ESTABLISHED; the iterator finds who owns older listeners */
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sock_state", "v6t_iter_listeners"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state), PROG(v6t_iter_listeners)),
 		},
 	},
 	[V6T_HOOK_CONNECT] = {
 		.name = "connect",
 		.kfuncs = { "inet_stream_connect" },
 		.progs = {
-			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_connect"),
-			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_connect", "v6t_krp_connect"),
+			[V6T_BACKEND_FENTRY] = PROGS(PROG(v6t_fexit_connect)),
+			[V6T_BACKEND_KPROBE] = PROGS(PROG(v6t_kp_connect), PROG(v6t_krp_connect)),
 			/* SYN_SENT -> ESTABLISHED or CLOSE, the caller recorded at -> SYN_SENT */
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sock_state"),
+			[V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state)),
 		},
 	},
 	[V6T_HOOK_UDP_RECV] = {
 		.name = "udp-recv",
 		.kfuncs = { "udpv6_recvmsg" },
 		.progs = {
-			[V6T_BACKEND_FENTRY] = PROGS("v6t_fexit_udp6_recv"),
-			[V6T_BACKEND_KPROBE] = PROGS("v6t_kp_udp6_recv", "v6t_krp_udp6_recv"),
-			[V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_exit_recvfrom", "v6t_tp_exit_recvmsg",
-							 "v6t_tp_exit_recvmmsg"),
+			[V6T_BACKEND_FENTRY] = PROGS(PROG(v6t_fexit_udp6_recv)),
+			[V6T_BACKEND_KPROBE] = PROGS(PROG(v6t_kp_udp6_recv), PROG(v6t_krp_udp6_recv)),
+			[V6T_BACKEND_TRACEPOINT] = PROGS(SYSCALL_TP(v6t_tp_exit_recvfrom, "sys_exit_recvfrom"),
+							 SYSCALL_TP(v6t_tp_exit_recvmsg, "sys_exit_recvmsg"),
+							 SYSCALL_TP(v6t_tp_exit_recvmmsg, "sys_exit_recvmmsg")),
 		},
-		.tp_events = { "sys_exit_recvfrom", "sys_exit_recvmsg", "sys_exit_recvmmsg" },
-		.raw_progs = PROGS("v6t_tp_sys_exit"),
+		.raw_progs = PROGS(PROG(v6t_tp_sys_exit)),
 	},
 	/* sock:inet_sock_set_state serves listen in every backend: nothing better exists */
 	[V6T_HOOK_LISTEN] = {
 		.name = "listen",
-		.progs = { [V6T_BACKEND_TRACEPOINT] = PROGS("v6t_tp_sock_state") },
+		.progs = { [V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state)) },
 	},
 };
 
@@ -118,7 +132,8 @@ const char *v6t_hook_name(int hook)
 	return hook >= 0 && hook < V6T_HOOK_COUNT ? hooks[hook].name : "unknown";
 }
 
-const char *const *v6t_hook_programs(int hook, int backend)
+/* The programs that serve hook in backend; NULL if it cannot. */
+static const struct prog_ref *hook_programs(int hook, int backend)
 {
 	if (hook < 0 || hook >= V6T_HOOK_COUNT || backend <= 0 || backend >= V6T_BACKEND_COUNT)
 		return NULL;
@@ -214,10 +229,8 @@ static int probe_kprobe(const char *func)
 /* 0 if every syscalls:sys_exit_* tracepoint hook wants has an id here, else -errno. */
 static int probe_syscall_tracepoints(int hook)
 {
-	const struct hook_desc *h = &hooks[hook];
-
-	for (int i = 0; h->tp_events[i]; i++) {
-		int id = v6t_tracepoint_id("syscalls", h->tp_events[i]);
+	for (const struct prog_ref *p = hooks[hook].progs[V6T_BACKEND_TRACEPOINT]; p->name; p++) {
+		int id = p->tp_event ? v6t_tracepoint_id("syscalls", p->tp_event) : 0;
 
 		if (id < 0)
 			return id;
@@ -225,33 +238,50 @@ static int probe_syscall_tracepoints(int hook)
 	return 0;
 }
 
-const char *const *v6t_plan_programs(const struct v6t_plan *plan, int hook)
+/* The programs that serve hook under plan (raw sys_exit if its syscall tracepoints are missing). */
+static const struct prog_ref *plan_programs(const struct v6t_plan *plan, int hook)
 {
 	if (plan->backend[hook] == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
 		return hooks[hook].raw_progs;
-	return v6t_hook_programs(hook, plan->backend[hook]);
+	return hook_programs(hook, plan->backend[hook]);
 }
 
-int v6t_program_tracepoint(const char *prog_name, const char **event)
+static struct bpf_program *skel_program(const struct v6trace_bpf *skel, const struct prog_ref *p)
 {
-	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
-		const char *const *progs = hooks[hook].progs[V6T_BACKEND_TRACEPOINT];
-
-		for (int i = 0; hooks[hook].tp_events[0] && progs[i]; i++)
-			if (!strcmp(progs[i], prog_name)) {
-				*event = hooks[hook].tp_events[i];
-				return 0;
-			}
-	}
-	return -ENOENT;
+	return *(struct bpf_program *const *)((const char *)skel + p->off);
 }
 
-int v6t_probe(int backend, int hook)
+int v6t_plan_programs(const struct v6t_plan *plan, const struct v6trace_bpf *skel,
+		      struct v6t_plan_prog *out)
+{
+	int n = 0;
+
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
+		for (const struct prog_ref *p = plan_programs(plan, hook); p && p->name; p++) {
+			struct bpf_program *prog = skel_program(skel, p);
+			int seen = 0;
+
+			/* sock:inet_sock_set_state and the raw sys_exit serve several hooks */
+			for (int i = 0; i < n && !seen; i++)
+				seen = out[i].prog == prog;
+			if (seen)
+				continue;
+			if (n == V6T_PLAN_PROGS_MAX)
+				return -E2BIG;
+			out[n++] = (struct v6t_plan_prog){ .prog = prog, .tp_event = p->tp_event, .hook = hook };
+		}
+	}
+	return n;
+}
+
+/* 0 if backend can attach hook on this kernel, else -errno (the reason it cannot). */
+static int probe(int backend, int hook)
 {
 	const struct hook_desc *h = &hooks[hook];
+	const char *const *kfuncs = h->kfuncs;
 	int err = 0;
 
-	if (!v6t_hook_programs(hook, backend))
+	if (!hook_programs(hook, backend))
 		return -EOPNOTSUPP;
 	if (backend == V6T_BACKEND_TRACEPOINT) {
 		/* tp_btf needs the tracepoint's BTF type; present in every BTF kernel since 5.5 */
@@ -259,9 +289,10 @@ int v6t_probe(int backend, int hook)
 			return -ENOENT;
 		return 0;
 	}
-	for (int i = 0; !err && h->kfuncs[i]; i++)
-		err = backend == V6T_BACKEND_FENTRY ? probe_fentry(h->kfuncs[i])
-						    : probe_kprobe(h->kfuncs[i]);
+	if (backend == V6T_BACKEND_KPROBE && h->kprobe_kfuncs[0])
+		kfuncs = h->kprobe_kfuncs;
+	for (int i = 0; !err && kfuncs[i]; i++)
+		err = backend == V6T_BACKEND_FENTRY ? probe_fentry(kfuncs[i]) : probe_kprobe(kfuncs[i]);
 	return err;
 }
 
@@ -302,10 +333,10 @@ int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, cons
 
 		for (unsigned int i = 0; i < sizeof(order) / sizeof(order[0]) && !chosen; i++) {
 			int b = order[i];
-			int only_one = !v6t_hook_programs(hook, V6T_BACKEND_FENTRY) &&
-				       !v6t_hook_programs(hook, V6T_BACKEND_KPROBE);
+			int only_one = !hook_programs(hook, V6T_BACKEND_FENTRY) &&
+				       !hook_programs(hook, V6T_BACKEND_KPROBE);
 
-			if (!v6t_hook_programs(hook, b))
+			if (!hook_programs(hook, b))
 				continue;
 			if (forced != V6T_BACKEND_AUTO && b != forced && !only_one)
 				continue;
@@ -314,7 +345,7 @@ int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, cons
 				continue;
 			}
 			/* the last resort is probed only to report; its own load says more */
-			plan->probe_err[hook][b] = v6t_probe(b, hook);
+			plan->probe_err[hook][b] = probe(b, hook);
 			if (!plan->probe_err[hook][b])
 				chosen = b;
 		}
@@ -330,7 +361,7 @@ int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, cons
 		}
 		plan->backend[hook] = chosen;
 		plan->tp_err[hook] = 0;
-		if (chosen == V6T_BACKEND_TRACEPOINT && hooks[hook].tp_events[0])
+		if (chosen == V6T_BACKEND_TRACEPOINT && hooks[hook].raw_progs)
 			plan->tp_err[hook] = probe_syscall_tracepoints(hook);
 	}
 	return 0;
@@ -340,7 +371,7 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 {
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
 		int chosen = plan->backend[hook];
-		const char *const *progs = v6t_plan_programs(plan, hook);
+		const struct prog_ref *progs = plan_programs(plan, hook);
 
 		if (chosen == V6T_BACKEND_AUTO) {
 			fprintf(err, "v6trace: hook %-8s -> off        (no event kind traced needs it)\n",
@@ -348,8 +379,8 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 			continue;
 		}
 		fprintf(err, "v6trace: hook %-8s -> %-10s (", hooks[hook].name, v6t_backend_name(chosen));
-		for (int i = 0; progs && progs[i]; i++)
-			fprintf(err, "%s%s", i ? " " : "", progs[i]);
+		for (const struct prog_ref *p = progs; p && p->name; p++)
+			fprintf(err, "%s%s", p != progs ? " " : "", p->name);
 		fputc(')', err);
 		for (int b = V6T_BACKEND_FENTRY; b < chosen; b++)
 			if (plan->probe_err[hook][b])

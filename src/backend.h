@@ -24,17 +24,25 @@ const char *v6t_backend_name(int backend);
 int v6t_backend_by_name(const char *name);	/* -1 if unknown */
 const char *v6t_hook_name(int hook);
 
-/* The BPF program names (NULL-terminated) that serve hook in backend; NULL if it cannot. */
-const char *const *v6t_hook_programs(int hook, int backend);
+struct bpf_program;
+struct v6trace_bpf;
 
-/* The programs that serve hook under plan (raw sys_exit if its syscall tracepoints are missing). */
-const char *const *v6t_plan_programs(const struct v6t_plan *plan, int hook);
+/* A program the plan uses, found in the skeleton. */
+struct v6t_plan_prog {
+	struct bpf_program *prog;
+	const char *tp_event;	/* a syscalls:<tp_event> program, attached by tracepoint id */
+	int hook;		/* the first hook it serves (some serve several) */
+};
 
-/* For a syscalls:sys_exit_* program: 0 and the tracepoint's name in *event, else -ENOENT. */
-int v6t_program_tracepoint(const char *prog_name, const char **event);
+#define V6T_PLAN_PROGS_MAX 16
 
-/* 0 if backend can attach hook on this kernel, else -errno (the reason it cannot). */
-int v6t_probe(int backend, int hook);
+/*
+ * Every program plan uses, once each, from skel into out (V6T_PLAN_PROGS_MAX entries): the
+ * syscalls:sys_exit_* ones, or the raw sys_exit program where their tracepoints are missing.
+ * Returns how many, or -E2BIG.
+ */
+int v6t_plan_programs(const struct v6t_plan *plan, const struct v6trace_bpf *skel,
+		      struct v6t_plan_prog *out);
 
 /*
  * Chooses a backend per hook: the forced one, or in auto the first of fentry, kprobe,

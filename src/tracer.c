@@ -7,23 +7,18 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "skel.h"
 #include "tracefs.h"
 #include "tracer.h"
-/* the generated skeleton casts away const on its embedded ELF bytes */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcast-qual"
-#include "v6trace.skel.h"
-#pragma GCC diagnostic pop
 
 #define MAX_ATTEMPTS 6
-#define MAX_LINKS 16
 
 struct v6t_tracer {
 	struct v6trace_bpf *skel;
 	struct ring_buffer *rb;
 	int epfd;		/* the ring, edge-triggered: see watch_ring */
 	struct v6t_reads reads;
-	struct bpf_link *links[MAX_LINKS];
+	struct bpf_link *links[V6T_PLAN_PROGS_MAX];
 	int n_links;
 	int seed_warned;
 	struct v6t_plan plan;
@@ -55,9 +50,10 @@ static void teardown(struct v6t_tracer *t)
 	t->skel = NULL;
 }
 
-static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, const struct v6t_plan *plan)
+/* The rodata the programs read: filters, batching, which hooks the tracepoint programs serve. */
+static void configure_rodata(struct v6trace_bpf *skel, const struct v6t_config *cfg,
+			     const struct v6t_plan *plan)
 {
-	struct bpf_program *prog;
 	int ncpus;
 
 	skel->rodata->cfg_filter_pids = cfg->n_pids > 0;
@@ -88,17 +84,24 @@ static void configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, co
 		if (hook == V6T_HOOK_ACCEPT || hook == V6T_HOOK_CONNECT)
 			skel->rodata->cfg_state_hooks |= 1U << hook;
 	}
+}
 
+/* Sets up the opened skeleton for the plan; 0 or -errno. */
+static int configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, const struct v6t_plan *plan)
+{
+	struct v6t_plan_prog progs[V6T_PLAN_PROGS_MAX];
+	struct bpf_program *prog;
+	int n = v6t_plan_programs(plan, skel, progs);
+
+	if (n < 0)
+		return n;
+	configure_rodata(skel, cfg, plan);
 	/* only what the plan uses is loaded: the other backends' programs may not verify here */
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
-	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
-		const char *const *names = v6t_plan_programs(plan, hook);
-
-		for (int i = 0; names && names[i]; i++)
-			bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, names[i]), true);
-	}
-	bpf_map__set_max_entries(skel->maps.events, cfg->buffer_kib * 1024);
+	for (int i = 0; i < n; i++)
+		bpf_program__set_autoload(progs[i].prog, true);
+	return bpf_map__set_max_entries(skel->maps.events, cfg->buffer_kib * 1024);
 }
 
 static int fill_filter_maps(struct v6trace_bpf *skel, const struct v6t_config *cfg)
@@ -191,40 +194,29 @@ static void seed_listeners(struct v6t_tracer *t)
 	}
 }
 
-/* Attaches every program of every hook; on failure reports which hook and backend failed. */
+/* Attaches every program of the plan; on failure reports which hook failed. */
 static int attach_all(struct v6t_tracer *t, int *failed_hook)
 {
-	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
-		const char *const *names = v6t_plan_programs(&t->plan, hook);
+	struct v6t_plan_prog progs[V6T_PLAN_PROGS_MAX];
+	int n = v6t_plan_programs(&t->plan, t->skel, progs);
 
-		for (int i = 0; names && names[i]; i++) {
-			struct bpf_program *prog = bpf_object__find_program_by_name(t->skel->obj, names[i]);
-			const char *event;
-			int already = 0;
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		struct bpf_link *link;
 
-			/* the syscall-exit program serves several hooks: attach it once */
-			for (int h = 0; h < hook && !already; h++) {
-				const char *const *prev = v6t_plan_programs(&t->plan, h);
-
-				for (int j = 0; prev && prev[j]; j++)
-					if (!strcmp(prev[j], names[i]))
-						already = 1;
-			}
-			/* an iterator is run, not attached: see seed_listeners */
-			if (already || bpf_program__expected_attach_type(prog) == BPF_TRACE_ITER)
-				continue;
-			if (t->n_links == MAX_LINKS)
-				return -E2BIG;
-			if (!v6t_program_tracepoint(names[i], &event))
-				t->links[t->n_links] = attach_syscall_tp(prog, event);
-			else
-				t->links[t->n_links] = bpf_program__attach(prog);
-			if (!t->links[t->n_links]) {
-				*failed_hook = hook;
-				return -errno;
-			}
-			t->n_links++;
+		/* an iterator is run, not attached: see seed_listeners */
+		if (bpf_program__expected_attach_type(progs[i].prog) == BPF_TRACE_ITER)
+			continue;
+		if (progs[i].tp_event)
+			link = attach_syscall_tp(progs[i].prog, progs[i].tp_event);
+		else
+			link = bpf_program__attach(progs[i].prog);
+		if (!link) {
+			*failed_hook = progs[i].hook;
+			return -errno;
 		}
+		t->links[t->n_links++] = link;
 	}
 	return 0;
 }
@@ -250,11 +242,117 @@ static int watch_ring(struct v6t_tracer *t)
 	return 0;
 }
 
+/* Try again: auto had another backend to fall back on (see try_plan). */
+#define RETRY 1
+
+/* The load failed: under auto, the best backend the plan used is excluded where it was used. */
+static int load_failed(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned int *excluded,
+		       int err)
+{
+	int best = best_backend_used(&t->plan);
+
+	if (best == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
+		fprintf(stderr, "v6trace: cannot load the BPF programs (%s backend): %s%s\n",
+			v6t_backend_name(best), strerror(-err),
+			cfg->verbose ? "" : " (run with -v for libbpf's log)");
+		return err;
+	}
+	fprintf(stderr, "v6trace: warning: the %s backend failed to load, falling back\n",
+		v6t_backend_name(best));
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
+		if (t->plan.backend[hook] == best)
+			excluded[hook] |= 1U << best;
+	teardown(t);
+	return RETRY;
+}
+
+/* An attach failed: under auto, that hook's backend is excluded for it. */
+static int attach_failed(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned int *excluded,
+			 int failed_hook, int err)
+{
+	int b = failed_hook >= 0 ? t->plan.backend[failed_hook] : V6T_BACKEND_TRACEPOINT;
+
+	if (b == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
+		fprintf(stderr, "v6trace: cannot attach the %s hook (%s backend): %s\n",
+			v6t_hook_name(failed_hook), v6t_backend_name(b), strerror(-err));
+		return err;
+	}
+	fprintf(stderr, "v6trace: warning: the %s backend failed to attach %s, falling back\n",
+		v6t_backend_name(b), v6t_hook_name(failed_hook));
+	excluded[failed_hook] |= 1U << b;
+	teardown(t);
+	return RETRY;
+}
+
+/*
+ * One try: choose a plan, then open, load and attach it. 0 once attached; RETRY when a
+ * backend failed under auto and is now in excluded; else -errno after one line on stderr.
+ */
+static int try_plan(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned int *excluded)
+{
+	int failed_hook = -1, err;
+
+	err = v6t_plan_choose(&t->plan, cfg->backend, v6t_hooks_for_events(cfg->event_mask), excluded,
+			      stderr);
+	if (err)
+		return err;
+	t->skel = v6trace_bpf__open();
+	if (!t->skel) {
+		err = -errno;
+		fprintf(stderr, "v6trace: cannot open the BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	err = configure(t->skel, cfg, &t->plan);
+	if (err) {
+		fprintf(stderr, "v6trace: cannot set up the BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	err = v6trace_bpf__load(t->skel);
+	if (err)
+		return load_failed(t, cfg, excluded, err);
+	err = fill_filter_maps(t->skel, cfg);
+	if (err) {
+		fprintf(stderr, "v6trace: cannot set up the filters: %s\n", strerror(-err));
+		return err;
+	}
+	seed_listeners(t);
+	err = attach_all(t, &failed_hook);
+	if (err)
+		return attach_failed(t, cfg, excluded, failed_hook, err);
+	return 0;
+}
+
+/* Once attached: the ring buffer, its wake-ups and the per-CPU lost counts. 0 or -errno. */
+static int start_reading(struct v6t_tracer *t)
+{
+	int err;
+
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
+	if (!t->rb) {
+		err = -errno;
+		fprintf(stderr, "v6trace: cannot set up the ring buffer: %s\n", strerror(-err));
+		return err;
+	}
+	err = watch_ring(t);
+	if (err) {
+		fprintf(stderr, "v6trace: cannot wait on the ring buffer: %s\n", strerror(-err));
+		return err;
+	}
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		err = t->ncpus ? t->ncpus : -EINVAL;
+		fprintf(stderr, "v6trace: cannot count CPUs: %s\n", strerror(-err));
+		return err;
+	}
+	t->lost_per_cpu = calloc(t->ncpus, sizeof(uint64_t));
+	return t->lost_per_cpu ? 0 : -ENOMEM;
+}
+
 int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_record_fn fn, void *ctx)
 {
 	unsigned int excluded[V6T_HOOK_COUNT] = {};
 	struct v6t_tracer *t;
-	int err = 0;
+	int err = RETRY;
 
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -262,88 +360,19 @@ int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_
 	t->epfd = -1;
 	t->fn = fn;
 	t->ctx = ctx;
-	for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		int failed_hook = -1, best;
-
-		err = v6t_plan_choose(&t->plan, cfg->backend, v6t_hooks_for_events(cfg->event_mask),
-				      excluded, stderr);
-		if (err)
-			goto fail;
-		t->skel = v6trace_bpf__open();
-		if (!t->skel) {
-			err = -errno;
-			fprintf(stderr, "v6trace: cannot open the BPF object: %s\n", strerror(-err));
-			goto fail;
-		}
-		configure(t->skel, cfg, &t->plan);
-		err = v6trace_bpf__load(t->skel);
-		if (err) {
-			best = best_backend_used(&t->plan);
-			if (best == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
-				fprintf(stderr, "v6trace: cannot load the BPF programs (%s backend): %s%s\n",
-					v6t_backend_name(best), strerror(-err),
-					cfg->verbose ? "" : " (run with -v for libbpf's log)");
-				goto fail;
-			}
-			fprintf(stderr, "v6trace: warning: the %s backend failed to load, falling back\n",
-				v6t_backend_name(best));
-			for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
-				if (t->plan.backend[hook] == best)
-					excluded[hook] |= 1U << best;
-			teardown(t);
-			continue;
-		}
-		err = fill_filter_maps(t->skel, cfg);
-		if (err) {
-			fprintf(stderr, "v6trace: cannot set up the filters: %s\n", strerror(-err));
-			goto fail;
-		}
-		seed_listeners(t);
-		err = attach_all(t, &failed_hook);
-		if (err) {
-			int b = failed_hook >= 0 ? t->plan.backend[failed_hook] : V6T_BACKEND_TRACEPOINT;
-
-			if (b == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
-				fprintf(stderr, "v6trace: cannot attach the %s hook (%s backend): %s\n",
-					v6t_hook_name(failed_hook), v6t_backend_name(b), strerror(-err));
-				goto fail;
-			}
-			fprintf(stderr, "v6trace: warning: the %s backend failed to attach %s, falling back\n",
-				v6t_backend_name(b), v6t_hook_name(failed_hook));
-			excluded[failed_hook] |= 1U << b;
-			teardown(t);
-			continue;
-		}
-		break;
-	}
-	if (!t->skel) {
+	for (int attempt = 0; attempt < MAX_ATTEMPTS && err == RETRY; attempt++)
+		err = try_plan(t, cfg, excluded);
+	if (err == RETRY) {
 		err = -ENOEXEC;
 		fprintf(stderr, "v6trace: no backend could be attached\n");
-		goto fail;
 	}
+	if (err)
+		goto fail;
+	/* again, for listeners made between the first run and the attach */
 	seed_listeners(t);
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_sample, t, NULL);
-	if (!t->rb) {
-		err = -errno;
-		fprintf(stderr, "v6trace: cannot set up the ring buffer: %s\n", strerror(-err));
+	err = start_reading(t);
+	if (err)
 		goto fail;
-	}
-	err = watch_ring(t);
-	if (err) {
-		fprintf(stderr, "v6trace: cannot wait on the ring buffer: %s\n", strerror(-err));
-		goto fail;
-	}
-	t->ncpus = libbpf_num_possible_cpus();
-	if (t->ncpus <= 0) {
-		err = t->ncpus ? t->ncpus : -EINVAL;
-		fprintf(stderr, "v6trace: cannot count CPUs: %s\n", strerror(-err));
-		goto fail;
-	}
-	t->lost_per_cpu = calloc(t->ncpus, sizeof(uint64_t));
-	if (!t->lost_per_cpu) {
-		err = -ENOMEM;
-		goto fail;
-	}
 	*out = t;
 	return 0;
 fail:

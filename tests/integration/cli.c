@@ -247,7 +247,7 @@ static void test_count_with_lost_events(void **state)
 
 /*
  * Which of n sockets connecting in this order the tracepoint backend follows, by the rule in
- * bpf/v6trace.bpf.h: the slot its inode picks if free, else the overflow hash while it has
+ * bpf/maps.bpf.h: the slot its inode picks if free, else the overflow hash while it has
  * room, else lost. Sets followed[i]; returns how many are lost.
  */
 static int predict_followed(const uint64_t *ino, int n, bool *followed)

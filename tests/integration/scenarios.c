@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The dual-stack scenarios from the core issue, each in its own network namespace, each
- * asserting the values v6trace reported against what the sockets really did; and the summary
- * alone (-s -q), whose accepts are counted in the kernel by every backend's accept hook.
+ * asserting the values v6trace reported against what the sockets really did; the summary
+ * alone (-s -q), whose accepts are counted in the kernel by every backend's accept hook; and
+ * more threads blocked in accept() than a kretprobe has instances for.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "itest.h"
 
@@ -422,6 +426,122 @@ static void test_summary_only_hooks(void **state)
 	close(lfd);
 }
 
+/*
+ * A server with more threads blocked in accept() than the kernel keeps kretprobe instances
+ * for (2 per CPU, at least 10): every accept is reported, whichever thread takes it.
+ */
+#define ACCEPTORS 64
+
+struct acceptor {
+	pthread_t thread;
+	int lfd;
+	int tid_pipe;	/* the thread writes its tid here before it blocks */
+	int fd;		/* what accept() returned */
+};
+
+static void *block_in_accept(void *arg)
+{
+	struct acceptor *a = arg;
+	pid_t tid = syscall(SYS_gettid);
+
+	if (write(a->tid_pipe, &tid, sizeof(tid)) != sizeof(tid))
+		return NULL;
+	a->fd = accept4(a->lfd, NULL, NULL, SOCK_CLOEXEC);
+	return NULL;
+}
+
+/* Waits (bounded) until thread tid of this process sleeps in accept() or accept4(). */
+static int wait_blocked_in_accept(pid_t tid)
+{
+	char path[64], buf[64];
+	long nr;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	for (int tries = 0; tries < 10000; tries++) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return -1;
+		buf[n] = '\0';
+		/* "running" while it runs; the syscall number once it sleeps in one */
+		if (sscanf(buf, "%ld ", &nr) == 1 && (nr == SYS_accept || nr == SYS_accept4))
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+static void test_many_blocked_acceptors(void **state)
+{
+	static struct acceptor acc[ACCEPTORS];
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int lfd, pipefd[2], cfd[ACCEPTORS], seen = 0;
+	uint16_t peer_port[ACCEPTORS];
+	pthread_attr_t attr;
+
+	assert_true(ns != 0);
+	start_traced(t, ns, NULL);
+	lfd = tcp_listen(AF_INET, "127.0.0.1", 8220, -1);
+	assert_true(lfd >= 0);
+	assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+	assert_int_equal(pthread_attr_init(&attr), 0);
+	assert_int_equal(pthread_attr_setstacksize(&attr, 64 * 1024), 0);
+	for (int i = 0; i < ACCEPTORS; i++) {
+		acc[i] = (struct acceptor){ .lfd = lfd, .tid_pipe = pipefd[1], .fd = -1 };
+		assert_int_equal(pthread_create(&acc[i].thread, &attr, block_in_accept, &acc[i]), 0);
+	}
+	for (int i = 0; i < ACCEPTORS; i++) {
+		pid_t tid;
+
+		assert_int_equal(read(pipefd[0], &tid, sizeof(tid)), sizeof(tid));
+		assert_int_equal(wait_blocked_in_accept(tid), 0);
+	}
+	/* every thread now waits inside accept(): each connection wakes one of them */
+	for (int i = 0; i < ACCEPTORS; i++) {
+		struct sockaddr_in local;
+		socklen_t len = sizeof(local);
+
+		cfd[i] = tcp_connect(AF_INET, "127.0.0.1", 8220);
+		assert_true(cfd[i] >= 0);
+		assert_int_equal(getsockname(cfd[i], (struct sockaddr *)&local, &len), 0);
+		peer_port[i] = ntohs(local.sin_port);
+	}
+	for (int i = 0; i < ACCEPTORS; i++) {
+		assert_int_equal(pthread_join(acc[i].thread, NULL), 0);
+		assert_true(acc[i].fd >= 0);
+	}
+	stop_traced(t);
+
+	/* each connection reported once, by the client's real source port */
+	for (int i = 0; i < ACCEPTORS; i++) {
+		json_object *e;
+
+		for (int n = 0; (e = ev_find(t, "accept", 8220, n)); n++)
+			if (ev_int(e, "peer_port") == peer_port[i]) {
+				assert_str(ev_str(e, "backend"), expected_backend());
+				seen++;
+				break;
+			}
+	}
+	if (seen != ACCEPTORS)
+		fprintf(stderr, "scenarios: %d of %d accepts reported (%d accept events)\n", seen,
+			ACCEPTORS, ev_count(t, "accept", 8220));
+	assert_int_equal(seen, ACCEPTORS);
+	assert_int_equal(ev_count(t, "accept", 8220), ACCEPTORS);
+	for (int i = 0; i < ACCEPTORS; i++) {
+		close(acc[i].fd);
+		close(cfd[i]);
+	}
+	pthread_attr_destroy(&attr);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(lfd);
+}
+
 int run_scenario_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +555,7 @@ int run_scenario_tests(void)
 		cmocka_unit_test_setup_teardown(test_udp6_bind, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_port_zero, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_summary_only_hooks, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_many_blocked_acceptors, itest_setup, itest_teardown),
 	};
 
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
