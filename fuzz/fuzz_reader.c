@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "options.h"
 #include "printer.h"
 #include "reader.h"
 

@@ -14,8 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include "backend.h"
-#include "decode.h"
+#include "names.h"
 #include "options.h"
 #include "summary.h"
 #include "version.h"

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "options.h"
+#include "config.h"
 #include "sink.h"
 #include "summary.h"
 #include "writer.h"

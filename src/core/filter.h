@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "options.h"
+#include "config.h"
 
 bool v6t_filter_match(const struct v6t_config *cfg, const struct v6t_sock_event *e, uint64_t wall_ns);
 

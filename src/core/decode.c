@@ -2,40 +2,9 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "backend.h"
 #include "decode.h"
+#include "names.h"
 #include "strbuf.h"
-
-static const char *const event_names[V6T_EV_MAX + 1] = {
-	[V6T_EV_BIND] = "bind",
-	[V6T_EV_V6ONLY] = "v6only",
-	[V6T_EV_LISTEN] = "listen",
-	[V6T_EV_ACCEPT] = "accept",
-	[V6T_EV_SOCKET] = "listening",
-	[V6T_EV_CONNECT] = "connect",
-	[V6T_EV_UDP_MAPPED] = "udp-mapped",
-};
-
-const char *v6t_event_name(unsigned int kind)
-{
-	return kind <= V6T_EV_MAX && event_names[kind] ? event_names[kind] : "unknown";
-}
-
-unsigned int v6t_event_kind(const char *name)
-{
-	for (unsigned int k = 1; k <= V6T_EV_MAX; k++)
-		if (!strcmp(name, event_names[k]))
-			return k;
-	return 0;
-}
-
-const char *v6t_errno_name(int err)
-{
-	/* glibc 2.32+: "EADDRINUSE" rather than the locale-dependent strerror text */
-	const char *name = strerrorname_np(err);
-
-	return name ? name : "E?";
-}
 
 /*
  * The address an event shows the socket bound to, or NULL where its address may be another

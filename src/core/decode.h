@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "addr.h"
+#include "names.h"
 #include "v6trace.h"
 
 #define V6T_NOTE_LEN 256
@@ -44,10 +45,6 @@ struct v6t_view {
 	char note[V6T_NOTE_LEN];
 };
 
-const char *v6t_event_name(unsigned int kind);
-/* inverse of v6t_event_name; 0 when unknown */
-unsigned int v6t_event_kind(const char *name);
-const char *v6t_errno_name(int err);	/* err > 0 */
 const char *v6t_v6only_source(const struct v6t_sock_event *e);
 
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v);
