@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
+#include "clock.h"
 #include "snapshot.h"
 
 #define TCP_LISTEN_STATE 10
@@ -38,14 +39,6 @@ static void *grow(void *array, unsigned int *cap, size_t size)
 	if (p)
 		*cap = n;
 	return p;
-}
-
-static uint64_t boot_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* This namespace's values: /proc/sys/net is the opener's namespace, /proc/self/ns/net too. */
@@ -158,7 +151,7 @@ static int snapshot_here(struct found *f)
 		goto out;
 	}
 	current_netns(f);
-	f->now_boot_ns = boot_ns();
+	f->now_boot_ns = v6t_clock_ns(CLOCK_BOOTTIME);
 	for (unsigned int fi = 0; fi < 2 && !err; fi++)
 		for (unsigned int pi = 0; pi < 2 && !err; pi++)
 			err = dump(nl, families[fi], protos[pi], f);
@@ -462,7 +455,7 @@ static uint64_t own_netns(void)
 	return stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
 }
 
-int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
+int v6t_snapshot(struct v6t_pipeline *p, const struct v6t_config *cfg)
 {
 	uint64_t own = own_netns();
 	struct found f = {};
@@ -490,8 +483,9 @@ int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 	}
 	/* what was found is listed, even when some namespace could not be */
 	find_owners(&f);
-	for (unsigned int i = 0; i < f.n && !p->done; i++)
-		v6t_printer_record(p, &f.ev[i].hdr, sizeof(f.ev[i]));
+	for (unsigned int i = 0; i < f.n; i++)
+		if (v6t_pipeline_push(p, &f.ev[i].hdr, sizeof(f.ev[i])))
+			break;
 	free(f.ev);
 	return err;
 }

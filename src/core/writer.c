@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "netns_set.h"
 #include "chain.h"
+#include "clock.h"
 #include "stop.h"
 #include "version.h"
 #include "writer.h"
@@ -194,7 +195,6 @@ static void writer_free(struct v6t_writer *w)
 void v6t_file_info_local(struct v6t_file_info *info, int64_t boot_to_wall_ns)
 {
 	struct utsname u;
-	struct timespec ts;
 	struct stat st;
 	FILE *f;
 
@@ -202,8 +202,7 @@ void v6t_file_info_local(struct v6t_file_info *info, int64_t boot_to_wall_ns)
 	info->major = V6T_FILE_MAJOR;
 	info->minor = V6T_FILE_MINOR;
 	info->boot_to_wall_ns = boot_to_wall_ns;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	info->start_wall_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	info->start_wall_ns = v6t_clock_ns(CLOCK_REALTIME);
 	if (!uname(&u)) {
 		snprintf(info->hostname, sizeof(info->hostname), "%s", u.nodename);
 		snprintf(info->kernel, sizeof(info->kernel), "%s", u.release);

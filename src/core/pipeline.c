@@ -8,17 +8,40 @@
 #include "decode.h"
 #include "filter.h"
 #include "output.h"
-#include "printer.h"
+#include "pipeline.h"
+#include "sink.h"
+#include "summary.h"
+#include "writer.h"
 
-int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall)
+struct v6t_pipeline {
+	const struct v6t_config *cfg;
+	struct v6t_writer *writer;	/* -w, or NULL */
+	struct v6t_summary *summary;	/* -s, or NULL */
+	bool display;			/* print events (not -q, and stdout is not the recording) */
+	bool color;			/* ANSI colours in the text display */
+	bool done;			/* -n reached, or the output is gone */
+	int64_t boot_to_wall;		/* of the records coming in (replay: of their run) */
+	int64_t writer_clock;		/* -w: the recording's, in its header */
+	uint64_t printed;
+	uint64_t lost_total;
+	struct v6t_sink out;		/* events and summary */
+};
+
+int v6t_pipeline_new(struct v6t_pipeline **out, const struct v6t_config *cfg, int64_t boot_to_wall,
+		     int display_fd)
 {
 	bool recording_on_stdout = cfg->write_path && !strcmp(cfg->write_path, "-");
+	/* the output buffer is large: on the heap, once */
+	struct v6t_pipeline *p = calloc(1, sizeof(*p));
 
-	memset(p, 0, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
 	p->cfg = cfg;
 	p->boot_to_wall = boot_to_wall;
 	p->display = !cfg->quiet && !recording_on_stdout;
-	v6t_sink_init(&p->out, recording_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
+	if (display_fd == V6T_DISPLAY_DEFAULT)
+		display_fd = recording_on_stdout ? STDERR_FILENO : STDOUT_FILENO;
+	v6t_sink_init(&p->out, display_fd);
 	/* https://no-color.org: a set, non-empty NO_COLOR turns automatic colour off */
 	if (cfg->color == V6T_COLOR_ALWAYS)
 		p->color = !cfg->json;
@@ -26,13 +49,16 @@ int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_
 		p->color = !cfg->json && isatty(p->out.fd) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	if (cfg->summary) {
 		p->summary = v6t_summary_new();
-		if (!p->summary)
+		if (!p->summary) {
+			free(p);
 			return -ENOMEM;
+		}
 	}
+	*out = p;
 	return 0;
 }
 
-int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *info)
+int v6t_pipeline_record_to(struct v6t_pipeline *p, const struct v6t_file_info *info)
 {
 	struct v6t_writer_opts wo = {
 		.path = p->cfg->write_path,
@@ -46,7 +72,7 @@ int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *i
 	return v6t_writer_open(&p->writer, &wo, info);
 }
 
-void v6t_printer_header(struct v6t_printer *p)
+void v6t_pipeline_header(struct v6t_pipeline *p)
 {
 	char line[256];
 	struct strbuf sb = STRBUF_ON(line);
@@ -61,24 +87,24 @@ void v6t_printer_header(struct v6t_printer *p)
  * The display failed. A reader gone (EPIPE) ends the session, as for any filter; a display cut
  * for blocking past a stop (ECANCELED) only ends the display: the recording gets every event.
  */
-static void display_failed(struct v6t_printer *p)
+static void display_failed(struct v6t_pipeline *p)
 {
 	if (p->out.err == -ECANCELED)
 		p->display = false;
 	else
-		p->done = 1;
+		p->done = true;
 }
 
-static void emit(struct v6t_printer *p, const struct strbuf *sb)
+static void emit(struct v6t_pipeline *p, const struct strbuf *sb)
 {
 	if (v6t_sink_write(&p->out, sb->buf, sb->len))
 		display_failed(p);
 }
 
-static void record(struct v6t_printer *p, const void *rec, size_t size)
+static void record(struct v6t_pipeline *p, const void *rec, size_t size)
 {
 	if (p->writer && v6t_writer_add(p->writer, rec, size))
-		p->done = 1;
+		p->done = true;
 }
 
 _Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock_event, ts_boot_ns),
@@ -89,7 +115,7 @@ _Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock
  * recorder, maybe after a reboot) brings records on another: they are written on the
  * recording's, so that replaying it shows the times the display showed.
  */
-static void record_timed(struct v6t_printer *p, const void *rec, size_t size)
+static void record_timed(struct v6t_pipeline *p, const void *rec, size_t size)
 {
 	union {
 		struct v6t_sock_event e;
@@ -111,7 +137,7 @@ static void record_timed(struct v6t_printer *p, const void *rec, size_t size)
 }
 
 /* The line is built where it will be written, in the output buffer: no copy per event. */
-static void display(struct v6t_printer *p, const struct v6t_sock_event *e)
+static void display(struct v6t_pipeline *p, const struct v6t_sock_event *e)
 {
 	struct strbuf sb;
 	struct v6t_view v;
@@ -129,7 +155,7 @@ static void display(struct v6t_printer *p, const struct v6t_sock_event *e)
 	v6t_sink_commit(&p->out, &sb);
 }
 
-static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
+static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e)
 {
 	uint64_t wall = e->ts_boot_ns + p->boot_to_wall;
 
@@ -142,7 +168,7 @@ static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 	if (p->writer) {
 		/* the recording says which namespaces it saw, and their bindv6only */
 		if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
-			p->done = 1;
+			p->done = true;
 		record_timed(p, e, sizeof(*e));
 	}
 	if (p->summary)
@@ -150,11 +176,11 @@ static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
 	if (p->display)
 		display(p, e);
 	if (p->cfg->count && ++p->printed >= p->cfg->count)
-		p->done = 1;
+		p->done = true;
 }
 
 /* Lost events stay in the stream where they happened: JSON as a record, text on stderr. */
-static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
+static void on_lost(struct v6t_pipeline *p, const struct v6t_lost *l)
 {
 	char line[256];
 	struct strbuf sb = STRBUF_ON(line);
@@ -176,7 +202,12 @@ static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
 	}
 }
 
-int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, size_t size)
+void v6t_pipeline_set_clock(struct v6t_pipeline *p, int64_t boot_to_wall)
+{
+	p->boot_to_wall = boot_to_wall;
+}
+
+bool v6t_pipeline_push(struct v6t_pipeline *p, const struct v6t_rec_hdr *rec, size_t size)
 {
 	struct v6t_netns_rec n;
 
@@ -201,7 +232,7 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 		/* a namespace -N leaves out is not in the recording either */
 		if ((!p->cfg->netns || n.info.netns_ino == p->cfg->netns) &&
 		    v6t_writer_add_netns(p->writer, n.info.netns_ino, n.info.bindv6only))
-			p->done = 1;
+			p->done = true;
 		break;
 	default:
 		/* a record type from a newer version: its size says how far to skip */
@@ -210,7 +241,30 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 	return p->done;
 }
 
-int v6t_printer_flush(struct v6t_printer *p)
+bool v6t_pipeline_lost(struct v6t_pipeline *p, uint64_t ts_boot_ns, uint64_t count)
+{
+	struct v6t_lost l = {
+		.hdr = { .type = V6T_REC_LOST, .size = sizeof(l) },
+		.ts_boot_ns = ts_boot_ns,
+		.count = count,
+	};
+
+	return v6t_pipeline_push(p, &l.hdr, sizeof(l));
+}
+
+void v6t_pipeline_add_counts(struct v6t_pipeline *p, const struct v6t_count_key *k,
+			     const struct v6t_accept_counts *c)
+{
+	if (p->summary)
+		v6t_summary_add_counts(p->summary, k, c);
+}
+
+bool v6t_pipeline_done(const struct v6t_pipeline *p)
+{
+	return p->done;
+}
+
+int v6t_pipeline_flush(struct v6t_pipeline *p)
 {
 	int err = 0;
 
@@ -226,17 +280,19 @@ int v6t_printer_flush(struct v6t_printer *p)
 	return err;
 }
 
-int v6t_printer_finish(struct v6t_printer *p)
+int v6t_pipeline_close(struct v6t_pipeline *p)
 {
 	int err, werr;
 
+	if (!p)
+		return 0;
 	if (p->summary) {
 		v6t_summary_print(p->summary, &p->out, p->cfg->json);
 		v6t_summary_free(p->summary);
 		p->summary = NULL;
 	}
-	err = v6t_printer_flush(p);
+	err = v6t_pipeline_flush(p);
 	werr = v6t_writer_close(p->writer);
-	p->writer = NULL;
+	free(p);
 	return err ? err : werr;
 }
