@@ -166,15 +166,31 @@ static inline int v6t_peer_is_mapped(const struct v6t_sock_event *e)
 	       v6t_addr_is_v4mapped(e->peer_addr);
 }
 
-/* One accept into a listener's counts: the summary's classes, the same in BPF and user space. */
-static inline void v6t_accept_counts_add(struct v6t_accept_counts *c, const struct v6t_sock_event *e)
+/* What a peer is: the summary's classes of accepts, the same in BPF and user space. */
+#define V6T_PEER_IPV4 0		/* the peer of an AF_INET socket */
+#define V6T_PEER_MAPPED 1	/* IPv4 as ::ffff:a.b.c.d on an AF_INET6 socket */
+#define V6T_PEER_IPV6 2
+
+static inline int v6t_peer_class(const struct v6t_sock_event *e)
 {
 	if (v6t_peer_is_mapped(e))
+		return V6T_PEER_MAPPED;
+	return e->family == V6T_AF_INET6 ? V6T_PEER_IPV6 : V6T_PEER_IPV4;
+}
+
+/* One accept into a listener's counts. */
+static inline void v6t_accept_counts_add(struct v6t_accept_counts *c, const struct v6t_sock_event *e)
+{
+	switch (v6t_peer_class(e)) {
+	case V6T_PEER_MAPPED:
 		c->ipv4_mapped++;
-	else if (e->family == V6T_AF_INET)
+		break;
+	case V6T_PEER_IPV4:
 		c->ipv4++;
-	else
+		break;
+	default:
 		c->ipv6++;
+	}
 }
 
 static inline void v6t_accept_counts_merge(struct v6t_accept_counts *dst,

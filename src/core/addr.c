@@ -3,45 +3,6 @@
 #include <string.h>
 #include "addr.h"
 #include "ipfmt.h"
-#include "v6trace.h"
-
-enum v6t_addr_class v6t_classify_addr(uint16_t family, const uint8_t *a)
-{
-	static const uint8_t loop6[16] = { [15] = 1 };
-
-	if (family == AF_INET) {
-		if (!a[0] && !a[1] && !a[2] && !a[3])
-			return V6T_ADDR_UNSPECIFIED;
-		return a[0] == 127 ? V6T_ADDR_LOOPBACK : V6T_ADDR_OTHER;
-	}
-	if (v6t_addr_is_any6(a))
-		return V6T_ADDR_UNSPECIFIED;
-	if (!memcmp(a, loop6, 16))
-		return V6T_ADDR_LOOPBACK;
-	if (v6t_addr_is_v4mapped(a))
-		return V6T_ADDR_V4MAPPED;
-	/* ::/96 with a non-zero tail, excluding :: and ::1 handled above */
-	for (int i = 0; i < 12; i++)
-		if (a[i])
-			return V6T_ADDR_OTHER;
-	return V6T_ADDR_V4COMPAT;
-}
-
-const char *v6t_addr_class_name(enum v6t_addr_class c)
-{
-	switch (c) {
-	case V6T_ADDR_UNSPECIFIED:
-		return "unspecified";
-	case V6T_ADDR_LOOPBACK:
-		return "loopback";
-	case V6T_ADDR_V4MAPPED:
-		return "v4-mapped";
-	case V6T_ADDR_V4COMPAT:
-		return "v4-compatible";
-	default:
-		return "other";
-	}
-}
 
 size_t v6t_addr_str(char *out, uint16_t family, const uint8_t *addr)
 {
@@ -82,9 +43,4 @@ void v6t_fmt_endpoint(char *out, size_t size, uint16_t family, const uint8_t *ad
 
 	v6t_put_endpoint(&sb, family, a, len, port);
 	snprintf(out, size, "%s", ep);
-}
-
-void v6t_fmt_embedded_v4(char *out, size_t size, const uint8_t *addr)
-{
-	v6t_fmt_addr(out, size, AF_INET, addr + 12);
 }

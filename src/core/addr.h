@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Socket addresses as v6trace shows them, and what kind of address they are. */
+/* Socket addresses as v6trace shows them. */
 #ifndef V6T_ADDR_H
 #define V6T_ADDR_H
 
@@ -7,18 +7,6 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include "strbuf.h"
-
-enum v6t_addr_class {
-	V6T_ADDR_UNSPECIFIED,	/* 0.0.0.0 or :: */
-	V6T_ADDR_LOOPBACK,	/* 127.0.0.0/8 or ::1 */
-	V6T_ADDR_V4MAPPED,	/* ::ffff:0:0/96 on an AF_INET6 socket (RFC 4291 2.5.5.2) */
-	V6T_ADDR_V4COMPAT,	/* ::a.b.c.d, deprecated (RFC 4291 2.5.5.1); never IPv4 traffic */
-	V6T_ADDR_OTHER,
-};
-
-/* family is the socket's (AF_INET or AF_INET6): the same bytes mean different things. */
-enum v6t_addr_class v6t_classify_addr(uint16_t family, const uint8_t *addr);
-const char *v6t_addr_class_name(enum v6t_addr_class c);
 
 /*
  * The bare address into out (INET6_ADDRSTRLEN bytes), NUL-terminated; returns its length. A
@@ -37,8 +25,6 @@ void v6t_put_endpoint(struct strbuf *sb, uint16_t family, const char *addr, size
 void v6t_fmt_addr(char *out, size_t size, uint16_t family, const uint8_t *addr);
 /* "[::1]:80", "10.0.0.1:80"; size >= INET6_ADDRSTRLEN + 8 */
 void v6t_fmt_endpoint(char *out, size_t size, uint16_t family, const uint8_t *addr, uint16_t port);
-/* The IPv4 address embedded in a v4-mapped one ("10.0.0.20" from ::ffff:10.0.0.20). */
-void v6t_fmt_embedded_v4(char *out, size_t size, const uint8_t *addr);
 
 #define V6T_ENDPOINT_LEN (INET6_ADDRSTRLEN + 8)
 

@@ -137,33 +137,34 @@ static void record_timed(struct v6t_pipeline *p, const void *rec, size_t size)
 }
 
 /* The line is built where it will be written, in the output buffer: no copy per event. */
-static void display(struct v6t_pipeline *p, const struct v6t_sock_event *e)
+static void display(struct v6t_pipeline *p, struct v6t_view *v)
 {
 	struct strbuf sb;
-	struct v6t_view v;
 
 	if (v6t_sink_begin(&p->out, &sb, V6T_LINE_MAX)) {
 		display_failed(p);
 		return;
 	}
-	v6t_decode(e, p->boot_to_wall, &v);
+	v6t_explain(v);
 	if (p->cfg->json)
-		v6t_json_event(&sb, &v);
+		v6t_json_event(&sb, v);
 	else
-		v6t_text_event(&sb, &v, (p->color ? V6T_TEXT_COLOR : 0) |
-					(p->cfg->wide ? V6T_TEXT_WIDE : 0));
+		v6t_text_event(&sb, v, (p->color ? V6T_TEXT_COLOR : 0) |
+				       (p->cfg->wide ? V6T_TEXT_WIDE : 0));
 	v6t_sink_commit(&p->out, &sb);
 }
 
+/* Decoded once: filters, summary and display read the view; the recording takes the record. */
 static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e)
 {
-	uint64_t wall = e->ts_boot_ns + p->boot_to_wall;
+	struct v6t_view v;
 
+	v6t_decode(e, p->boot_to_wall, &v);
 	/*
 	 * Live events passed the same filters in the kernel, but the start-up snapshot's did not:
 	 * a recording holds what the filters select, as the display does, whatever the source.
 	 */
-	if (!v6t_filter_match(p->cfg, e, wall))
+	if (!v6t_filter_match(p->cfg, &v))
 		return;
 	if (p->writer) {
 		/* the recording says which namespaces it saw, and their bindv6only */
@@ -172,9 +173,9 @@ static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e
 		record_timed(p, e, sizeof(*e));
 	}
 	if (p->summary)
-		v6t_summary_add(p->summary, e);
+		v6t_summary_add(p->summary, &v);
 	if (p->display)
-		display(p, e);
+		display(p, &v);
 	if (p->cfg->count && ++p->printed >= p->cfg->count)
 		p->done = true;
 }

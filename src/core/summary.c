@@ -3,6 +3,7 @@
 #include <string.h>
 #include "addr.h"
 #include "decode.h"
+#include "note.h"
 #include "output.h"
 #include "summary.h"
 
@@ -22,8 +23,9 @@ struct listener {
 	uint16_t family;
 	uint32_t pid;
 	char comm[V6T_COMM_LEN + 1];
+	bool described;			/* by a record (else by kernel counts alone) */
 	uint8_t v6only;
-	const char *source;
+	uint8_t source;			/* enum v6t_v6only_source */
 	struct v6t_accept_counts n;	/* accepts, by the peer's kind */
 };
 
@@ -84,19 +86,20 @@ static struct listener *lookup(struct v6t_summary *s, uint64_t netns, uint64_t i
 }
 
 /* The listener's owner and V6ONLY, from its listen event or, failing that, an accept. */
-static void describe(struct listener *l, const struct v6t_sock_event *e, int authoritative)
+static void describe(struct listener *l, const struct v6t_view *v, int authoritative)
 {
-	if (l->source && !authoritative)
+	if (l->described && !authoritative)
 		return;
-	l->pid = e->pid;
-	memcpy(l->comm, e->comm, V6T_COMM_LEN);
-	l->comm[V6T_COMM_LEN] = '\0';
-	l->v6only = e->family == V6T_AF_INET6 && e->v6only;
-	l->source = v6t_v6only_source(e);
+	l->described = true;
+	l->pid = v->e->pid;
+	memcpy(l->comm, v->comm, sizeof(l->comm));
+	l->v6only = v->v6only;
+	l->source = v->cls.source;
 }
 
-void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
+void v6t_summary_add(struct v6t_summary *s, const struct v6t_view *v)
 {
+	const struct v6t_sock_event *e = v->e;
 	struct listener *l;
 
 	if (e->proto != V6T_IPPROTO_TCP)
@@ -104,7 +107,7 @@ void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
 	if (e->kind == V6T_EV_LISTEN || e->kind == V6T_EV_SOCKET) {
 		l = lookup(s, e->netns_ino, e->sock_ino, e->family, e->local_addr, e->local_port);
 		if (l)
-			describe(l, e, 1);
+			describe(l, v, 1);
 	} else if (e->kind == V6T_EV_ACCEPT && !(e->flags & V6T_F_HAS_LISTENER)) {
 		/* a row made from the connection's own address would be a listener that is not */
 		s->unknown++;
@@ -115,7 +118,7 @@ void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e)
 			s->untracked++;
 			return;
 		}
-		describe(l, e, 0);
+		describe(l, v, 0);
 		v6t_accept_counts_add(&l->n, e);
 	}
 }
@@ -130,8 +133,9 @@ void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k
 		return;
 	}
 	/* its first accept, the record that describes it, was lost (ring full): counts only */
-	if (!l->source) {
-		l->source = "unknown";
+	if (!l->described) {
+		l->described = true;
+		l->source = V6T_SRC_UNKNOWN;
 		strcpy(l->comm, "?");
 	}
 	v6t_accept_counts_merge(&l->n, c);
@@ -139,17 +143,7 @@ void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k
 
 static const char *verdict(const struct listener *l)
 {
-	enum v6t_addr_class c = v6t_classify_addr(l->family, l->addr);
-
-	if (l->family == V6T_AF_INET)
-		return "IPv4 only: an AF_INET socket, netstat lists it as tcp";
-	if (c == V6T_ADDR_V4MAPPED)
-		return "IPv4 only, through a v4-mapped address: netstat lists it as tcp6";
-	if (l->v6only)
-		return "IPv6 only (V6ONLY): IPv4 clients need a separate AF_INET socket";
-	if (c == V6T_ADDR_UNSPECIFIED)
-		return "dual-stack: IPv4 clients arrive as ::ffff:a.b.c.d, so netstat lists it only as tcp6";
-	return "IPv6 only: bound to one IPv6 address";
+	return v6t_verdict(v6t_classify_sock(l->family, l->addr, l->v6only));
 }
 
 static void print_text(const struct v6t_summary *s, struct v6t_sink *out)
@@ -189,7 +183,7 @@ static void print_text(const struct v6t_summary *s, struct v6t_sink *out)
 		sb_pad_to(&sb, 62);
 		if (l->family == V6T_AF_INET6) {
 			sb_puts(&sb, l->v6only ? "yes:" : "no:");
-			sb_puts(&sb, l->source);
+			sb_puts(&sb, v6t_source_name(l->source));
 		} else {
 			sb_putc(&sb, '-');
 		}
@@ -235,7 +229,7 @@ static void print_json(const struct v6t_summary *s, struct v6t_sink *out)
 		sb_puts(&sb, ",\"v6only\":");
 		sb_puts(&sb, l->v6only ? "true" : "false");
 		sb_puts(&sb, ",\"v6only_source\":");
-		sb_json_str(&sb, l->source);
+		sb_json_str(&sb, v6t_source_name(l->source));
 		sb_puts(&sb, ",\"accepts_ipv4_mapped\":");
 		sb_u64(&sb, l->n.ipv4_mapped);
 		sb_puts(&sb, ",\"accepts_ipv4\":");

@@ -39,25 +39,16 @@ void v6t_text_header(struct strbuf *sb)
 	sb_putc(sb, '\n');
 }
 
-/*
- * What should catch the eye: a failed call in red, an IPv4 client behind a tcp6 socket in
- * yellow, a dual-stack socket's note in cyan. Colour codes do not count as columns.
- */
-static const char *note_color(const struct v6t_view *v)
-{
-	if (v->error)
-		return "\033[1;31m";
-	if (v->mapped)
-		return "\033[1;33m";
-	if (v->e->family == V6T_AF_INET6 && !v->v6only && v->e->kind != V6T_EV_ACCEPT &&
-	    v6t_event_is_dualstack(v->e))
-		return "\033[36m";
-	return NULL;
-}
+/* What the classifier points out, in colour. Colour codes do not count as columns. */
+static const char *const emphasis_color[] = {
+	[V6T_EMPH_FAILED] = "\033[1;31m",	/* red */
+	[V6T_EMPH_MAPPED] = "\033[1;33m",	/* yellow */
+	[V6T_EMPH_DUALSTACK] = "\033[36m",	/* cyan */
+};
 
 void v6t_text_event(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
 {
-	const char *hi = flags & V6T_TEXT_COLOR ? note_color(v) : NULL;
+	const char *hi = flags & V6T_TEXT_COLOR ? emphasis_color[v->cls.emphasis] : NULL;
 	size_t s = sb->len;
 
 	for (int col = 0; col < NCOLS; col++) {

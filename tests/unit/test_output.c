@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "output.h"
 #include "summary.h"
+#include "view.h"
 
 /* 2026-11-24T10:00:01.123456789Z, as boot time 5 s plus an offset */
 #define BOOT_NS 5000000000ULL
@@ -49,7 +50,7 @@ static void render(const struct v6t_sock_event *e, char *text, char *json)
 	char tb[V6T_LINE_MAX], jb[V6T_LINE_MAX];
 	struct strbuf ts = STRBUF_ON(tb), js = STRBUF_ON(jb);
 
-	v6t_decode(e, (int64_t)(WALL_NS - BOOT_NS), &v);
+	view_of(e, (int64_t)(WALL_NS - BOOT_NS), &v);
 	v6t_text_event(&ts, &v, 0);
 	v6t_json_event(&js, &v);
 	strcpy(text, tb);
@@ -222,18 +223,18 @@ static void test_color(void **state)
 	struct v6t_view v;
 
 	(void)state;
-	v6t_decode(&e, 0, &v);
+	view_of(&e, 0, &v);
 	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
 	assert_non_null(strstr(tb, "\033[1;33m::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\033[0m\n"));
 	e = base(V6T_EV_V6ONLY, V6T_AF_INET6);
 	e.err = -22;
 	e.requested = 1;
-	v6t_decode(&e, 0, &v);
+	view_of(&e, 0, &v);
 	sb_reset(&sb);
 	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
 	assert_non_null(strstr(tb, "\033[1;31msetsockopt(IPV6_V6ONLY, 1) failed"));
 	e = base(V6T_EV_BIND, V6T_AF_INET);	/* nothing to point out */
-	v6t_decode(&e, 0, &v);
+	view_of(&e, 0, &v);
 	sb_reset(&sb);
 	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
 	assert_null(strchr(tb, '\033'));
@@ -280,7 +281,7 @@ static void test_summary_counts(void **state)
 	set6(e.local_addr, "::ffff:192.0.2.10");
 	set6(e.peer_addr, "::ffff:192.0.2.1");
 	e.local_port = e.listen_port = 80;
-	v6t_summary_add(sum, &e);
+	summary_add(sum, &e);
 	v6t_summary_add_counts(sum, &k, &c);
 	k.port = 81;
 	c = (struct v6t_accept_counts){ .ipv6 = 3 };
