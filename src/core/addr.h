@@ -21,11 +21,4 @@ size_t v6t_addr_str(char *out, uint16_t family, const uint8_t *addr);
 void v6t_put_endpoint(struct strbuf *sb, uint16_t family, const char *addr, size_t len,
 		      uint16_t port);
 
-/* Writes the bare address ("::ffff:127.0.0.1", "10.0.0.1") into out; size >= INET6_ADDRSTRLEN. */
-void v6t_fmt_addr(char *out, size_t size, uint16_t family, const uint8_t *addr);
-/* "[::1]:80", "10.0.0.1:80"; size >= INET6_ADDRSTRLEN + 8 */
-void v6t_fmt_endpoint(char *out, size_t size, uint16_t family, const uint8_t *addr, uint16_t port);
-
-#define V6T_ENDPOINT_LEN (INET6_ADDRSTRLEN + 8)
-
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include <sys/socket.h>
+#include "cgroup.h"
 #include "decode.h"
 #include "note.h"
 #include "strbuf.h"
@@ -43,9 +44,16 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 	v->mapped = v->cls.peer == V6T_PEER_MAPPED;
 	v->comm_len = copy_comm(v->comm, e->comm);
 	v->setter_comm_len = copy_comm(v->setter_comm, e->setter_comm);
+	v->has = (e->pid ? V6T_HAS_OWNER : 0) | (v->comm_len ? V6T_HAS_COMM : 0) |
+		 (v->has_peer ? V6T_HAS_PEER : 0) | (v->has_listener ? V6T_HAS_LISTENER : 0) |
+		 (v->setter_known ? V6T_HAS_SETTER : 0) | (v->mapped ? V6T_HAS_MAPPED : 0) |
+		 (v->error ? V6T_HAS_ERROR : 0) | (inet6 ? V6T_HAS_V6ONLY : 0) |
+		 (e->kind == V6T_EV_ACCEPT ? V6T_IS_ACCEPT : 0);
+	if (e->kind == V6T_EV_V6ONLY)
+		v->has |= V6T_IS_V6ONLY | (e->requested != V6T_REQUESTED_UNKNOWN ? V6T_HAS_REQUESTED : 0);
 }
 
-void v6t_explain(struct v6t_view *v)
+void v6t_explain(struct v6t_view *v, bool wide)
 {
 	const struct v6t_sock_event *e = v->e;
 	struct strbuf note = STRBUF_ON(v->note);
@@ -64,4 +72,20 @@ void v6t_explain(struct v6t_view *v)
 		v->ipv4_len = v6t_addr_str(v->ipv4, AF_INET, e->peer_addr + 12);
 	v6t_note(&note, v);
 	v->note_len = note.len;
+	if (wide) {
+		v->container = v6t_cgroup_name(e->cgroup_id);
+		v->has |= V6T_HAS_WIDE | (v->container ? V6T_HAS_CONTAINER : 0);
+	}
+}
+
+void v6t_view_lost(struct v6t_view *v, uint64_t wall_ns, uint64_t count, uint64_t total,
+		   bool replayed)
+{
+	v->e = NULL;
+	v->wall_ns = wall_ns;
+	v->event = "lost";
+	v->has = 0;
+	v->count = count;
+	v->total = total;
+	v->replayed = replayed;
 }

@@ -79,7 +79,7 @@ void v6t_pipeline_header(struct v6t_pipeline *p)
 
 	if (!p->display || p->cfg->json)
 		return;
-	v6t_text_header(&sb);
+	v6t_text_header(&sb, V6T_ROW_EVENT);
 	v6t_sink_write(&p->out, sb.buf, sb.len);
 }
 
@@ -145,12 +145,11 @@ static void display(struct v6t_pipeline *p, struct v6t_view *v)
 		display_failed(p);
 		return;
 	}
-	v6t_explain(v);
+	v6t_explain(v, p->cfg->wide && !p->cfg->json);
 	if (p->cfg->json)
-		v6t_json_event(&sb, v);
+		v6t_json_row(&sb, V6T_ROW_EVENT, v);
 	else
-		v6t_text_event(&sb, v, (p->color ? V6T_TEXT_COLOR : 0) |
-				       (p->cfg->wide ? V6T_TEXT_WIDE : 0));
+		v6t_text_row(&sb, V6T_ROW_EVENT, v, p->color ? V6T_OUT_COLOR : 0);
 	v6t_sink_commit(&p->out, &sb);
 }
 
@@ -185,6 +184,7 @@ static void on_lost(struct v6t_pipeline *p, const struct v6t_lost *l)
 {
 	char line[256];
 	struct strbuf sb = STRBUF_ON(line);
+	struct v6t_view v;
 
 	/* only a crafted file holds a gap of no events, or counts whose total passes 2^64 - 1 */
 	if (!l->count)
@@ -194,11 +194,14 @@ static void on_lost(struct v6t_pipeline *p, const struct v6t_lost *l)
 		p->lost_total = UINT64_MAX;
 	else
 		p->lost_total += l->count;
+	v6t_view_lost(&v, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total,
+		      p->cfg->read_path != NULL);
 	if (p->display && p->cfg->json) {
-		v6t_json_lost(&sb, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total);
+		v6t_json_row(&sb, V6T_ROW_LOST, &v);
 		emit(p, &sb);
 	} else {
-		v6t_text_lost(&sb, l->count, p->lost_total, p->cfg->read_path != NULL);
+		sb_lit(&sb, "v6trace: ");
+		v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
 		fputs(sb.buf, stderr);
 	}
 }

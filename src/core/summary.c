@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 #include <string.h>
-#include "addr.h"
 #include "decode.h"
 #include "note.h"
 #include "output.h"
@@ -141,132 +140,69 @@ void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k
 	v6t_accept_counts_merge(&l->n, c);
 }
 
-static const char *verdict(const struct listener *l)
+/* A row as the outputs show it: a view of a listening socket, described as it was seen. */
+static void row_view(const struct listener *l, struct v6t_sock_event *e, struct v6t_view *v)
 {
-	return v6t_verdict(v6t_classify_sock(l->family, l->addr, l->v6only));
+	memset(e, 0, sizeof(*e));
+	e->kind = V6T_EV_LISTEN;
+	e->proto = V6T_IPPROTO_TCP;
+	e->family = l->family;
+	memcpy(e->local_addr, l->addr, sizeof(e->local_addr));
+	e->local_port = l->port;
+	e->netns_ino = l->netns;
+	e->sock_ino = l->ino;
+	e->pid = l->pid;
+	memcpy(e->comm, l->comm, sizeof(e->comm));
+	e->v6only = l->v6only;
+	v6t_decode(e, 0, v);
+	v6t_explain(v, false);
+	v->event = "summary";
+	/* where its V6ONLY came from was decided by the record that described it */
+	v->cls.source = l->source;
+	v->v6only_source = v6t_source_name(l->source);
+	v->accepts = &l->n;
 }
 
-static void print_text(const struct v6t_summary *s, struct v6t_sink *out)
+static void print_row(struct v6t_sink *out, enum v6t_row row, const struct v6t_view *v, int json)
 {
 	char line[V6T_LINE_MAX];
 	struct strbuf sb = STRBUF_ON(line);
 
-	v6t_sink_write(out, "\nSUMMARY: TCP listeners\n", 24);
-	sb_puts(&sb, "LISTENER");
-	sb_pad_to(&sb, 26);
-	sb_puts(&sb, "NETNS");
-	sb_pad_to(&sb, 38);
-	sb_puts(&sb, "PROCESS");
-	sb_pad_to(&sb, 62);
-	sb_puts(&sb, "V6ONLY");
-	sb_pad_to(&sb, 77);
-	sb_puts(&sb, "IPV4");
-	sb_pad_to(&sb, 85);
-	sb_puts(&sb, "IPV6");
-	sb_pad_to(&sb, 93);
-	sb_puts(&sb, "VERDICT\n");
+	if (json)
+		v6t_json_row(&sb, row, v);
+	else
+		v6t_text_row(&sb, row, v, 0);
 	v6t_sink_write(out, sb.buf, sb.len);
-	for (unsigned int i = 0; i < s->n; i++) {
-		const struct listener *l = &s->list[i];
-		char ep[V6T_ENDPOINT_LEN];
-
-		sb_reset(&sb);
-		v6t_fmt_endpoint(ep, sizeof(ep), l->family, l->addr, l->port);
-		sb_puts(&sb, ep);
-		sb_pad_to(&sb, 26);
-		sb_u64(&sb, l->netns);
-		sb_pad_to(&sb, 38);
-		sb_put_printable(&sb, l->comm, strlen(l->comm));
-		sb_putc(&sb, '[');
-		sb_u64(&sb, l->pid);
-		sb_putc(&sb, ']');
-		sb_pad_to(&sb, 62);
-		if (l->family == V6T_AF_INET6) {
-			sb_puts(&sb, l->v6only ? "yes:" : "no:");
-			sb_puts(&sb, v6t_source_name(l->source));
-		} else {
-			sb_putc(&sb, '-');
-		}
-		sb_pad_to(&sb, 77);
-		sb_u64(&sb, l->n.ipv4_mapped + l->n.ipv4);
-		sb_pad_to(&sb, 85);
-		sb_u64(&sb, l->n.ipv6);
-		sb_pad_to(&sb, 93);
-		sb_puts(&sb, verdict(l));
-		sb_putc(&sb, '\n');
-		v6t_sink_write(out, sb.buf, sb.len);
-	}
-	if (!s->n)
-		v6t_sink_write(out, "(no TCP listener was seen listening or accepting)\n", 51);
 }
 
-static void print_json(const struct v6t_summary *s, struct v6t_sink *out)
-{
-	char line[V6T_LINE_MAX];
-	struct strbuf sb = STRBUF_ON(line);
-
-	for (unsigned int i = 0; i < s->n; i++) {
-		const struct listener *l = &s->list[i];
-		char a[INET6_ADDRSTRLEN];
-
-		sb_reset(&sb);
-		v6t_fmt_addr(a, sizeof(a), l->family, l->addr);
-		sb_puts(&sb, "{\"event\":\"summary\",\"proto\":\"tcp\",\"family\":");
-		sb_json_str(&sb, l->family == V6T_AF_INET6 ? "inet6" : "inet");
-		sb_puts(&sb, ",\"local_addr\":");
-		sb_json_str(&sb, a);
-		sb_puts(&sb, ",\"local_port\":");
-		sb_u64(&sb, l->port);
-		sb_puts(&sb, ",\"netns\":");
-		sb_u64(&sb, l->netns);
-		/* the row's identity: two sockets of one process in an SO_REUSEPORT group differ here */
-		sb_puts(&sb, ",\"inode\":");
-		sb_u64(&sb, l->ino);
-		sb_puts(&sb, ",\"pid\":");
-		sb_u64(&sb, l->pid);
-		sb_puts(&sb, ",\"comm\":");
-		sb_json_str(&sb, l->comm);
-		sb_puts(&sb, ",\"v6only\":");
-		sb_puts(&sb, l->v6only ? "true" : "false");
-		sb_puts(&sb, ",\"v6only_source\":");
-		sb_json_str(&sb, v6t_source_name(l->source));
-		sb_puts(&sb, ",\"accepts_ipv4_mapped\":");
-		sb_u64(&sb, l->n.ipv4_mapped);
-		sb_puts(&sb, ",\"accepts_ipv4\":");
-		sb_u64(&sb, l->n.ipv4);
-		sb_puts(&sb, ",\"accepts_ipv6\":");
-		sb_u64(&sb, l->n.ipv6);
-		sb_puts(&sb, ",\"verdict\":");
-		sb_json_str(&sb, verdict(l));
-		sb_puts(&sb, "}\n");
-		v6t_sink_write(out, sb.buf, sb.len);
-	}
-}
-
-/* Accepts that have no row, n of them: a JSON object of its own, or a line in parentheses. */
-static void print_rowless(struct v6t_sink *out, int json, const char *json_key, const char *text,
+/* Accepts that have no row, n of them: a row of their own after the table. */
+static void print_rowless(struct v6t_sink *out, int json, enum v6t_row row, const char *event,
 			  uint64_t n)
 {
-	char line[160];
-	struct strbuf sb = STRBUF_ON(line);
+	struct v6t_view v = { .event = event, .count = n };
 
-	if (!n)
-		return;
-	sb_puts(&sb, json ? json_key : text);
-	sb_u64(&sb, n);
-	sb_puts(&sb, json ? "}\n" : ")\n");
-	v6t_sink_write(out, sb.buf, sb.len);
+	if (n)
+		print_row(out, row, &v, json);
 }
 
 void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int json)
 {
-	if (json)
-		print_json(s, out);
-	else
-		print_text(s, out);
-	print_rowless(out, json, "{\"event\":\"summary_overflow\",\"untracked_accepts\":",
-		      "(and accepts of more listeners than the summary keeps: ", s->untracked);
-	print_rowless(out, json, "{\"event\":\"summary_unknown\",\"unknown_listener_accepts\":",
-		      "(and accepts on listeners not known, held by no process at start: ",
-		      s->unknown);
+	char line[V6T_LINE_MAX];
+	struct strbuf sb = STRBUF_ON(line);
+	struct v6t_sock_event e;
+	struct v6t_view v;
+
+	if (!json) {
+		v6t_sink_write(out, "\nSUMMARY: TCP listeners\n", 24);
+		v6t_text_header(&sb, V6T_ROW_SUMMARY);
+		v6t_sink_write(out, sb.buf, sb.len);
+	}
+	for (unsigned int i = 0; i < s->n; i++) {
+		row_view(&s->list[i], &e, &v);
+		print_row(out, V6T_ROW_SUMMARY, &v, json);
+	}
+	if (!json && !s->n)
+		v6t_sink_write(out, "(no TCP listener was seen listening or accepting)\n", 51);
+	print_rowless(out, json, V6T_ROW_OVERFLOW, "summary_overflow", s->untracked);
+	print_rowless(out, json, V6T_ROW_UNKNOWN, "summary_unknown", s->unknown);
 }

@@ -109,8 +109,8 @@ static void render(const struct v6t_sock_event *e, char *text, char *json)
 	struct strbuf ts = STRBUF_ON(tb), js = STRBUF_ON(jb);
 
 	view_of(e, 0, &v);
-	v6t_text_event(&ts, &v, 0);
-	v6t_json_event(&js, &v);
+	v6t_text_row(&ts, V6T_ROW_EVENT, &v, 0);
+	v6t_json_row(&js, V6T_ROW_EVENT, &v);
 	strcpy(text, tb);
 	strcpy(json, jb);
 }

@@ -51,8 +51,8 @@ static void render(const struct v6t_sock_event *e, char *text, char *json)
 	struct strbuf ts = STRBUF_ON(tb), js = STRBUF_ON(jb);
 
 	view_of(e, (int64_t)(WALL_NS - BOOT_NS), &v);
-	v6t_text_event(&ts, &v, 0);
-	v6t_json_event(&js, &v);
+	v6t_text_row(&ts, V6T_ROW_EVENT, &v, 0);
+	v6t_json_row(&js, V6T_ROW_EVENT, &v);
 	strcpy(text, tb);
 	strcpy(json, jb);
 }
@@ -202,15 +202,18 @@ static void test_lost_lines(void **state)
 {
 	char buf[256];
 	struct strbuf sb = STRBUF_ON(buf);
+	struct v6t_view v;
 
 	(void)state;
-	v6t_json_lost(&sb, WALL_NS, 5, 12);
+	v6t_view_lost(&v, WALL_NS, 5, 12, false);
+	v6t_json_row(&sb, V6T_ROW_LOST, &v);
 	assert_string_equal(buf, "{\"time\":\"2026-11-24T10:00:01.123456789Z\",\"event\":\"lost\",\"count\":5,\"total\":12}\n");
 	sb_reset(&sb);
-	v6t_text_lost(&sb, 5, 12, false);
+	v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
 	assert_non_null(strstr(buf, "lost 5 events (ring buffer full; try a larger --buffer-size), 12 in total\n"));
 	sb_reset(&sb);
-	v6t_text_lost(&sb, 5, 12, true);
+	v6t_view_lost(&v, WALL_NS, 5, 12, true);
+	v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
 	assert_non_null(strstr(buf, "lost 5 events (the recorder's ring buffer was full"));
 }
 
@@ -224,19 +227,19 @@ static void test_color(void **state)
 
 	(void)state;
 	view_of(&e, 0, &v);
-	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
+	v6t_text_row(&sb, V6T_ROW_EVENT, &v, V6T_OUT_COLOR);
 	assert_non_null(strstr(tb, "\033[1;33m::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\033[0m\n"));
 	e = base(V6T_EV_V6ONLY, V6T_AF_INET6);
 	e.err = -22;
 	e.requested = 1;
 	view_of(&e, 0, &v);
 	sb_reset(&sb);
-	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
+	v6t_text_row(&sb, V6T_ROW_EVENT, &v, V6T_OUT_COLOR);
 	assert_non_null(strstr(tb, "\033[1;31msetsockopt(IPV6_V6ONLY, 1) failed"));
 	e = base(V6T_EV_BIND, V6T_AF_INET);	/* nothing to point out */
 	view_of(&e, 0, &v);
 	sb_reset(&sb);
-	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
+	v6t_text_row(&sb, V6T_ROW_EVENT, &v, V6T_OUT_COLOR);
 	assert_null(strchr(tb, '\033'));
 }
 
@@ -246,7 +249,7 @@ static void test_header(void **state)
 	struct strbuf sb = STRBUF_ON(buf);
 
 	(void)state;
-	v6t_text_header(&sb);
+	v6t_text_header(&sb, V6T_ROW_EVENT);
 	assert_string_equal(buf, "TIME            PID     COMM             EVENT      PROTO LOCAL                     "
 				 "PEER                      V6ONLY         NOTE\n");
 }

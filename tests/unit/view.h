@@ -11,7 +11,7 @@
 static inline void view_of(const struct v6t_sock_event *e, int64_t boot_to_wall, struct v6t_view *v)
 {
 	v6t_decode(e, boot_to_wall, v);
-	v6t_explain(v);
+	v6t_explain(v, false);
 }
 
 /* Does e, stamped wall_ns, pass cfg's filters? */
