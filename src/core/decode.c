@@ -47,10 +47,9 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 	v->has = (e->pid ? V6T_HAS_OWNER : 0) | (v->comm_len ? V6T_HAS_COMM : 0) |
 		 (v->has_peer ? V6T_HAS_PEER : 0) | (v->has_listener ? V6T_HAS_LISTENER : 0) |
 		 (v->setter_known ? V6T_HAS_SETTER : 0) | (v->mapped ? V6T_HAS_MAPPED : 0) |
-		 (v->error ? V6T_HAS_ERROR : 0) | (inet6 ? V6T_HAS_V6ONLY : 0) |
-		 (e->kind == V6T_EV_ACCEPT ? V6T_IS_ACCEPT : 0);
-	if (e->kind == V6T_EV_V6ONLY)
-		v->has |= V6T_IS_V6ONLY | (e->requested != V6T_REQUESTED_UNKNOWN ? V6T_HAS_REQUESTED : 0);
+		 (v->error ? V6T_HAS_ERROR : 0) | (inet6 ? V6T_HAS_V6ONLY : 0);
+	if (e->kind == V6T_EV_V6ONLY && e->requested != V6T_REQUESTED_UNKNOWN)
+		v->has |= V6T_HAS_REQUESTED;
 }
 
 void v6t_explain(struct v6t_view *v, bool wide)

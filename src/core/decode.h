@@ -29,8 +29,6 @@
 #define V6T_HAS_V6ONLY 0x0100		/* an AF_INET6 socket, which has a V6ONLY */
 #define V6T_HAS_CONTAINER 0x0200	/* --wide: the task's cgroup is known by name */
 #define V6T_HAS_WIDE 0x0400		/* --wide: the container is shown */
-#define V6T_IS_ACCEPT 0x0800		/* an accept event */
-#define V6T_IS_V6ONLY 0x1000		/* a setsockopt(IPV6_V6ONLY) event */
 
 struct v6t_view {
 	const struct v6t_sock_event *e;
@@ -48,7 +46,7 @@ struct v6t_view {
 	bool has_peer;
 	bool has_listener;		/* accept: its listener is known (else none is shown) */
 	bool setter_known;
-	uint16_t has;			/* V6T_HAS_*, V6T_IS_* */
+	uint16_t has;			/* V6T_HAS_* */
 	uint8_t comm_len, setter_comm_len;
 	char comm[V6T_COMM_LEN + 1];
 	char setter_comm[V6T_COMM_LEN + 1];

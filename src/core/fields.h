@@ -41,7 +41,7 @@ struct v6t_field {
 	void (*text)(struct strbuf *sb, const struct v6t_view *v, unsigned int flags);
 	const char *text_absent;
 	uint16_t needs;			/* V6T_HAS_* a value needs; lacking one, it is absent */
-	uint16_t shown;			/* V6T_HAS_*, V6T_IS_* without which the row omits it */
+	uint16_t shown;			/* V6T_HAS_* without which the row omits it (--wide) */
 };
 
 /* One key of a JSON row, as the renderer walks them: the table's fields, flattened. */

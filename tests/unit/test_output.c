@@ -97,7 +97,7 @@ static void test_json_mapped_accept(void **state)
 		"\"proto\":\"tcp\",\"family\":\"inet6\",\"local_addr\":\"::ffff:10.0.0.1\","
 		"\"local_port\":80,\"peer_addr\":\"::ffff:10.0.0.20\",\"peer_port\":51234,"
 		"\"v6only\":false,\"v6only_source\":\"default\",\"v6only_set_by\":null,"
-		"\"bindv6only\":0,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
+		"\"bindv6only\":0,\"requested\":null,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
 		"\"listener_port\":80,\"error\":null,"
 		"\"note\":\"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\","
 		"\"backend\":\"tracepoint\"}\n");
@@ -196,6 +196,34 @@ static void test_hostile_comm_is_escaped(void **state)
 	json_object_put(obj);
 	assert_non_null(strstr(json, "set by q\\\"r\\\\s\\ufffd[7]\""));
 	assert_non_null(strstr(text, "set by q\"r\\s?[7]\n"));
+}
+
+/* Every event has every key: what it lacks is null (or false), never left out. */
+static void test_every_key_on_every_event(void **state)
+{
+	static const unsigned int kinds[] = { V6T_EV_BIND, V6T_EV_V6ONLY, V6T_EV_LISTEN,
+					      V6T_EV_ACCEPT, V6T_EV_SOCKET, V6T_EV_CONNECT,
+					      V6T_EV_UDP_MAPPED };
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+	int keys = -1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct v6t_sock_event e = base(kinds[i], V6T_AF_INET6);
+		json_object *obj;
+
+		render(&e, text, json);
+		obj = json_tokener_parse(json);
+		assert_non_null(obj);
+		if (keys < 0)
+			keys = json_object_object_length(obj);
+		assert_int_equal(json_object_object_length(obj), keys);
+		json_object_put(obj);
+		if (kinds[i] != V6T_EV_ACCEPT)
+			assert_non_null(strstr(json, "\"listener_addr\":null,\"listener_port\":null,"));
+		if (kinds[i] != V6T_EV_V6ONLY)
+			assert_non_null(strstr(json, "\"bindv6only\":0,\"requested\":null,"));
+	}
 }
 
 static void test_lost_lines(void **state)
@@ -317,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_setter_named),
 		cmocka_unit_test(test_bind_eaddrinuse_ipv4),
 		cmocka_unit_test(test_hostile_comm_is_escaped),
+		cmocka_unit_test(test_every_key_on_every_event),
 		cmocka_unit_test(test_lost_lines),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_color),
