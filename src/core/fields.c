@@ -305,41 +305,48 @@ static void json_process(struct strbuf *sb, const struct v6t_view *v, unsigned i
 		json_pid(sb, v, 0);
 }
 
-static void json_accepts(struct strbuf *sb, const struct v6t_view *v, unsigned int k)
+/* a summary row's accepts, by the peer's class */
+static uint64_t accepts(const struct v6t_view *v, unsigned int peer)
 {
 	const struct v6t_accept_counts *n = v->accepts;
 
-	sb_u64(sb, k == 0 ? n->ipv4_mapped : k == 1 ? n->ipv4 : n->ipv6);
+	return peer == V6T_PEER_MAPPED ? n->ipv4_mapped : peer == V6T_PEER_IPV4 ? n->ipv4 : n->ipv6;
 }
 
 static void json_accepts_mapped(struct strbuf *sb, const struct v6t_view *v, unsigned int k)
 {
 	(void)k;
-	json_accepts(sb, v, 0);
+	sb_u64(sb, accepts(v, V6T_PEER_MAPPED));
+}
+
+static void text_accepts_mapped(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
+{
+	(void)flags;
+	sb_u64(sb, accepts(v, V6T_PEER_MAPPED));
 }
 
 static void json_accepts_ipv4(struct strbuf *sb, const struct v6t_view *v, unsigned int k)
 {
 	(void)k;
-	json_accepts(sb, v, 1);
-}
-
-static void json_accepts_ipv6(struct strbuf *sb, const struct v6t_view *v, unsigned int k)
-{
-	(void)k;
-	json_accepts(sb, v, 2);
+	sb_u64(sb, accepts(v, V6T_PEER_IPV4));
 }
 
 static void text_accepts_ipv4(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
 {
 	(void)flags;
-	sb_u64(sb, v->accepts->ipv4_mapped + v->accepts->ipv4);
+	sb_u64(sb, accepts(v, V6T_PEER_IPV4));
+}
+
+static void json_accepts_ipv6(struct strbuf *sb, const struct v6t_view *v, unsigned int k)
+{
+	(void)k;
+	sb_u64(sb, accepts(v, V6T_PEER_IPV6));
 }
 
 static void text_accepts_ipv6(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
 {
 	(void)flags;
-	sb_u64(sb, v->accepts->ipv6);
+	sb_u64(sb, accepts(v, V6T_PEER_IPV6));
 }
 
 static void json_verdict(struct strbuf *sb, const struct v6t_view *v, unsigned int k)
@@ -432,12 +439,14 @@ static const struct v6t_field summary_fields[] = {
 	  TEXT("PROCESS", 38, text_process) },
 	{ "v6only", { KEY("v6only", "false"), KEY("v6only_source", "\"n/a\"") }, json_v6only,
 	  TEXT("V6ONLY", 62, text_v6only), .text_absent = "-", .needs = V6T_HAS_V6ONLY },
-	{ "accepts_ipv4_mapped", { KEY("accepts_ipv4_mapped", NULL) }, json_accepts_mapped },
-	{ "accepts_ipv4", { KEY("accepts_ipv4", NULL) }, json_accepts_ipv4 },
-	{ "ipv4_all", {}, NULL, TEXT("IPV4", 77, text_accepts_ipv4) },
+	/* IPv4 clients of an AF_INET6 listener (::ffff:a.b.c.d), and of an AF_INET one */
+	{ "accepts_ipv4_mapped", { KEY("accepts_ipv4_mapped", NULL) }, json_accepts_mapped,
+	  TEXT("MAPPED", 77, text_accepts_mapped) },
+	{ "accepts_ipv4", { KEY("accepts_ipv4", NULL) }, json_accepts_ipv4,
+	  TEXT("IPV4", 85, text_accepts_ipv4) },
 	{ "accepts_ipv6", { KEY("accepts_ipv6", NULL) }, json_accepts_ipv6,
-	  TEXT("IPV6", 85, text_accepts_ipv6) },
-	{ "verdict", { KEY("verdict", NULL) }, json_verdict, TEXT("VERDICT", 93, text_verdict) },
+	  TEXT("IPV6", 93, text_accepts_ipv6) },
+	{ "verdict", { KEY("verdict", NULL) }, json_verdict, TEXT("VERDICT", 101, text_verdict) },
 };
 
 static const struct v6t_field overflow_fields[] = {

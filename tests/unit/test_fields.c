@@ -101,6 +101,20 @@ static void test_keys_well_formed(void **state)
 	}
 }
 
+/* Text shows nothing JSON does not have: every text column is a field with a key. */
+static void test_text_is_in_json(void **state)
+{
+	(void)state;
+	for (unsigned int r = 0; r < V6T_ROWS; r++) {
+		const struct v6t_layout *l = v6t_layout(r);
+
+		for (unsigned int i = 0; i < l->n; i++)
+			if (l->fields[i].text && !l->fields[i].keys[0].len)
+				fail_msg("row %u: field %s is shown in text only", r,
+					 l->fields[i].name);
+	}
+}
+
 /* A full row has every key of its table, once, and nothing else. */
 static void test_full_rows(void **state)
 {
@@ -244,6 +258,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_well_formed),
+		cmocka_unit_test(test_text_is_in_json),
 		cmocka_unit_test(test_full_rows),
 		cmocka_unit_test(test_absent_values),
 		cmocka_unit_test(test_shown_with_option_only),
