@@ -287,6 +287,13 @@ static void text_lost(struct strbuf *sb, const struct v6t_view *v, unsigned int 
 	sb_lit(sb, " in total");
 }
 
+void v6t_lost_warning(struct strbuf *sb, const struct v6t_view *v)
+{
+	sb_lit(sb, "v6trace: ");
+	text_lost(sb, v, 0);
+	sb_putc(sb, '\n');
+}
+
 /* a summary row: its process as "name[pid]" */
 static void text_process(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
 {
@@ -421,10 +428,12 @@ static const struct v6t_field event_fields[] = {
 	{ "backend", { KEY("backend", NULL) }, json_backend },
 };
 
+/* a gap in the stream, where it is: in text a row with the event columns' places */
 static const struct v6t_field lost_fields[] = {
-	{ "time", { KEY("time", NULL) }, json_time },
-	{ "event", { KEY("event", NULL) }, json_event },
-	{ "lost", { KEY("count", NULL), KEY("total", NULL) }, json_lost, TEXT("NOTE", 0, text_lost) },
+	{ "time", { KEY("time", NULL) }, json_time, TEXT("TIME", 0, text_time) },
+	{ "event", { KEY("event", NULL) }, json_event, TEXT("EVENT", 41, text_event) },
+	{ "lost", { KEY("count", NULL), KEY("total", NULL) }, json_lost,
+	  TEXT("NOTE", 125, text_lost) },
 };
 
 static const struct v6t_field summary_fields[] = {

@@ -66,5 +66,7 @@ struct v6t_layout {
 };
 
 const struct v6t_layout *v6t_layout(enum v6t_row row);
+/* A lost record as a line for stderr, when no display shows its row. */
+void v6t_lost_warning(struct strbuf *sb, const struct v6t_view *v);
 
 #endif

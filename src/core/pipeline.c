@@ -179,10 +179,13 @@ static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e
 		p->done = true;
 }
 
-/* Lost events stay in the stream where they happened: JSON as a record, text on stderr. */
+/*
+ * Lost events stay in the stream where they happened, a row in text or JSON; when no events
+ * are displayed, they are a warning on stderr.
+ */
 static void on_lost(struct v6t_pipeline *p, const struct v6t_lost *l)
 {
-	char line[256];
+	char line[V6T_LINE_MAX];
 	struct strbuf sb = STRBUF_ON(line);
 	struct v6t_view v;
 
@@ -196,13 +199,15 @@ static void on_lost(struct v6t_pipeline *p, const struct v6t_lost *l)
 		p->lost_total += l->count;
 	v6t_view_lost(&v, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total,
 		      p->cfg->read_path != NULL);
-	if (p->display && p->cfg->json) {
+	if (!p->display) {
+		v6t_lost_warning(&sb, &v);
+		fputs(sb.buf, stderr);
+	} else if (p->cfg->json) {
 		v6t_json_row(&sb, V6T_ROW_LOST, &v);
 		emit(p, &sb);
 	} else {
-		sb_lit(&sb, "v6trace: ");
 		v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
-		fputs(sb.buf, stderr);
+		emit(p, &sb);
 	}
 }
 

@@ -228,7 +228,7 @@ static void test_every_key_on_every_event(void **state)
 
 static void test_lost_lines(void **state)
 {
-	char buf[256];
+	char buf[V6T_LINE_MAX];
 	struct strbuf sb = STRBUF_ON(buf);
 	struct v6t_view v;
 
@@ -239,10 +239,19 @@ static void test_lost_lines(void **state)
 	sb_reset(&sb);
 	v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
 	assert_non_null(strstr(buf, "lost 5 events (ring buffer full; try a larger --buffer-size), 12 in total\n"));
+	/* a row where the events are: TIME and EVENT in their columns, the gap in NOTE's */
+	assert_memory_equal(buf, "10:00:01.123456 ", 16);
+	assert_memory_equal(buf + 41, "lost ", 5);
+	assert_memory_equal(buf + 125, "lost 5 events", 13);
 	sb_reset(&sb);
 	v6t_view_lost(&v, WALL_NS, 5, 12, true);
 	v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
 	assert_non_null(strstr(buf, "lost 5 events (the recorder's ring buffer was full"));
+	/* with no display, a line for stderr */
+	sb_reset(&sb);
+	v6t_lost_warning(&sb, &v);
+	assert_string_equal(buf, "v6trace: lost 5 events (the recorder's ring buffer was full: the "
+				 "recording misses them), 12 in total\n");
 }
 
 /* colour marks the note only, and only where it matters */
