@@ -145,7 +145,7 @@ static void display(struct v6t_pipeline *p, struct v6t_view *v)
 		display_failed(p);
 		return;
 	}
-	v6t_explain(v, p->cfg->wide && !p->cfg->json);
+	v6t_explain(v, p->cfg->wide);
 	if (p->cfg->json)
 		v6t_json_row(&sb, V6T_ROW_EVENT, v);
 	else
