@@ -10,6 +10,7 @@
 #define V6T_FIELDS_H
 
 #include <stdint.h>
+#include <string.h>
 #include "decode.h"
 #include "strbuf.h"
 
@@ -24,33 +25,68 @@ enum v6t_row {
 	V6T_ROWS,
 };
 
+/*
+ * What a value is, so that json.c and text.c each know how to write it: a number of the
+ * record, a name of its view (plain by construction), or one of the others below.
+ */
+enum v6t_value {
+	V6T_VAL_NUMBER,		/* an integer of struct v6t_sock_event: offset, size */
+	V6T_VAL_VIEW_NUMBER,	/* a uint64_t of struct v6t_view: offset */
+	V6T_VAL_NAME,		/* a const char * of struct v6t_view: offset */
+	V6T_VAL_TIME,
+	V6T_VAL_COMM,
+	V6T_VAL_PROCESS,	/* text: "name[pid]" */
+	V6T_VAL_CONTAINER,
+	V6T_VAL_LOCAL,		/* JSON: the address; text: "[addr]:port" */
+	V6T_VAL_PEER,
+	V6T_VAL_LISTENER,
+	V6T_VAL_IPV4,		/* a mapped peer's IPv4 address */
+	V6T_VAL_TRUE,
+	V6T_VAL_V6ONLY,		/* JSON: a bool; text: "yes:source" */
+	V6T_VAL_SETTER,
+	V6T_VAL_REQUESTED,
+	V6T_VAL_ERROR,
+	V6T_VAL_NOTE,
+	V6T_VAL_LOST,		/* text: "lost N events (...), T in total" */
+	V6T_VAL_ACCEPTS,	/* a summary row's accepts of peers of class offset (V6T_PEER_*) */
+	V6T_VAL_VERDICT,
+	V6T_VAL_OVERFLOW,	/* text: the summary's footers */
+	V6T_VAL_UNKNOWN,
+};
+
+/* How a field shows a value: which, and where in the record or view it is. */
+struct v6t_show {
+	uint8_t value;		/* enum v6t_value */
+	uint8_t size;
+	uint16_t offset;
+};
+
 /* A JSON key as written, ,"key": zero-padded so that a fixed-size copy writes it. */
 struct v6t_json_key {
 	char lit[32];
 	uint8_t len;
+	struct v6t_show show;
 	const char *absent;	/* its value when the field is absent */
 };
 
 struct v6t_field {
 	const char *name;
 	struct v6t_json_key keys[2];	/* keys[1].len 0: one key (none: text only) */
-	void (*json)(struct strbuf *sb, const struct v6t_view *v, unsigned int key);
 	/* text: the column's title (NULL: the field continues the column before it) */
 	const char *title;
 	uint16_t col;			/* where the column starts */
-	void (*text)(struct strbuf *sb, const struct v6t_view *v, unsigned int flags);
+	struct v6t_show text;		/* with a title or col: how the column shows it */
+	bool in_text;
 	const char *text_absent;
 	uint16_t needs;			/* V6T_HAS_* a value needs; lacking one, it is absent */
-	uint16_t shown;			/* V6T_HAS_* without which the row omits it (--wide) */
+	uint16_t shown;			/* V6T_HAS_WIDE: the row omits it without --wide */
 };
 
 /* One key of a JSON row, as the renderer walks them: the table's fields, flattened. */
 struct v6t_json_slot {
 	struct v6t_json_key key;
-	void (*json)(struct strbuf *sb, const struct v6t_view *v, unsigned int key);
-	uint8_t index;			/* which of its field's keys */
 	uint8_t absent_len;
-	uint16_t needs, shown;		/* its field's */
+	uint16_t needs;			/* its field's */
 };
 
 #define V6T_ROW_FIELDS_MAX 24
@@ -58,15 +94,56 @@ struct v6t_json_slot {
 struct v6t_layout {
 	const struct v6t_field *fields;	/* in JSON order */
 	unsigned int n;
-	/* derived from fields once: the fields text shows, in column order; the JSON keys */
+	/*
+	 * Derived from fields once: the fields text shows, in column order; the JSON keys,
+	 * without and with the fields shown only with --wide.
+	 */
 	const struct v6t_field *text[V6T_ROW_FIELDS_MAX];
 	unsigned int n_text;
-	struct v6t_json_slot json[2 * V6T_ROW_FIELDS_MAX];
-	unsigned int n_json;
+	struct v6t_json_slot json[2][2 * V6T_ROW_FIELDS_MAX];
+	unsigned int n_json[2];
 };
 
 const struct v6t_layout *v6t_layout(enum v6t_row row);
-/* A lost record as a line for stderr, when no display shows its row. */
-void v6t_lost_warning(struct strbuf *sb, const struct v6t_view *v);
+
+/* V6T_VAL_NUMBER: the record's integer. */
+static inline uint64_t v6t_show_number(const struct v6t_view *v, const struct v6t_show *s)
+{
+	const unsigned char *p = (const unsigned char *)v->e + s->offset;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (s->size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return u32;
+	}
+	memcpy(&u64, p, 8);
+	return u64;
+}
+
+/* V6T_VAL_VIEW_NUMBER, V6T_VAL_NAME: the view's */
+static inline uint64_t v6t_show_view_number(const struct v6t_view *v, const struct v6t_show *s)
+{
+	uint64_t u64;
+
+	memcpy(&u64, (const char *)v + s->offset, 8);
+	return u64;
+}
+
+static inline const char *v6t_show_name(const struct v6t_view *v, const struct v6t_show *s)
+{
+	const char *name;
+
+	memcpy(&name, (const char *)v + s->offset, sizeof(name));
+	return name;
+}
+
 
 #endif

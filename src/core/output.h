@@ -19,5 +19,7 @@ void v6t_text_row(struct strbuf *sb, enum v6t_row row, const struct v6t_view *v,
 		  unsigned int flags);
 /* One JSON object on a line. */
 void v6t_json_row(struct strbuf *sb, enum v6t_row row, const struct v6t_view *v);
+/* A lost record as a line for stderr, when no display shows its row. */
+void v6t_lost_warning(struct strbuf *sb, const struct v6t_view *v);
 
 #endif
