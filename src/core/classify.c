@@ -40,6 +40,7 @@ static enum addr_kind addr_kind(const uint8_t *a)
 	return mid || tail ? ADDR_ONE : ADDR_ANY;
 }
 
+/* The one ladder: what a socket of this family, bound so, with this V6ONLY takes. */
 static enum v6t_sock_class sock_class(uint16_t family, enum addr_kind kind, bool v6only)
 {
 	if (family != V6T_AF_INET6)
@@ -49,11 +50,6 @@ static enum v6t_sock_class sock_class(uint16_t family, enum addr_kind kind, bool
 	if (v6only)
 		return V6T_SOCK_V6ONLY;
 	return kind == ADDR_ANY ? V6T_SOCK_DUALSTACK : V6T_SOCK_IPV6;
-}
-
-enum v6t_sock_class v6t_classify_sock(uint16_t family, const uint8_t *addr, bool v6only)
-{
-	return sock_class(family, addr_kind(addr), v6only);
 }
 
 /*

@@ -53,8 +53,6 @@ struct v6t_class {
 	bool dualstack;		/* about dual-stack behaviour: what --mapped-only keeps */
 };
 
-/* The one ladder: what a socket of this family, bound to addr, with this V6ONLY takes. */
-enum v6t_sock_class v6t_classify_sock(uint16_t family, const uint8_t *addr, bool v6only);
 void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c);
 /* "setsockopt", "bind-address", "sysctl", "default", "unknown"; "n/a" for V6T_SRC_NONE */
 const char *v6t_source_name(unsigned int source);
