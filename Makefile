@@ -47,7 +47,8 @@ ITEST_OBJS := $(patsubst tests/integration/%.c,$(OUTPUT)/tests/integration/%.o,$
 ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events
+.PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events \
+	function-length
 
 all: $(OUTPUT)/v6trace
 
@@ -127,6 +128,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest \
 		$(OUTPUT)/fuzz/fuzz_reader
 	$(Q)$(MAKE) --no-print-directory fuzz-regress
+	$(Q)$(MAKE) --no-print-directory function-length
 	$(Q)$(ITEST_ENV) tests/run-tests.sh check $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest
 	$(Q)$(MAKE) --no-print-directory packaging
 	$(Q)$(MAKE) --no-print-directory vmtest
@@ -166,6 +168,10 @@ fuzz-regress: $(OUTPUT)/fuzz/fuzz_reader
 	$(Q)$(OUTPUT)/fuzz/fuzz_reader $(FUZZ_INPUTS) > $(OUTPUT)/fuzz/regress.log 2>&1 || \
 		{ cat $(OUTPUT)/fuzz/regress.log; echo "fuzz-regress: a saved input crashes the reader"; exit 1; }
 	$(Q)echo "fuzz-regress: $(words $(FUZZ_INPUTS)) saved inputs replayed under ASan/UBSan, no crash"
+
+# No function longer than a screen, but for flat switches (the rule: scripts/function-length.py).
+function-length:
+	$(Q)scripts/function-length.py src bpf
 
 # The kernel matrix: this host (auto) and Debian's 6.1 kernel under qemu with every backend.
 vmtest: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest

@@ -112,12 +112,71 @@ int v6t_run_listeners(const struct v6t_config *cfg)
 	return err ? err : ferr;
 }
 
+/* -w: its header says where and how the recording was made */
+static int start_recording(struct v6t_pipeline *p, const struct v6t_tracer *t, int64_t boot_to_wall)
+{
+	struct v6t_file_info info;
+
+	v6t_file_info_local(&info, boot_to_wall);
+	describe_backends(v6t_tracer_plan(t), info.backends, sizeof(info.backends));
+	return v6t_pipeline_record_to(p, &info);
+}
+
+/*
+ * The sockets that exist already, after attaching, so nothing falls between the snapshot and
+ * the first live event. It adds to tracing: without it (no inet_diag, say) tracing still
+ * works. With --event but not listening, none of it would be shown or recorded.
+ */
+static void snapshot_existing(struct v6t_pipeline *p, const struct v6t_config *cfg)
+{
+	if (cfg->no_snapshot || (cfg->event_mask && !(cfg->event_mask & (1U << V6T_EV_SOCKET))))
+		return;
+	if (v6t_snapshot(p, cfg))
+		fprintf(stderr,
+			"v6trace: warning: existing sockets are not all listed; tracing goes on\n");
+}
+
+/* Records into the pipeline until a stop or -n, then what the kernel still holds. */
+static int trace(struct v6t_pipeline *p, struct v6t_tracer *t, const struct v6t_config *cfg,
+		 volatile int *stop)
+{
+	uint64_t lost = 0;
+	int err;
+
+	while (!*stop && !v6t_pipeline_done(p)) {
+		err = v6t_tracer_poll(t, POLL_MS);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "v6trace: reading the ring buffer failed: %s\n",
+				strerror(-err));
+			return err;
+		}
+		report_lost(p, t, &lost);
+		err = v6t_pipeline_flush(p);
+		if (err)
+			return err;
+	}
+	/* everything the kernel queued before we stopped is still worth printing */
+	if (!v6t_pipeline_done(p))
+		v6t_tracer_drain(t);
+	report_lost(p, t, &lost);
+	err = 0;
+	/* -s -q: the accepts the kernel counted rather than sent */
+	if (v6t_summary_only(cfg)) {
+		err = v6t_tracer_accept_counts(t, add_counts, p);
+		if (err)
+			fprintf(stderr, "v6trace: reading the accept counts failed: %s\n",
+				strerror(-err));
+	}
+	if (cfg->verbose)
+		print_reads(t, cfg);
+	return err;
+}
+
 int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 {
 	struct v6t_pipeline *p = NULL;
 	struct v6t_tracer *t = NULL;
 	int64_t boot_to_wall = v6t_boot_to_wall_offset();
-	uint64_t lost = 0;
 	int err, ferr;
 
 	verbosity = cfg->verbose;
@@ -134,53 +193,18 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	if (cfg->verbose)
 		v6t_plan_print(v6t_tracer_plan(t), stderr);
 	if (cfg->write_path) {
-		struct v6t_file_info info;
-
-		v6t_file_info_local(&info, boot_to_wall);
-		describe_backends(v6t_tracer_plan(t), info.backends, sizeof(info.backends));
-		err = v6t_pipeline_record_to(p, &info);
+		err = start_recording(p, t, boot_to_wall);
 		if (err)
 			goto out;
 	}
 	v6t_pipeline_header(p);
-	/* after attaching, so nothing falls between the snapshot and the first live event */
-	/* the snapshot adds to tracing; without it (no inet_diag, say) tracing still works */
-	/* --event without listening: nothing of the snapshot would be shown or recorded */
-	if (!cfg->no_snapshot && (!cfg->event_mask || (cfg->event_mask & (1U << V6T_EV_SOCKET))) &&
-	    v6t_snapshot(p, cfg))
-		fprintf(stderr,
-			"v6trace: warning: existing sockets are not all listed; tracing goes on\n");
+	snapshot_existing(p, cfg);
 	v6t_pipeline_flush(p);
 	signal_ready(cfg->ready_fd);
 	/* -d: a stop like a signal's, so it also ends a write blocked on a full pipe */
 	err = v6t_stop_after(cfg->duration_s);
-	if (err)
-		goto out;
-
-	while (!*stop && !v6t_pipeline_done(p)) {
-		err = v6t_tracer_poll(t, POLL_MS);
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "v6trace: reading the ring buffer failed: %s\n", strerror(-err));
-			goto out;
-		}
-		err = 0;
-		report_lost(p, t, &lost);
-		err = v6t_pipeline_flush(p);
-		if (err)
-			goto out;
-	}
-	/* everything the kernel queued before we stopped is still worth printing */
-	if (!v6t_pipeline_done(p))
-		v6t_tracer_drain(t);
-	report_lost(p, t, &lost);
-	/* -s -q: the accepts the kernel counted rather than sent */
-	if (v6t_summary_only(cfg)) {
-		err = v6t_tracer_accept_counts(t, add_counts, p);
-		if (err)
-			fprintf(stderr, "v6trace: reading the accept counts failed: %s\n", strerror(-err));
-	}
-	if (cfg->verbose)
-		print_reads(t, cfg);
+	if (!err)
+		err = trace(p, t, cfg, stop);
 out:
 	v6t_tracer_destroy(t);
 	ferr = v6t_pipeline_close(p);
