@@ -2,7 +2,7 @@
 /*
  * Names chosen to attack a terminal or a JSON reader, on every output path. Real processes
  * in the test's namespace name themselves (prctl) with C0, ESC sequences, DEL, C1 (raw and
- * as UTF-8), invalid UTF-8, bidi controls and valid UTF-8, set IPV6_V6ONLY (so their names
+ * as UTF-8), invalid UTF-8, bidi controls, quotes and backslashes, and valid UTF-8, set IPV6_V6ONLY (so their names
  * go into notes), bind, listen, connect and accept, inside a cgroup whose directory name is
  * hostile too. v6trace watches live (text, JSON, summaries, --wide, -w), lists them (-l) and
  * replays the recording; then a crafted recording brings hostile header fields and records.
@@ -50,6 +50,9 @@ static const struct hostile_name names[] = {
 	  "\xe2\x80\xae" "cba\xe2\x81\xa6" "d\xe2\x80\x8f" },
 	{ "caf\xc3\xa9-\xe6\x97\xa5\xf0\x9f\x98\x80", "caf\xc3\xa9-\xe6\x97\xa5\xf0\x9f\x98\x80",
 	  "caf\xc3\xa9-\xe6\x97\xa5\xf0\x9f\x98\x80" },
+	/* quotes and backslashes: printable, so shown as they are, and escaped in JSON */
+	{ "\"\\\"'\\n\\u0041\\", "\"\\\"'\\n\\u0041\\", "\"\\\"'\\n\\u0041\\" },
+	{ "\x1b\"\\x\x07'\"", "?\"\\x?'\"", "\x1b\"\\x\x07'\"" },
 	/* 16 bytes: the kernel keeps 15, cutting the last character */
 	{ EMOJI EMOJI EMOJI EMOJI, EMOJI EMOJI EMOJI "?", EMOJI EMOJI EMOJI FFFD },
 };
