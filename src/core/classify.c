@@ -3,20 +3,6 @@
 #include <string.h>
 #include "classify.h"
 
-static const char *const source_names[V6T_SRC_COUNT] = {
-	[V6T_SRC_NONE] = "n/a",
-	[V6T_SRC_SETSOCKOPT] = "setsockopt",
-	[V6T_SRC_BIND_ADDRESS] = "bind-address",
-	[V6T_SRC_SYSCTL] = "sysctl",
-	[V6T_SRC_DEFAULT] = "default",
-	[V6T_SRC_UNKNOWN] = "unknown",
-};
-
-const char *v6t_source_name(unsigned int source)
-{
-	return source < V6T_SRC_COUNT ? source_names[source] : "unknown";
-}
-
 /* Which of the addresses the ladder tells apart: read as words, as this runs for every record. */
 enum addr_kind {
 	ADDR_ANY,		/* :: */

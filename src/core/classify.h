@@ -54,7 +54,5 @@ struct v6t_class {
 };
 
 void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c);
-/* "setsockopt", "bind-address", "sysctl", "default", "unknown"; "n/a" for V6T_SRC_NONE */
-const char *v6t_source_name(unsigned int source);
 
 #endif

@@ -15,6 +15,7 @@
 #include "strbuf.h"
 
 #define V6T_OUT_COLOR 0x1	/* text: colour what the classifier points out (ANSI SGR) */
+#define V6T_OUT_JSON 0x2	/* a value as JSON rather than text */
 
 enum v6t_row {
 	V6T_ROW_EVENT,
@@ -106,8 +107,9 @@ struct v6t_layout {
 
 const struct v6t_layout *v6t_layout(enum v6t_row row);
 
-/* V6T_VAL_NUMBER: the record's integer. */
-static inline uint64_t v6t_show_number(const struct v6t_view *v, const struct v6t_show *s)
+
+/* The record's integer at s (V6T_VAL_NUMBER). */
+static inline uint64_t v6t_show_event_number(const struct v6t_view *v, const struct v6t_show *s)
 {
 	const unsigned char *p = (const unsigned char *)v->e + s->offset;
 	uint16_t u16;
@@ -143,6 +145,38 @@ static inline const char *v6t_show_name(const struct v6t_view *v, const struct v
 
 	memcpy(&name, (const char *)v + s->offset, sizeof(name));
 	return name;
+}
+
+/* V6T_VAL_NUMBER, _VIEW_NUMBER, _ACCEPTS: numbers, written alike in both formats */
+static inline uint64_t v6t_show_number(const struct v6t_view *v, const struct v6t_show *s)
+{
+	const struct v6t_accept_counts *n = v->accepts;
+
+	if (s->value == V6T_VAL_NUMBER)
+		return v6t_show_event_number(v, s);
+	if (s->value == V6T_VAL_VIEW_NUMBER)
+		return v6t_show_view_number(v, s);
+	return s->offset == V6T_PEER_MAPPED ? n->ipv4_mapped :
+	       s->offset == V6T_PEER_IPV4 ? n->ipv4 : n->ipv6;
+}
+
+/* The address text of V6T_VAL_LOCAL, _PEER, _LISTENER or _IPV4, and its length. */
+static inline const char *v6t_show_address(const struct v6t_view *v, const struct v6t_show *s,
+					   size_t *len)
+{
+	switch (s->value) {
+	case V6T_VAL_LOCAL:
+		*len = v->local_addr_len;
+		return v->local_addr;
+	case V6T_VAL_PEER:
+		*len = v->peer_addr_len;
+		return v->peer_addr;
+	case V6T_VAL_LISTENER:
+		*len = v->listener_addr_len;
+		return v->listener_addr;
+	}
+	*len = v->ipv4_len;
+	return v->ipv4;
 }
 
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
+#include "classify.h"
 #include "names.h"
 #include "v6trace.h"
 
@@ -11,6 +12,15 @@ static const char *const event_names[V6T_EV_MAX + 1] = {
 	[V6T_EV_SOCKET] = "listening",
 	[V6T_EV_CONNECT] = "connect",
 	[V6T_EV_UDP_MAPPED] = "udp-mapped",
+};
+
+static const char *const source_names[V6T_SRC_COUNT] = {
+	[V6T_SRC_NONE] = "n/a",
+	[V6T_SRC_SETSOCKOPT] = "setsockopt",
+	[V6T_SRC_BIND_ADDRESS] = "bind-address",
+	[V6T_SRC_SYSCTL] = "sysctl",
+	[V6T_SRC_DEFAULT] = "default",
+	[V6T_SRC_UNKNOWN] = "unknown",
 };
 
 static const char *const backend_names[V6T_BACKEND_COUNT] = {
@@ -31,6 +41,11 @@ unsigned int v6t_event_kind(const char *name)
 		if (!strcmp(name, event_names[k]))
 			return k;
 	return 0;
+}
+
+const char *v6t_source_name(unsigned int source)
+{
+	return source < V6T_SRC_COUNT ? source_names[source] : "unknown";
 }
 
 const char *v6t_backend_name(int backend)
