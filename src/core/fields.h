@@ -2,7 +2,7 @@
 /*
  * The field tables: for each kind of row v6trace prints (an event, a lost record, a summary
  * row and its footers), the fields in JSON order, each with its JSON key(s), its text column
- * (if text shows it), its formatters, and what it shows when the row lacks its value. Text
+ * (if text shows it), the kind of value it shows, and what it shows when the row lacks it. Text
  * and JSON are both drawn from these tables, so a field is in both formats or in neither;
  * JSON also carries fields text leaves out (ids, the note's parts), never the reverse.
  */
@@ -10,7 +10,6 @@
 #define V6T_FIELDS_H
 
 #include <stdint.h>
-#include <string.h>
 #include "decode.h"
 #include "strbuf.h"
 
@@ -106,78 +105,5 @@ struct v6t_layout {
 };
 
 const struct v6t_layout *v6t_layout(enum v6t_row row);
-
-
-/* The record's integer at s (V6T_VAL_NUMBER). */
-static inline uint64_t v6t_show_event_number(const struct v6t_view *v, const struct v6t_show *s)
-{
-	const unsigned char *p = (const unsigned char *)v->e + s->offset;
-	uint16_t u16;
-	uint32_t u32;
-	uint64_t u64;
-
-	switch (s->size) {
-	case 1:
-		return *p;
-	case 2:
-		memcpy(&u16, p, 2);
-		return u16;
-	case 4:
-		memcpy(&u32, p, 4);
-		return u32;
-	}
-	memcpy(&u64, p, 8);
-	return u64;
-}
-
-/* V6T_VAL_VIEW_NUMBER, V6T_VAL_NAME: the view's */
-static inline uint64_t v6t_show_view_number(const struct v6t_view *v, const struct v6t_show *s)
-{
-	uint64_t u64;
-
-	memcpy(&u64, (const char *)v + s->offset, 8);
-	return u64;
-}
-
-static inline const char *v6t_show_name(const struct v6t_view *v, const struct v6t_show *s)
-{
-	const char *name;
-
-	memcpy(&name, (const char *)v + s->offset, sizeof(name));
-	return name;
-}
-
-/* V6T_VAL_NUMBER, _VIEW_NUMBER, _ACCEPTS: numbers, written alike in both formats */
-static inline uint64_t v6t_show_number(const struct v6t_view *v, const struct v6t_show *s)
-{
-	const struct v6t_accept_counts *n = v->accepts;
-
-	if (s->value == V6T_VAL_NUMBER)
-		return v6t_show_event_number(v, s);
-	if (s->value == V6T_VAL_VIEW_NUMBER)
-		return v6t_show_view_number(v, s);
-	return s->offset == V6T_PEER_MAPPED ? n->ipv4_mapped :
-	       s->offset == V6T_PEER_IPV4 ? n->ipv4 : n->ipv6;
-}
-
-/* The address text of V6T_VAL_LOCAL, _PEER, _LISTENER or _IPV4, and its length. */
-static inline const char *v6t_show_address(const struct v6t_view *v, const struct v6t_show *s,
-					   size_t *len)
-{
-	switch (s->value) {
-	case V6T_VAL_LOCAL:
-		*len = v->local_addr_len;
-		return v->local_addr;
-	case V6T_VAL_PEER:
-		*len = v->peer_addr_len;
-		return v->peer_addr;
-	case V6T_VAL_LISTENER:
-		*len = v->listener_addr_len;
-		return v->listener_addr;
-	}
-	*len = v->ipv4_len;
-	return v->ipv4;
-}
-
 
 #endif
