@@ -376,13 +376,14 @@ static void terminal_capture(const char *env, const char *extra, char *screen, s
 	FILE *p;
 	size_t n;
 
+	/* a server of this process's own: two test runs at once must not kill each other's */
 	snprintf(cmd, sizeof(cmd),
-		 "tmux -L v6t-test kill-server 2>/dev/null; "
-		 "tmux -L v6t-test new-session -d -x 260 -y 40 "
-		 "'env %s TERM=xterm-256color %s -r " DIR "dualstack.v6t %s; tmux -L v6t-test wait-for -S v6t-done; sleep 60' && "
-		 "tmux -L v6t-test wait-for v6t-done && tmux -L v6t-test capture-pane -p -e -J; "
-		 "tmux -L v6t-test kill-server",
-		 env, tracer_binary(), extra);
+		 "T='tmux -L v6t-test-%d'; $T kill-server 2>/dev/null; "
+		 "$T new-session -d -x 260 -y 40 "
+		 "\"env %s TERM=xterm-256color %s -r " DIR "dualstack.v6t %s; $T wait-for -S v6t-done; sleep 60\" && "
+		 "$T wait-for v6t-done && $T capture-pane -p -e -J; "
+		 "$T kill-server",
+		 (int)getpid(), env, tracer_binary(), extra);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	n = fread(screen, 1, size - 1, p);
