@@ -109,21 +109,31 @@ static struct v6t_layout layouts[V6T_ROWS] = {
 	[V6T_ROW_UNKNOWN] = LAYOUT(unknown_fields),
 };
 
-/* The text columns in their order, from the table's own column numbers: sorted once. */
-static void order_text(struct v6t_layout *l)
+/*
+ * The text columns in their order, from the table's own column numbers, with or without the
+ * fields only --wide shows: a field starts a column unless it continues the one before.
+ */
+static void order_text(struct v6t_layout *l, bool wide)
 {
-	l->n_text = 0;
-	for (unsigned int i = 0; i < l->n; i++) {
-		unsigned int j = l->n_text;
+	struct v6t_text_slot *t = l->text[wide];
+	unsigned int *n = &l->n_text[wide];
 
-		if (!l->fields[i].in_text)
+	*n = 0;
+	for (unsigned int i = 0; i < l->n; i++) {
+		const struct v6t_field *f = &l->fields[i];
+		unsigned int j = *n;
+
+		if (!f->in_text || (f->shown && !wide))
 			continue;
-		l->n_text++;
+		(*n)++;
 		/* insertion sort, stable: a field that continues a column stays after its head */
-		for (; j && l->text[j - 1]->col > l->fields[i].col; j--)
-			l->text[j] = l->text[j - 1];
-		l->text[j] = &l->fields[i];
+		for (; j && t[j - 1].field->col > f->col; j--)
+			t[j] = t[j - 1];
+		t[j].field = f;
+		t[j].absent_len = f->text_absent ? strlen(f->text_absent) : 0;
 	}
+	for (unsigned int i = 0; i < *n; i++)
+		t[i].starts = i && t[i].field->col != t[i - 1].field->col;
 }
 
 /* The JSON keys in their order, with or without the fields only --wide shows. */
@@ -152,7 +162,8 @@ const struct v6t_layout *v6t_layout(enum v6t_row row)
 	struct v6t_layout *l = &layouts[row];
 
 	if (!l->n_json[0]) {
-		order_text(l);
+		order_text(l, false);
+		order_text(l, true);
 		list_keys(l, false);
 		list_keys(l, true);
 	}

@@ -89,17 +89,24 @@ struct v6t_json_slot {
 	uint16_t needs;			/* its field's */
 };
 
+/* One text column, as the renderer walks them: in column order, each knowing where it starts. */
+struct v6t_text_slot {
+	const struct v6t_field *field;
+	bool starts;			/* a column of its own: padded to where it starts */
+	uint8_t absent_len;
+};
+
 #define V6T_ROW_FIELDS_MAX 24
 
 struct v6t_layout {
 	const struct v6t_field *fields;	/* in JSON order */
 	unsigned int n;
 	/*
-	 * Derived from fields once: the fields text shows, in column order; the JSON keys,
-	 * without and with the fields shown only with --wide.
+	 * Derived from fields once: the fields text shows, in column order, and the JSON keys,
+	 * each without and with the fields shown only with --wide.
 	 */
-	const struct v6t_field *text[V6T_ROW_FIELDS_MAX];
-	unsigned int n_text;
+	struct v6t_text_slot text[2][V6T_ROW_FIELDS_MAX];
+	unsigned int n_text[2];
 	struct v6t_json_slot json[2][2 * V6T_ROW_FIELDS_MAX];
 	unsigned int n_json[2];
 };

@@ -3,57 +3,45 @@
 #include "output.h"
 #include "values.h"
 
-/* Shown in this row? (--wide's container is shown with it, in both formats.) */
-static bool shown(const struct v6t_field *f, const struct v6t_view *v)
-{
-	return !(f->shown & ~v->has);
-}
-
-/*
- * A column starts at its place; a value wider than its column pushes the rest right by one
- * space. A field that continues a column (a title of NULL) follows what is there.
- */
-static void next_column(struct strbuf *sb, size_t line_start, const struct v6t_field *f,
-			const struct v6t_field *prev)
-{
-	if (prev && f->col != prev->col)
-		sb_pad_to(sb, line_start + f->col);
-}
-
+/* The titles of the columns, each where its column starts. */
 void v6t_text_header(struct strbuf *sb, enum v6t_row row)
 {
 	const struct v6t_layout *l = v6t_layout(row);
-	const struct v6t_field *prev = NULL;
-	size_t s = sb->len;
+	size_t start = sb->len;
 
-	for (unsigned int i = 0; i < l->n_text; i++) {
-		if (!l->text[i]->title)
+	for (unsigned int i = 0; i < l->n_text[0]; i++) {
+		const struct v6t_text_slot *t = &l->text[0][i];
+
+		if (!t->field->title)
 			continue;
-		next_column(sb, s, l->text[i], prev);
-		sb_puts(sb, l->text[i]->title);
-		prev = l->text[i];
+		if (t->starts)
+			sb_pad_to(sb, start + t->field->col);
+		sb_puts(sb, t->field->title);
 	}
 	sb_putc(sb, '\n');
 }
 
+/*
+ * A column starts at its place; a value wider than its column pushes the rest right by one
+ * space. A field that continues a column (--wide's container) follows what is there.
+ */
 void v6t_text_row(struct strbuf *sb, enum v6t_row row, const struct v6t_view *v,
 		  unsigned int flags)
 {
+	size_t start = sb->len;
+	bool wide = v->has & V6T_HAS_WIDE;
 	const struct v6t_layout *l = v6t_layout(row);
-	const struct v6t_field *prev = NULL;
-	size_t s = sb->len;
 
-	for (unsigned int i = 0; i < l->n_text; i++) {
-		const struct v6t_field *f = l->text[i];
+	for (unsigned int i = 0; i < l->n_text[wide]; i++) {
+		const struct v6t_text_slot *t = &l->text[wide][i];
+		const struct v6t_field *f = t->field;
 
-		if (!shown(f, v))
-			continue;
-		next_column(sb, s, f, prev);
+		if (t->starts)
+			sb_pad_to(sb, start + f->col);
 		if (f->needs & ~v->has)
-			sb_puts(sb, f->text_absent);
+			sb_putn(sb, f->text_absent, t->absent_len);
 		else
 			v6t_put_value(sb, v, &f->text, flags & ~V6T_OUT_JSON);
-		prev = f;
 	}
 	sb_putc(sb, '\n');
 }
