@@ -19,7 +19,7 @@ PKG_TEST_PKGS := scdoc bash-completion man-db python3 util-linux systemd debhelp
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
-CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)
+CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Isrc/core -I$(OUTPUT)
 LDLIBS := -lbpf -lelf -lz -lmnl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -Ivmlinux
 
@@ -34,8 +34,13 @@ endif
 # maps.bpf.o goes first: libbpf 1.1's linker mis-relocates extern maps seen before their definition
 BPF_SRCS := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
-LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(LIB_SRCS))
+# The core: records, recordings, the pipeline and its outputs; no libbpf (README: Build and layout).
+CORE_SRCS := $(wildcard src/core/*.c)
+CORE_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(CORE_SRCS))
+CORE_LIB := $(OUTPUT)/libv6tcore.a
+# The option parser, which the tests share with v6trace; the live side, which alone needs libbpf.
+OPT_OBJS := $(OUTPUT)/src/options.o
+APP_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(filter-out src/main.c,$(wildcard src/*.c)))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 ITEST_SRCS := $(wildcard tests/integration/*.c)
@@ -45,14 +50,14 @@ ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
 .PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events \
-	bench-snapshot bpf-arm64
+	bench-snapshot bpf-arm64 function-length
 
 all: $(OUTPUT)/v6trace
 
 deps:
 	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS) $(PKG_TEST_PKGS)
 
-$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/tests $(OUTPUT)/tests/integration:
+$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/src/core $(OUTPUT)/tests $(OUTPUT)/tests/integration:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
@@ -77,13 +82,22 @@ $(OUTPUT)/src/%.o: src/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(OUTPUT)/v6trace: $(OUTPUT)/src/main.o $(LIB_OBJS)
+$(OUTPUT)/src/core/%.o: src/core/%.c | $(OUTPUT)/src/core
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(OUTPUT)/v6trace: $(OUTPUT)/src/main.o $(APP_OBJS) $(CORE_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) | $(OUTPUT)/tests
+# unit tests link the core alone (and the option parser): no libbpf
+$(OUTPUT)/tests/test_%: tests/unit/test_%.c $(OPT_OBJS) $(CORE_LIB) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -MMD -MP $< $(LIB_OBJS) $(LDLIBS) -lcmocka -ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -MMD -MP $< $(OPT_OBJS) $(CORE_LIB) -lcmocka -ljson-c -o $@
 
 $(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integration
 	$(call msg,CC,$@)
@@ -94,7 +108,7 @@ $(OUTPUT)/tests/golden: tests/golden/golden.c tests/golden/cases.h $(OUTPUT)/tes
 	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP $< $(OUTPUT)/tests/integration/harness.o -lcmocka -ljson-c -o $@
 
 # the tests use the product's cgroup2 lookup rather than a second copy of it
-$(OUTPUT)/tests/itest: $(ITEST_OBJS) $(OUTPUT)/src/cgroup.o
+$(OUTPUT)/tests/itest: $(ITEST_OBJS) $(CORE_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -pthread -lcmocka -ljson-c -o $@
 
@@ -121,6 +135,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest \
 		$(OUTPUT)/fuzz/fuzz_reader bpf-arm64
 	$(Q)$(MAKE) --no-print-directory fuzz-regress
+	$(Q)$(MAKE) --no-print-directory function-length
 	$(Q)$(ITEST_ENV) tests/run-tests.sh check $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest
 	$(Q)$(MAKE) --no-print-directory packaging
 	$(Q)$(MAKE) --no-print-directory vmtest
@@ -133,19 +148,19 @@ PACKAGING_TESTS := tests/packaging/man-matches-help.sh tests/packaging/completio
 packaging: $(OUTPUT)/v6trace
 	$(Q)tests/run-scripts.sh $(PACKAGING_TESTS)
 
-# The recording reader under libFuzzer with ASan and UBSan. The harness links the user-space
-# objects rebuilt with the sanitizers (libbpf stays as packaged).
-FUZZ_SRCS := fuzz/fuzz_reader.c $(filter-out src/main.c src/live.c src/tracer.c src/preflight.c,$(wildcard src/*.c))
+# The recording reader under libFuzzer with ASan and UBSan: the core and the option parser,
+# rebuilt with the sanitizers.
+FUZZ_SRCS := fuzz/fuzz_reader.c src/options.c $(CORE_SRCS)
 FUZZ_FLAGS := -Wall -Werror -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=gnu11 \
-	-D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)
+	-D_GNU_SOURCE -Iinclude -Isrc -Isrc/core
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS := tests/fuzz/corpus
 FUZZ_CRASHES := $(wildcard tests/fuzz/crashes/*)
 
-$(OUTPUT)/fuzz/fuzz_reader: $(FUZZ_SRCS) $(wildcard src/*.h) include/v6trace.h $(OUTPUT)/v6trace.skel.h
+$(OUTPUT)/fuzz/fuzz_reader: $(FUZZ_SRCS) $(wildcard src/core/*.h) src/options.h include/v6trace.h
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(OUTPUT)/fuzz
-	$(Q)$(CLANG) $(FUZZ_FLAGS) $(FUZZ_SRCS) $(LDLIBS) -o $@
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $(FUZZ_SRCS) -o $@
 
 # Explore for FUZZ_SECONDS; new inputs go to $(OUTPUT)/fuzz/corpus, crashes to $(OUTPUT)/fuzz/.
 # Copy a crash into tests/fuzz/crashes/ once fixed: `make check` replays it from then on.
@@ -160,6 +175,10 @@ fuzz-regress: $(OUTPUT)/fuzz/fuzz_reader
 	$(Q)$(OUTPUT)/fuzz/fuzz_reader $(FUZZ_INPUTS) > $(OUTPUT)/fuzz/regress.log 2>&1 || \
 		{ cat $(OUTPUT)/fuzz/regress.log; echo "fuzz-regress: a saved input crashes the reader"; exit 1; }
 	$(Q)echo "fuzz-regress: $(words $(FUZZ_INPUTS)) saved inputs replayed under ASan/UBSan, no crash"
+
+# No function longer than a screen, but for flat switches (the rule: scripts/function-length.py).
+function-length:
+	$(Q)scripts/function-length.py src bpf
 
 # The kernel matrix: this host (auto) and Debian's 6.1 kernel under qemu with every backend.
 vmtest: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
@@ -203,4 +222,5 @@ vmlinux:
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tests/integration/*.d)
+-include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/src/core/*.d $(OUTPUT)/tests/*.d \
+	$(OUTPUT)/tests/integration/*.d)

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "printer.h"
+#include "options.h"
+#include "pipeline.h"
 #include "reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -62,18 +63,17 @@ static void parse_configs(void)
 
 static void replay(int in, int out, const struct v6t_config *cfg)
 {
-	static struct v6t_printer p;
+	struct v6t_pipeline *p;
 	const struct v6t_rec_hdr *rec;
 	struct v6t_reader *r;
 
 	if (lseek(in, 0, SEEK_SET) || v6t_reader_open_fd(&r, in, "fuzz"))
 		return;
-	if (v6t_printer_init(&p, cfg, v6t_reader_info(r)->boot_to_wall_ns))
+	if (v6t_pipeline_new(&p, cfg, v6t_reader_info(r)->boot_to_wall_ns, out))
 		abort();
-	p.out.fd = out;
-	while (!p.done && v6t_reader_next(r, &rec) == V6T_READ_RECORD)
-		v6t_printer_record(&p, rec, rec->size);
-	v6t_printer_finish(&p);
+	while (!v6t_pipeline_done(p) && v6t_reader_next(r, &rec) == V6T_READ_RECORD)
+		v6t_pipeline_push(p, rec, rec->size);
+	v6t_pipeline_close(p);
 	if (ftruncate(out, 0))
 		abort();
 	v6t_reader_close(r);

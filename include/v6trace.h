@@ -16,9 +16,13 @@
 #define V6T_ABI_VERSION 1
 #define V6T_COMM_LEN 16
 
-/* Record types: every record starts with struct v6t_rec_hdr and consumers switch on it. */
+/*
+ * Record types: every record starts with struct v6t_rec_hdr and consumers switch on it. The
+ * same records are what recordings hold (src/core/recfile.h, docs/format.md).
+ */
 #define V6T_REC_SOCK_EVENT 1	/* struct v6t_sock_event, from the kernel */
 #define V6T_REC_LOST 2		/* struct v6t_lost, made in user space */
+#define V6T_REC_NETNS 3		/* struct v6t_netns_rec, in recordings only */
 
 /* Event kinds, in v6t_sock_event.kind. */
 #define V6T_EV_BIND 1
@@ -138,6 +142,19 @@ struct v6t_lost {
 	__u64 count;
 };
 
+/* A network namespace and its net.ipv6.bindv6only (also the recording header's tag 5). */
+struct v6t_netns_info {
+	__u64 netns_ino;
+	__u8 bindv6only;
+	__u8 pad[7];
+};
+
+/* Written before the first event from each namespace a recording holds. */
+struct v6t_netns_rec {
+	struct v6t_rec_hdr hdr;
+	struct v6t_netns_info info;
+};
+
 /*
  * Address classification shared by the BPF programs (kernel-side filters) and user space
  * (decoding, replay filters), so both sides decide "mapped" the same way.
@@ -166,15 +183,31 @@ static inline int v6t_peer_is_mapped(const struct v6t_sock_event *e)
 	       v6t_addr_is_v4mapped(e->peer_addr);
 }
 
-/* One accept into a listener's counts: the summary's classes, the same in BPF and user space. */
-static inline void v6t_accept_counts_add(struct v6t_accept_counts *c, const struct v6t_sock_event *e)
+/* What a peer is: the summary's classes of accepts, the same in BPF and user space. */
+#define V6T_PEER_IPV4 0		/* the peer of an AF_INET socket */
+#define V6T_PEER_MAPPED 1	/* IPv4 as ::ffff:a.b.c.d on an AF_INET6 socket */
+#define V6T_PEER_IPV6 2
+
+static inline int v6t_peer_class(const struct v6t_sock_event *e)
 {
 	if (v6t_peer_is_mapped(e))
+		return V6T_PEER_MAPPED;
+	return e->family == V6T_AF_INET6 ? V6T_PEER_IPV6 : V6T_PEER_IPV4;
+}
+
+/* One accept into a listener's counts. */
+static inline void v6t_accept_counts_add(struct v6t_accept_counts *c, const struct v6t_sock_event *e)
+{
+	switch (v6t_peer_class(e)) {
+	case V6T_PEER_MAPPED:
 		c->ipv4_mapped++;
-	else if (e->family == V6T_AF_INET)
+		break;
+	case V6T_PEER_IPV4:
 		c->ipv4++;
-	else
+		break;
+	default:
 		c->ipv6++;
+	}
 }
 
 static inline void v6t_accept_counts_merge(struct v6t_accept_counts *dst,
@@ -213,6 +246,7 @@ static inline int v6t_event_is_dualstack(const struct v6t_sock_event *e)
 _Static_assert(sizeof(struct v6t_rec_hdr) == 8, "v6t_rec_hdr size is ABI");
 _Static_assert(sizeof(struct v6t_sock_event) == 160, "v6t_sock_event size is ABI");
 _Static_assert(sizeof(struct v6t_lost) == 24, "v6t_lost size is ABI");
+_Static_assert(sizeof(struct v6t_netns_rec) == 24, "netns record size is format");
 _Static_assert(sizeof(struct v6t_sock_event) % 8 == 0, "records keep 8-byte alignment");
 /* docs/format.md lists these offsets: recordings depend on them */
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, local_addr) == 40, "ABI offset");

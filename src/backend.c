@@ -14,13 +14,6 @@
 #include "skel.h"
 #include "tracefs.h"
 
-static const char *const backend_names[V6T_BACKEND_COUNT] = {
-	[V6T_BACKEND_AUTO] = "auto",
-	[V6T_BACKEND_FENTRY] = "fentry",
-	[V6T_BACKEND_KPROBE] = "kprobe",
-	[V6T_BACKEND_TRACEPOINT] = "tracepoint",
-};
-
 /*
  * A BPF program by its place in the skeleton, as libbpf-tools names programs by
  * skel->progs.x: renaming a BPF function without renaming it here fails to compile.
@@ -111,21 +104,6 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.progs = { [V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state)) },
 	},
 };
-
-const char *v6t_backend_name(int backend)
-{
-	if (backend < 0 || backend >= V6T_BACKEND_COUNT)
-		return "unknown";
-	return backend_names[backend];
-}
-
-int v6t_backend_by_name(const char *name)
-{
-	for (int b = 0; b < V6T_BACKEND_COUNT; b++)
-		if (!strcmp(name, backend_names[b]))
-			return b;
-	return -1;
-}
 
 const char *v6t_hook_name(int hook)
 {

@@ -8,9 +8,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "names.h"
 #include "v6trace.h"
-
-#define V6T_BACKEND_COUNT 4	/* including AUTO at 0 */
 
 struct v6t_plan {
 	/* V6T_BACKEND_* chosen per hook; V6T_BACKEND_AUTO (0): not attached, nobody asked */
@@ -20,8 +19,6 @@ struct v6t_plan {
 	int tp_err[V6T_HOOK_COUNT];
 };
 
-const char *v6t_backend_name(int backend);
-int v6t_backend_by_name(const char *name);	/* -1 if unknown */
 const char *v6t_hook_name(int hook);
 
 struct bpf_program;

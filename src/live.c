@@ -9,10 +9,11 @@
 #include "live.h"
 #include "output.h"
 #include "preflight.h"
-#include "printer.h"
+#include "pipeline.h"
 #include "snapshot.h"
 #include "stop.h"
 #include "tracer.h"
+#include "writer.h"
 
 #define POLL_MS 100
 
@@ -36,24 +37,23 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int on_record(void *ctx, const void *rec, size_t size)
 {
-	return v6t_printer_record(ctx, rec, size);
+	return v6t_pipeline_push(ctx, rec, size);
 }
 
-/* Lost events go into the stream where they happened, after what was queued before them. */
-static void report_lost(struct v6t_printer *p, struct v6t_tracer *t)
+/*
+ * Lost events go into the stream where they happened, after what was queued before them.
+ * *reported: the tracer's count already pushed.
+ */
+static void report_lost(struct v6t_pipeline *p, struct v6t_tracer *t, uint64_t *reported)
 {
 	uint64_t total = v6t_tracer_lost(t);
-	struct timespec ts;
-	struct v6t_lost l = { .hdr = { .type = V6T_REC_LOST, .size = sizeof(l) } };
 
-	if (total <= p->lost_total)
+	if (total <= *reported)
 		return;
-	if (!p->done)
+	if (!v6t_pipeline_done(p))
 		v6t_tracer_drain(t);
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	l.ts_boot_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	l.count = total - p->lost_total;
-	v6t_printer_record(p, &l.hdr, sizeof(l));
+	v6t_pipeline_lost(p, v6t_clock_ns(CLOCK_BOOTTIME), total - *reported);
+	*reported = total;
 }
 
 /* perf record's "Woken up N times": how well the reader's wake-ups were batched */
@@ -70,9 +70,9 @@ static void print_reads(const struct v6t_tracer *t, const struct v6t_config *cfg
 			"a record)\n", (unsigned long long)r.counted);
 }
 
-static void add_counts(void *summary, const struct v6t_count_key *k, const struct v6t_accept_counts *c)
+static void add_counts(void *p, const struct v6t_count_key *k, const struct v6t_accept_counts *c)
 {
-	v6t_summary_add_counts(summary, k, c);
+	v6t_pipeline_add_counts(p, k, c);
 }
 
 /* "bind=fentry,v6only=fentry,..." for the recording's header */
@@ -100,22 +100,83 @@ static void signal_ready(int fd)
 
 int v6t_run_listeners(const struct v6t_config *cfg)
 {
-	static struct v6t_printer p;
+	struct v6t_pipeline *p;
 	int err, ferr;
 
-	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset());
+	err = v6t_pipeline_new(&p, cfg, v6t_boot_to_wall_offset(), V6T_DISPLAY_DEFAULT);
 	if (err)
 		return err;
-	v6t_printer_header(&p);
-	err = v6t_snapshot(&p, cfg);
-	ferr = v6t_printer_finish(&p);
+	v6t_pipeline_header(p);
+	err = v6t_snapshot(p, cfg);
+	ferr = v6t_pipeline_close(p);
 	return err ? err : ferr;
+}
+
+/* -w: its header says where and how the recording was made */
+static int start_recording(struct v6t_pipeline *p, const struct v6t_tracer *t, int64_t boot_to_wall)
+{
+	struct v6t_file_info info;
+
+	v6t_file_info_local(&info, boot_to_wall);
+	describe_backends(v6t_tracer_plan(t), info.backends, sizeof(info.backends));
+	return v6t_pipeline_record_to(p, &info);
+}
+
+/*
+ * The sockets that exist already, after attaching, so nothing falls between the snapshot and
+ * the first live event. It adds to tracing: without it (no inet_diag, say) tracing still
+ * works. With --event but not listening, none of it would be shown or recorded.
+ */
+static void snapshot_existing(struct v6t_pipeline *p, const struct v6t_config *cfg)
+{
+	if (cfg->no_snapshot || (cfg->event_mask && !(cfg->event_mask & (1U << V6T_EV_SOCKET))))
+		return;
+	if (v6t_snapshot(p, cfg))
+		fprintf(stderr,
+			"v6trace: warning: existing sockets are not all listed; tracing goes on\n");
+}
+
+/* Records into the pipeline until a stop or -n, then what the kernel still holds. */
+static int trace(struct v6t_pipeline *p, struct v6t_tracer *t, const struct v6t_config *cfg,
+		 volatile int *stop)
+{
+	uint64_t lost = 0;
+	int err;
+
+	while (!*stop && !v6t_pipeline_done(p)) {
+		err = v6t_tracer_poll(t, POLL_MS);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "v6trace: reading the ring buffer failed: %s\n",
+				strerror(-err));
+			return err;
+		}
+		report_lost(p, t, &lost);
+		err = v6t_pipeline_flush(p);
+		if (err)
+			return err;
+	}
+	/* everything the kernel queued before we stopped is still worth printing */
+	if (!v6t_pipeline_done(p))
+		v6t_tracer_drain(t);
+	report_lost(p, t, &lost);
+	err = 0;
+	/* -s -q: the accepts the kernel counted rather than sent */
+	if (v6t_summary_only(cfg)) {
+		err = v6t_tracer_accept_counts(t, add_counts, p);
+		if (err)
+			fprintf(stderr, "v6trace: reading the accept counts failed: %s\n",
+				strerror(-err));
+	}
+	if (cfg->verbose)
+		print_reads(t, cfg);
+	return err;
 }
 
 int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 {
-	static struct v6t_printer p;	/* static: the output buffer does not belong on the stack */
+	struct v6t_pipeline *p = NULL;
 	struct v6t_tracer *t = NULL;
+	int64_t boot_to_wall = v6t_boot_to_wall_offset();
 	int err, ferr;
 
 	verbosity = cfg->verbose;
@@ -123,64 +184,29 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	err = v6t_preflight();
 	if (err)
 		return err;
-	err = v6t_printer_init(&p, cfg, v6t_boot_to_wall_offset());
+	err = v6t_pipeline_new(&p, cfg, boot_to_wall, V6T_DISPLAY_DEFAULT);
 	if (err)
 		return err;
-	err = v6t_tracer_start(&t, cfg, on_record, &p);
+	err = v6t_tracer_start(&t, cfg, on_record, p);
 	if (err)
 		goto out;
 	if (cfg->verbose)
 		v6t_plan_print(v6t_tracer_plan(t), stderr);
 	if (cfg->write_path) {
-		struct v6t_file_info info;
-
-		v6t_file_info_local(&info, p.boot_to_wall);
-		describe_backends(v6t_tracer_plan(t), info.backends, sizeof(info.backends));
-		err = v6t_printer_open_writer(&p, &info);
+		err = start_recording(p, t, boot_to_wall);
 		if (err)
 			goto out;
 	}
-	v6t_printer_header(&p);
-	/* after attaching, so nothing falls between the snapshot and the first live event */
-	/* the snapshot adds to tracing; without it (no inet_diag, say) tracing still works */
-	/* --event without listening: nothing of the snapshot would be shown or recorded */
-	if (!cfg->no_snapshot && (!cfg->event_mask || (cfg->event_mask & (1U << V6T_EV_SOCKET))) &&
-	    v6t_snapshot(&p, cfg))
-		fprintf(stderr,
-			"v6trace: warning: existing sockets are not all listed; tracing goes on\n");
-	v6t_printer_flush(&p);
+	v6t_pipeline_header(p);
+	snapshot_existing(p, cfg);
+	v6t_pipeline_flush(p);
 	signal_ready(cfg->ready_fd);
 	/* -d: a stop like a signal's, so it also ends a write blocked on a full pipe */
 	err = v6t_stop_after(cfg->duration_s);
-	if (err)
-		goto out;
-
-	while (!*stop && !p.done) {
-		err = v6t_tracer_poll(t, POLL_MS);
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "v6trace: reading the ring buffer failed: %s\n", strerror(-err));
-			goto out;
-		}
-		err = 0;
-		report_lost(&p, t);
-		err = v6t_printer_flush(&p);
-		if (err)
-			goto out;
-	}
-	/* everything the kernel queued before we stopped is still worth printing */
-	if (!p.done)
-		v6t_tracer_drain(t);
-	report_lost(&p, t);
-	/* -s -q: the accepts the kernel counted rather than sent */
-	if (v6t_summary_only(cfg)) {
-		err = v6t_tracer_accept_counts(t, add_counts, p.summary);
-		if (err)
-			fprintf(stderr, "v6trace: reading the accept counts failed: %s\n", strerror(-err));
-	}
-	if (cfg->verbose)
-		print_reads(t, cfg);
+	if (!err)
+		err = trace(p, t, cfg, stop);
 out:
 	v6t_tracer_destroy(t);
-	ferr = v6t_printer_finish(&p);
+	ferr = v6t_pipeline_close(p);
 	return err ? err : ferr;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Live tracing: load, attach, and run records through the printer until told to stop. */
+/* Live tracing: load, attach, and push records into the pipeline until told to stop. */
 #ifndef V6T_LIVE_H
 #define V6T_LIVE_H
 

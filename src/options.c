@@ -14,8 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include "backend.h"
-#include "decode.h"
+#include "names.h"
 #include "options.h"
 #include "summary.h"
 #include "version.h"
@@ -188,12 +187,122 @@ out:
 	return err;
 }
 
+static int parse_netns(const char *arg, struct v6t_config *cfg, FILE *err)
+{
+	unsigned long long v;
+	int rc;
+
+	if (cfg->netns)
+		return bad(err, "netns", arg, "-N is given more than once");
+	rc = isdigit((unsigned char)arg[0]) ? parse_ulong(arg, 1, UINT32_MAX, &v)
+					    : netns_file_ino(arg, &v);
+	if (rc)
+		return bad(err, "netns", arg,
+			   rc == -EINVAL || rc == -ERANGE
+				   ? "expected an inode number or a network namespace file"
+				   : strerror(-rc));
+	cfg->netns = v;
+	return 0;
+}
+
+static int parse_cgroup(const char *arg, struct v6t_config *cfg, FILE *err)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (cfg->cgroup)
+		return bad(err, "cgroup", arg, "--cgroup is given more than once");
+	/* a cgroup v2 id is its directory's inode number in the cgroup2 filesystem */
+	if (stat(arg, &st) || !S_ISDIR(st.st_mode) || statfs(arg, &sfs) ||
+	    sfs.f_type != CGROUP2_SUPER_MAGIC)
+		return bad(err, "cgroup", arg,
+			   "expected a cgroup v2 directory, e.g. under /sys/fs/cgroup");
+	cfg->cgroup = st.st_ino;
+	return 0;
+}
+
+static int parse_file_mode(const char *arg, struct v6t_config *cfg, FILE *err)
+{
+	/* permission bits only: no set-id or sticky bit on a recording */
+	if (!arg[0] || strlen(arg) > 4 || strspn(arg, "01234567") != strlen(arg) ||
+	    strtoul(arg, NULL, 8) > 0777)
+		return bad(err, "file mode", arg,
+			   "expected octal permissions, 0000 to 0777, such as 0640");
+	cfg->file_mode = strtoul(arg, NULL, 8);
+	return 0;
+}
+
+/* a comma-separated list, as in --event accept,connect */
+static int parse_events(const char *arg, struct v6t_config *cfg, FILE *err)
+{
+	for (const char *p = arg;; p++) {
+		char kind[16];
+		size_t n = strcspn(p, ",");
+		unsigned int k;
+
+		if (n >= sizeof(kind))
+			n = sizeof(kind) - 1;	/* too long for any kind: rejected below */
+		memcpy(kind, p, n);
+		kind[n] = '\0';
+		k = v6t_event_kind(kind);
+		if (!k)
+			return bad(err, "event", arg,
+				   "expected bind, v6only, listen, accept, listening, connect or "
+				   "udp-mapped");
+		cfg->event_mask |= 1U << k;
+		p += strcspn(p, ",");
+		if (!*p)
+			return 0;
+	}
+}
+
+static int parse_color(const char *arg, struct v6t_config *cfg, FILE *err)
+{
+	if (!strcmp(arg, "auto"))
+		cfg->color = V6T_COLOR_AUTO;
+	else if (!strcmp(arg, "never"))
+		cfg->color = V6T_COLOR_NEVER;
+	else if (!strcmp(arg, "always"))
+		cfg->color = V6T_COLOR_ALWAYS;
+	else
+		return bad(err, "color", arg, "expected auto, always or never");
+	return 0;
+}
+
+/* --since, --until */
+static int parse_bound(int opt, const char *arg, struct v6t_config *cfg, FILE *err)
+{
+	const char *what = opt == OPT_SINCE ? "since time" : "until time";
+	int rc = v6t_parse_time(arg, opt == OPT_SINCE ? &cfg->since_ns : &cfg->until_ns);
+
+	if (rc == -ERANGE)
+		return bad(err, what, arg,
+			   "after 2554-07-21T23:34:33Z, the last time v6trace can represent");
+	if (rc)
+		return bad(err, what, arg,
+			   "expected RFC 3339 like 2026-11-24T10:00:00Z, or @UNIX_SECONDS");
+	cfg->until_set |= opt == OPT_UNTIL;
+	return 0;
+}
+
+/* -w, -r: a file named once, or "-" */
+static int parse_path(const char *arg, const char **path, const char *opt, FILE *err)
+{
+	char again[32];
+
+	snprintf(again, sizeof(again), "%s is given more than once", opt);
+	if (*path)
+		return bad(err, "file", arg, again);
+	if (!arg[0])
+		return bad(err, "file", arg, "expected a file name or -");
+	*path = arg;
+	return 0;
+}
+
+/* One option: a flat switch, each case a check or two and the value stored. */
 static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err)
 {
 	unsigned long long v;
-	struct statfs sfs;
-	struct stat st;
-	int rc;
 
 	switch (opt) {
 	case 'p':
@@ -221,26 +330,9 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->mapped_only = true;
 		return 0;
 	case 'N':
-		if (cfg->netns)
-			return bad(err, "netns", arg, "-N is given more than once");
-		rc = isdigit((unsigned char)arg[0]) ? parse_ulong(arg, 1, UINT32_MAX, &v)
-						    : netns_file_ino(arg, &v);
-		if (rc)
-			return bad(err, "netns", arg,
-				   rc == -EINVAL || rc == -ERANGE
-					   ? "expected an inode number or a network namespace file"
-					   : strerror(-rc));
-		cfg->netns = v;
-		return 0;
+		return parse_netns(arg, cfg, err);
 	case OPT_CGROUP:
-		if (cfg->cgroup)
-			return bad(err, "cgroup", arg, "--cgroup is given more than once");
-		/* a cgroup v2 id is its directory's inode number in the cgroup2 filesystem */
-		if (stat(arg, &st) || !S_ISDIR(st.st_mode) || statfs(arg, &sfs) ||
-		    sfs.f_type != CGROUP2_SUPER_MAGIC)
-			return bad(err, "cgroup", arg, "expected a cgroup v2 directory, e.g. under /sys/fs/cgroup");
-		cfg->cgroup = st.st_ino;
-		return 0;
+		return parse_cgroup(arg, cfg, err);
 	case 'l':
 		cfg->listeners_only = true;
 		return 0;
@@ -285,19 +377,9 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->verbose++;
 		return 0;
 	case 'w':
-		if (cfg->write_path)
-			return bad(err, "file", arg, "-w is given more than once");
-		if (!arg[0])
-			return bad(err, "file", arg, "expected a file name or -");
-		cfg->write_path = arg;
-		return 0;
+		return parse_path(arg, &cfg->write_path, "-w", err);
 	case 'r':
-		if (cfg->read_path)
-			return bad(err, "file", arg, "-r is given more than once");
-		if (!arg[0])
-			return bad(err, "file", arg, "expected a file name or -");
-		cfg->read_path = arg;
-		return 0;
+		return parse_path(arg, &cfg->read_path, "-r", err);
 	case 'q':
 		cfg->quiet = true;
 		return 0;
@@ -318,56 +400,14 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		cfg->rotate_keep = v;
 		return 0;
 	case OPT_FILE_MODE:
-		/* permission bits only: no set-id or sticky bit on a recording */
-		if (!arg[0] || strlen(arg) > 4 || strspn(arg, "01234567") != strlen(arg) ||
-		    strtoul(arg, NULL, 8) > 0777)
-			return bad(err, "file mode", arg,
-				   "expected octal permissions, 0000 to 0777, such as 0640");
-		cfg->file_mode = strtoul(arg, NULL, 8);
-		return 0;
+		return parse_file_mode(arg, cfg, err);
 	case OPT_EVENT:
-		/* a comma-separated list, as in --event accept,connect */
-		for (const char *p = arg;; p++) {
-			char kind[16];
-			size_t n = strcspn(p, ",");
-
-			if (n >= sizeof(kind))
-				n = sizeof(kind) - 1;	/* too long for any kind: rejected below */
-			memcpy(kind, p, n);
-			kind[n] = '\0';
-			v = v6t_event_kind(kind);
-			if (!v)
-				return bad(err, "event", arg,
-					   "expected bind, v6only, listen, accept, listening, connect or "
-					   "udp-mapped");
-			cfg->event_mask |= 1U << v;
-			p += strcspn(p, ",");
-			if (!*p)
-				break;
-		}
-		return 0;
+		return parse_events(arg, cfg, err);
 	case OPT_COLOR:
-		if (!strcmp(arg, "auto"))
-			cfg->color = V6T_COLOR_AUTO;
-		else if (!strcmp(arg, "never"))
-			cfg->color = V6T_COLOR_NEVER;
-		else if (!strcmp(arg, "always"))
-			cfg->color = V6T_COLOR_ALWAYS;
-		else
-			return bad(err, "color", arg, "expected auto, always or never");
-		return 0;
+		return parse_color(arg, cfg, err);
 	case OPT_SINCE:
 	case OPT_UNTIL:
-		rc = v6t_parse_time(arg, opt == OPT_SINCE ? &cfg->since_ns : &cfg->until_ns);
-		if (rc == -ERANGE)
-			return bad(err, opt == OPT_SINCE ? "since time" : "until time", arg,
-				   "after 2554-07-21T23:34:33Z, the last time v6trace can "
-				   "represent");
-		if (rc)
-			return bad(err, opt == OPT_SINCE ? "since time" : "until time", arg,
-				   "expected RFC 3339 like 2026-11-24T10:00:00Z, or @UNIX_SECONDS");
-		cfg->until_set |= opt == OPT_UNTIL;
-		return 0;
+		return parse_bound(opt, arg, cfg, err);
 	}
 	return -EINVAL;
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "follow.h"
 #include "output.h"
-#include "printer.h"
+#include "pipeline.h"
 #include "replay.h"
 #include "stop.h"
 
@@ -46,35 +46,37 @@ static bool after_until(const struct v6t_config *cfg, const struct v6t_rec_hdr *
 _Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock_event, ts_boot_ns),
 	       "after_until reads both the same way");
 
-/* Every record through the printer; returns why it stopped. */
-static enum v6t_read_result replay_records(struct v6t_printer *p, struct v6t_follow *src,
+/* Every record through the pipeline; returns why it stopped. */
+static enum v6t_read_result replay_records(struct v6t_pipeline *p, struct v6t_follow *src,
 					   const struct v6t_config *cfg, volatile int *stop)
 {
 	enum v6t_read_result res = V6T_READ_END;
 	const struct v6t_rec_hdr *rec;
 	bool past_until = false;
+	int64_t boot_to_wall;
 
-	while (!*stop && !p->done) {
+	while (!*stop && !v6t_pipeline_done(p)) {
 		res = v6t_follow_next(src, &rec);
 		if (res == V6T_READ_IDLE) {
 			/* following, and caught up with the writer: show what came */
-			if (v6t_printer_flush(p) || past_until)
+			if (v6t_pipeline_flush(p) || past_until)
 				break;
 			continue;
 		}
 		if (res != V6T_READ_RECORD)
 			break;
 		/* following may move on to a new run, with a clock of its own */
-		p->boot_to_wall = v6t_follow_info(src)->boot_to_wall_ns;
-		past_until = past_until || after_until(cfg, rec, p->boot_to_wall);
-		v6t_printer_record(p, rec, rec->size);
+		boot_to_wall = v6t_follow_info(src)->boot_to_wall_ns;
+		v6t_pipeline_set_clock(p, boot_to_wall);
+		past_until = past_until || after_until(cfg, rec, boot_to_wall);
+		v6t_pipeline_push(p, rec, rec->size);
 	}
 	return res;
 }
 
 int v6t_run_replay(const struct v6t_config *cfg, volatile int *stop)
 {
-	static struct v6t_printer p;
+	struct v6t_pipeline *p = NULL;
 	struct v6t_follow *src = NULL;
 	enum v6t_read_result res;
 	int err, ferr;
@@ -93,25 +95,25 @@ int v6t_run_replay(const struct v6t_config *cfg, volatile int *stop)
 	if (cfg->verbose)
 		print_origin(v6t_follow_info(src));
 	/* replayed times are the recording machine's wall-clock times */
-	err = v6t_printer_init(&p, cfg, v6t_follow_info(src)->boot_to_wall_ns);
+	err = v6t_pipeline_new(&p, cfg, v6t_follow_info(src)->boot_to_wall_ns, V6T_DISPLAY_DEFAULT);
 	if (err)
 		goto out;
 	if (cfg->write_path) {
-		err = v6t_printer_open_writer(&p, v6t_follow_info(src));
+		err = v6t_pipeline_record_to(p, v6t_follow_info(src));
 		if (err)
 			goto out;
 	}
-	v6t_printer_header(&p);
-	res = replay_records(&p, src, cfg, stop);
-	if (!p.done && res == V6T_READ_TRUNCATED)
+	v6t_pipeline_header(p);
+	res = replay_records(p, src, cfg, stop);
+	if (!v6t_pipeline_done(p) && res == V6T_READ_TRUNCATED)
 		fprintf(stderr, "v6trace: warning: %s; everything before it was replayed\n",
 			v6t_follow_error(src));
-	if (!p.done && res == V6T_READ_ERROR) {
+	if (!v6t_pipeline_done(p) && res == V6T_READ_ERROR) {
 		fprintf(stderr, "v6trace: %s\n", v6t_follow_error(src));
 		err = -EINVAL;
 	}
 out:
-	ferr = v6t_printer_finish(&p);
+	ferr = v6t_pipeline_close(p);
 	v6t_follow_close(src);
 	return err ? err : ferr;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Replay (-r): a recording through the same printer as live events; no root, no BPF. */
+/* Replay (-r): a recording through the same pipeline as live events; no root, no BPF. */
 #ifndef V6T_REPLAY_H
 #define V6T_REPLAY_H
 

@@ -7,6 +7,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,17 +16,16 @@
 #include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
+#include "clock.h"
+#include "netns.h"
 #include "snapshot.h"
-
-#define TCP_LISTEN_STATE 10
 
 /* Sockets and namespaces are as many as the machine has: the tables grow, no fixed limit. */
 struct found {
 	struct v6t_sock_event *ev;
 	unsigned int n;
 	unsigned int cap;
-	uint64_t netns;
-	uint8_t bindv6only;
+	struct v6t_netns_info netns;	/* where the dump runs now */
 	uint64_t now_boot_ns;
 };
 
@@ -38,31 +38,6 @@ static void *grow(void *array, unsigned int *cap, size_t size)
 	if (p)
 		*cap = n;
 	return p;
-}
-
-static uint64_t boot_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* This namespace's values: /proc/sys/net is the opener's namespace, /proc/self/ns/net too. */
-static void current_netns(struct found *f)
-{
-	struct stat st;
-	FILE *in;
-	int v = 0;
-
-	f->netns = stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
-	in = fopen("/proc/sys/net/ipv6/bindv6only", "re");
-	if (in) {
-		if (fscanf(in, "%d", &v) != 1)
-			v = 0;
-		fclose(in);
-	}
-	f->bindv6only = v;
 }
 
 static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
@@ -104,8 +79,8 @@ static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
 	}
 	e->uid = m->idiag_uid;
 	e->sock_ino = m->idiag_inode;
-	e->netns_ino = f->netns;
-	e->sysctl_v6only = f->bindv6only;
+	e->netns_ino = f->netns.netns_ino;
+	e->sysctl_v6only = f->netns.bindv6only;
 	/* the kernel sends INET_DIAG_SKV6ONLY only for LISTEN and CLOSE sockets: all we ask for */
 	mnl_attr_for_each(attr, nlh, sizeof(*m))
 		if (mnl_attr_get_type(attr) == INET_DIAG_SKV6ONLY)
@@ -129,7 +104,7 @@ static int dump(struct mnl_socket *nl, uint8_t family, uint8_t proto, struct fou
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = family;
 	req->sdiag_protocol = proto;
-	req->idiag_states = proto == IPPROTO_TCP ? 1U << TCP_LISTEN_STATE : ~0U;
+	req->idiag_states = proto == IPPROTO_TCP ? 1U << TCP_LISTEN : ~0U;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
@@ -157,8 +132,9 @@ static int snapshot_here(struct found *f)
 		err = -errno;
 		goto out;
 	}
-	current_netns(f);
-	f->now_boot_ns = boot_ns();
+	/* /proc/self/ns/net and /proc/sys/net: the namespace entered */
+	v6t_netns_here(&f->netns);
+	f->now_boot_ns = v6t_clock_ns(CLOCK_BOOTTIME);
 	for (unsigned int fi = 0; fi < 2 && !err; fi++)
 		for (unsigned int pi = 0; pi < 2 && !err; pi++)
 			err = dump(nl, families[fi], protos[pi], f);
@@ -522,17 +498,9 @@ static int dump_all(struct found *f, uint64_t own, uint64_t want)
 	return err;
 }
 
-/* Our own namespace's inode, 0 if unknown. */
-static uint64_t own_netns(void)
+int v6t_snapshot(struct v6t_pipeline *p, const struct v6t_config *cfg)
 {
-	struct stat st;
-
-	return stat("/proc/self/ns/net", &st) ? 0 : st.st_ino;
-}
-
-int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
-{
-	uint64_t own = own_netns();
+	uint64_t own = v6t_netns_self();
 	struct found f = {};
 	int err, self, owners_err;
 
@@ -549,7 +517,7 @@ int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 		}
 		err = dump_all(&f, own, cfg->netns);
 		/* back, if a setns took us elsewhere (without privileges none did, nor can this) */
-		if (own_netns() != own && setns(self, CLONE_NEWNET)) {
+		if (v6t_netns_self() != own && setns(self, CLONE_NEWNET)) {
 			err = -errno;
 			fprintf(stderr, "v6trace: cannot return to our network namespace: %s\n",
 				strerror(-err));
@@ -559,8 +527,9 @@ int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg)
 	/* what was found is listed, even when some namespace could not be, or its owners */
 	owners_err = find_owners(&f);
 	err = err ? err : owners_err;
-	for (unsigned int i = 0; i < f.n && !p->done; i++)
-		v6t_printer_record(p, &f.ev[i].hdr, sizeof(f.ev[i]));
+	for (unsigned int i = 0; i < f.n; i++)
+		if (v6t_pipeline_push(p, &f.ev[i].hdr, sizeof(f.ev[i])))
+			break;
 	free(f.ev);
 	return err;
 }

@@ -7,12 +7,12 @@
 #ifndef V6T_SNAPSHOT_H
 #define V6T_SNAPSHOT_H
 
-#include "printer.h"
+#include "pipeline.h"
 
 /*
- * Sends one V6T_EV_SOCKET record per socket through the printer: of our namespace, every
+ * Pushes one V6T_EV_SOCKET record per socket into the pipeline: of our namespace, every
  * namespace (--all-netns), or the one -N names.
  */
-int v6t_snapshot(struct v6t_printer *p, const struct v6t_config *cfg);
+int v6t_snapshot(struct v6t_pipeline *p, const struct v6t_config *cfg);
 
 #endif

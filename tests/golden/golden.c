@@ -271,6 +271,7 @@ static void test_crafted_lost_records(void **state)
 	int fd = mkstemp(path);
 	size_t n;
 	char *data = slurp(DIR "dualstack.v6t", &n);
+	const char *gap, *row;
 
 	(void)state;
 	assert_true(fd >= 0);
@@ -286,6 +287,17 @@ static void test_crafted_lost_records(void **state)
 	assert_null(strstr(out, "\"count\":0,"));
 	assert_non_null(strstr(out, "\"count\":18446744073709551615,\"total\":18446744073709551615}\n"));
 	assert_non_null(strstr(out, "\"count\":5,\"total\":18446744073709551615}\n"));
+	/* text shows a gap as JSON does, in the stream where it is: a row, EVENT "lost" */
+	assert_int_equal(replay(path, (const char *[]){ "--event", "listening", NULL }, NULL), 0);
+	assert_string_equal(err, "");
+	gap = strstr(out, "lost 5 events");
+	assert_non_null(gap);
+	for (row = gap; row > out && row[-1] != '\n'; row--)
+		;
+	assert_int_equal(gap - row, 125);
+	assert_memory_equal(row + 41, "lost ", 5);
+	assert_null(strstr(out, "lost 0 events"));
+	/* with no display, a warning on stderr */
 	assert_int_equal(replay(path, (const char *[]){ "-q", "-s", NULL }, NULL), 0);
 	assert_null(strstr(err, "lost 0 events"));
 	assert_non_null(strstr(err, "lost 5 events"));
@@ -364,13 +376,14 @@ static void terminal_capture(const char *env, const char *extra, char *screen, s
 	FILE *p;
 	size_t n;
 
+	/* a server of this process's own: two test runs at once must not kill each other's */
 	snprintf(cmd, sizeof(cmd),
-		 "tmux -L v6t-test kill-server 2>/dev/null; "
-		 "tmux -L v6t-test new-session -d -x 260 -y 40 "
-		 "'env %s TERM=xterm-256color %s -r " DIR "dualstack.v6t %s; tmux -L v6t-test wait-for -S v6t-done; sleep 60' && "
-		 "tmux -L v6t-test wait-for v6t-done && tmux -L v6t-test capture-pane -p -e -J; "
-		 "tmux -L v6t-test kill-server",
-		 env, tracer_binary(), extra);
+		 "T='tmux -L v6t-test-%d'; $T kill-server 2>/dev/null; "
+		 "$T new-session -d -x 260 -y 40 "
+		 "\"env %s TERM=xterm-256color %s -r " DIR "dualstack.v6t %s; $T wait-for -S v6t-done; sleep 60\" && "
+		 "$T wait-for v6t-done && $T capture-pane -p -e -J; "
+		 "$T kill-server",
+		 (int)getpid(), env, tracer_binary(), extra);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	n = fread(screen, 1, size - 1, p);

@@ -2,7 +2,7 @@
 /*
  * Names chosen to attack a terminal or a JSON reader, on every output path. Real processes
  * in the test's namespace name themselves (prctl) with C0, ESC sequences, DEL, C1 (raw and
- * as UTF-8), invalid UTF-8, bidi controls and valid UTF-8, set IPV6_V6ONLY (so their names
+ * as UTF-8), invalid UTF-8, bidi controls, quotes and backslashes, and valid UTF-8, set IPV6_V6ONLY (so their names
  * go into notes), bind, listen, connect and accept, inside a cgroup whose directory name is
  * hostile too. v6trace watches live (text, JSON, summaries, --wide, -w), lists them (-l) and
  * replays the recording; then a crafted recording brings hostile header fields and records.
@@ -50,6 +50,9 @@ static const struct hostile_name names[] = {
 	  "\xe2\x80\xae" "cba\xe2\x81\xa6" "d\xe2\x80\x8f" },
 	{ "caf\xc3\xa9-\xe6\x97\xa5\xf0\x9f\x98\x80", "caf\xc3\xa9-\xe6\x97\xa5\xf0\x9f\x98\x80",
 	  "caf\xc3\xa9-\xe6\x97\xa5\xf0\x9f\x98\x80" },
+	/* quotes and backslashes: printable, so shown as they are, and escaped in JSON */
+	{ "\"\\\"'\\n\\u0041\\", "\"\\\"'\\n\\u0041\\", "\"\\\"'\\n\\u0041\\" },
+	{ "\x1b\"\\x\x07'\"", "?\"\\x?'\"", "\x1b\"\\x\x07'\"" },
 	/* 16 bytes: the kernel keeps 15, cutting the last character */
 	{ EMOJI EMOJI EMOJI EMOJI, EMOJI EMOJI EMOJI "?", EMOJI EMOJI EMOJI FFFD },
 };
@@ -59,11 +62,13 @@ static const struct hostile_name names[] = {
 /* the cgroup directory's name after the pid, and as --wide must show it */
 #define CG_TAIL "-\x1b[31m\xc2\x9b\xe2\x80\xae\xff"
 #define CG_TAIL_TEXT "-?[31m???"
+#define CG_TAIL_JSON "-\x1b[31m\xc2\x9b\xe2\x80\xae" FFFD
 
 static struct {
 	uint64_t ns;
 	char cgroup[1200];
 	char cgroup_text[64];		/* "[v6t-hostile-PID-?[31m???]" */
+	char cgroup_json[64];		/* what a JSON parser reads back of its name */
 	char dir[64], recording[128], crafted[128];
 	pid_t pid[N_NAMES];
 	int go[2];
@@ -297,6 +302,7 @@ static int prepare(void)
 	snprintf(h.cgroup, sizeof(h.cgroup), "%s/v6t-hostile-%d" CG_TAIL, root, getpid());
 	snprintf(h.cgroup_text, sizeof(h.cgroup_text), "[v6t-hostile-%d" CG_TAIL_TEXT "]",
 		 getpid());
+	snprintf(h.cgroup_json, sizeof(h.cgroup_json), "v6t-hostile-%d" CG_TAIL_JSON, getpid());
 	snprintf(h.dir, sizeof(h.dir), "/tmp/v6t-hostile-XXXXXX");
 	if (mkdir(h.cgroup, 0755) || !mkdtemp(h.dir))
 		return -1;
@@ -445,6 +451,19 @@ static void test_replay(void **state)
 	assert_json_names("-r -j", out, true);
 	assert_ran(((const char *[]){ "-r", h.recording, "-j", "-s", NULL }));
 	assert_json_names("-r -j -s", out, true);
+	/* --wide's container is a JSON key too, its name read back as it is */
+	assert_ran(((const char *[]){ "-r", h.recording, "-j", "--wide", NULL }));
+	assert_json_names("-r -j --wide", out, true);
+	for (size_t i = 0; i < N_NAMES; i++) {
+		char key[64];
+		json_object *e;
+
+		snprintf(key, sizeof(key), "\"pid\":%d,", h.pid[i]);
+		e = parse_line_with(out, key);
+		assert_non_null(e);
+		assert_str(ev_str(e, "container"), h.cgroup_json);
+		json_object_put(e);
+	}
 	assert_ran(((const char *[]){ "-r", h.recording, "-v", NULL }));
 	assert_non_null(strstr(err, "v6trace: recorded on "));
 	assert_terminal_safe("-r -v", out);

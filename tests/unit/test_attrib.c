@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include "output.h"
 #include "summary.h"
+#include "view.h"
 
 static struct v6t_sock_event ev(unsigned int kind, const char *local)
 {
@@ -48,29 +49,29 @@ static void test_source_bind_address(void **state)
 
 	(void)state;
 	e.v6only = 1;
-	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	assert_string_equal(source_of(&e), "bind-address");
 	/* whatever the sysctl says */
 	e.sysctl_v6only = 1;
-	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	assert_string_equal(source_of(&e), "bind-address");
 	e.sysctl_v6only = 0;
 	/* a setsockopt this tracer saw set it (BPF drops the setter if V6ONLY changed since) */
 	e.flags |= V6T_F_SETTER_KNOWN;
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	e.flags = 0;
 	/* a failed bind leaves V6ONLY as it was: the address did not set it */
 	e.err = -EADDRINUSE;
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	e.err = 0;
 	/* :: and ::ffff:0:0/96 do not set it */
 	e = ev(V6T_EV_BIND, "::");
 	e.v6only = 1;
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	e.sysctl_v6only = 1;
-	assert_string_equal(v6t_v6only_source(&e), "sysctl");
+	assert_string_equal(source_of(&e), "sysctl");
 	e = ev(V6T_EV_LISTEN, "::ffff:127.0.0.1");
-	assert_string_equal(v6t_v6only_source(&e), "default");
+	assert_string_equal(source_of(&e), "default");
 	e.family = V6T_AF_INET;
-	assert_string_equal(v6t_v6only_source(&e), "n/a");
+	assert_string_equal(source_of(&e), "n/a");
 }
 
 /* Only where the address shown is the bound one. */
@@ -81,24 +82,24 @@ static void test_source_bound_address_only(void **state)
 	(void)state;
 	e.v6only = 1;
 	/* a connect's source address is the route's choice, not a bind */
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	e.kind = V6T_EV_LISTEN;
-	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	assert_string_equal(source_of(&e), "bind-address");
 	e.kind = V6T_EV_SOCKET;
-	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	assert_string_equal(source_of(&e), "bind-address");
 	/* a UDP socket found connected: its address may be connect()'s */
 	e.proto = V6T_IPPROTO_UDP;
-	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	assert_string_equal(source_of(&e), "bind-address");
 	e.flags |= V6T_F_HAS_PEER;
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	/* an accept: its listener's address, when known */
 	e = ev(V6T_EV_ACCEPT, "::1");
 	e.v6only = 1;
 	e.flags = V6T_F_HAS_PEER | V6T_F_LISTENER_UNKNOWN;
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	e.flags = V6T_F_HAS_PEER;
 	listener_of(&e, "::1", 77);
-	assert_string_equal(v6t_v6only_source(&e), "bind-address");
+	assert_string_equal(source_of(&e), "bind-address");
 }
 
 static void render(const struct v6t_sock_event *e, char *text, char *json)
@@ -107,9 +108,9 @@ static void render(const struct v6t_sock_event *e, char *text, char *json)
 	char tb[V6T_LINE_MAX], jb[V6T_LINE_MAX];
 	struct strbuf ts = STRBUF_ON(tb), js = STRBUF_ON(jb);
 
-	v6t_decode(e, 0, &v);
-	v6t_text_event(&ts, &v, 0);
-	v6t_json_event(&js, &v);
+	view_of(e, 0, &v);
+	v6t_text_row(&ts, V6T_ROW_EVENT, &v, 0);
+	v6t_json_row(&js, V6T_ROW_EVENT, &v);
 	strcpy(text, tb);
 	strcpy(json, jb);
 }
@@ -200,14 +201,14 @@ static void test_summary_rows_are_sockets(void **state)
 	b.sock_ino = 12;
 	b.pid = 4343;
 	strcpy(b.comm, "worker2");
-	v6t_summary_add(sum, &a);
-	v6t_summary_add(sum, &b);
+	summary_add(sum, &a);
+	summary_add(sum, &b);
 	acc = ev(V6T_EV_ACCEPT, "::1");
 	acc.pid = 4343;
 	acc.flags = V6T_F_HAS_PEER;
 	assert_int_equal(inet_pton(AF_INET6, "::1", acc.peer_addr), 1);
 	listener_of(&acc, "::", 12);
-	v6t_summary_add(sum, &acc);
+	summary_add(sum, &acc);
 	v6t_summary_add_counts(sum, &k, &c);
 	acc.flags = V6T_F_HAS_PEER | V6T_F_LISTENER_UNKNOWN;
 	acc.sock_ino = 0;
@@ -215,7 +216,7 @@ static void test_summary_rows_are_sockets(void **state)
 	memset(acc.listen_addr, 0, sizeof(acc.listen_addr));
 	acc.listen_port = 0;
 	assert_int_equal(inet_pton(AF_INET6, "::1", acc.local_addr), 1);
-	v6t_summary_add(sum, &acc);
+	summary_add(sum, &acc);
 	summary_json(sum, out, sizeof(out));
 	v6t_summary_free(sum);
 

@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "filter.h"
 #include "v6trace.h"
+#include "view.h"
 
 static struct v6t_sock_event ev(unsigned int kind, unsigned int family, const char *local, int v6only)
 {
@@ -70,22 +71,22 @@ static void test_v6only_source(void **state)
 	struct v6t_sock_event e = ev(V6T_EV_BIND, V6T_AF_INET6, "::", 0);
 
 	(void)state;
-	assert_string_equal(v6t_v6only_source(&e), "default");
+	assert_string_equal(source_of(&e), "default");
 	e.v6only = 1;
 	e.sysctl_v6only = 1;
-	assert_string_equal(v6t_v6only_source(&e), "sysctl");
+	assert_string_equal(source_of(&e), "sysctl");
 	/* differs from the namespace's sysctl: only setsockopt can have done that */
 	e.sysctl_v6only = 0;
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	e.v6only = 0;
 	e.sysctl_v6only = 1;
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	/* seen being set, even to the sysctl's own value */
 	e.sysctl_v6only = 0;
 	e.flags = V6T_F_SETTER_KNOWN;
-	assert_string_equal(v6t_v6only_source(&e), "setsockopt");
+	assert_string_equal(source_of(&e), "setsockopt");
 	e = ev(V6T_EV_BIND, V6T_AF_INET, "0.0.0.0", 0);
-	assert_string_equal(v6t_v6only_source(&e), "n/a");
+	assert_string_equal(source_of(&e), "n/a");
 }
 
 /* A kind no name selects (a crafted recording) matches no --event, and names no kind. */
@@ -95,19 +96,19 @@ static void test_event_filter_unknown_kind(void **state)
 	struct v6t_sock_event e = ev(V6T_EV_ACCEPT, V6T_AF_INET6, "::1", 0);
 
 	(void)state;
-	assert_true(v6t_filter_match(&cfg, &e, 0));
+	assert_true(filter_at(&cfg, &e, 0));
 	/* 36 is 4 (accept) modulo 32: what a shift by it gave on x86 */
 	for (unsigned int kind = V6T_EV_MAX + 1; kind < 256; kind++) {
 		e.kind = kind;
-		assert_false(v6t_filter_match(&cfg, &e, 0));
+		assert_false(filter_at(&cfg, &e, 0));
 		assert_string_equal(v6t_event_name(kind), "unknown");
 	}
 	e.kind = 0;
-	assert_false(v6t_filter_match(&cfg, &e, 0));
+	assert_false(filter_at(&cfg, &e, 0));
 	/* without --event every record is shown, an unknown kind as "unknown" */
 	cfg.event_mask = 0;
 	e.kind = 36;
-	assert_true(v6t_filter_match(&cfg, &e, 0));
+	assert_true(filter_at(&cfg, &e, 0));
 }
 
 int main(void)

@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "filter.h"
 #include "options.h"
+#include "view.h"
 
 static char err_text[4096];
 
@@ -328,14 +329,14 @@ static void test_time_bounds(void **state)
 	(void)state;
 	/* @0 is 1970-01-01T00:00:00Z, not "no limit": nothing after it passes */
 	assert_int_equal(PARSE(&cfg, "-r", "x.v6t", "--until", "@0"), V6T_OPT_RUN);
-	assert_true(v6t_filter_match(&cfg, &e, 0));
-	assert_false(v6t_filter_match(&cfg, &e, 1));
+	assert_true(filter_at(&cfg, &e, 0));
+	assert_false(filter_at(&cfg, &e, 1));
 	assert_int_equal(PARSE(&cfg, "-r", "x.v6t", "--since", "@0"), V6T_OPT_RUN);
-	assert_true(v6t_filter_match(&cfg, &e, 0));
-	assert_true(v6t_filter_match(&cfg, &e, UINT64_MAX));
+	assert_true(filter_at(&cfg, &e, 0));
+	assert_true(filter_at(&cfg, &e, UINT64_MAX));
 	assert_int_equal(PARSE(&cfg, "--since", "@5", "--until", "@5"), V6T_OPT_RUN);
-	assert_true(v6t_filter_match(&cfg, &e, 5000000000ULL));
-	assert_false(v6t_filter_match(&cfg, &e, 5000000001ULL));
+	assert_true(filter_at(&cfg, &e, 5000000000ULL));
+	assert_false(filter_at(&cfg, &e, 5000000001ULL));
 	BAD("invalid until time '2600-01-01T00:00:00Z': after 2554-07-21T23:34:33Z", "--until",
 	    "2600-01-01T00:00:00Z");
 	BAD("invalid since time '@20000000000'", "--since", "@20000000000");

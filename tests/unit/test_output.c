@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "output.h"
 #include "summary.h"
+#include "view.h"
 
 /* 2026-11-24T10:00:01.123456789Z, as boot time 5 s plus an offset */
 #define BOOT_NS 5000000000ULL
@@ -49,9 +50,9 @@ static void render(const struct v6t_sock_event *e, char *text, char *json)
 	char tb[V6T_LINE_MAX], jb[V6T_LINE_MAX];
 	struct strbuf ts = STRBUF_ON(tb), js = STRBUF_ON(jb);
 
-	v6t_decode(e, (int64_t)(WALL_NS - BOOT_NS), &v);
-	v6t_text_event(&ts, &v, 0);
-	v6t_json_event(&js, &v);
+	view_of(e, (int64_t)(WALL_NS - BOOT_NS), &v);
+	v6t_text_row(&ts, V6T_ROW_EVENT, &v, 0);
+	v6t_json_row(&js, V6T_ROW_EVENT, &v);
 	strcpy(text, tb);
 	strcpy(json, jb);
 }
@@ -96,7 +97,7 @@ static void test_json_mapped_accept(void **state)
 		"\"proto\":\"tcp\",\"family\":\"inet6\",\"local_addr\":\"::ffff:10.0.0.1\","
 		"\"local_port\":80,\"peer_addr\":\"::ffff:10.0.0.20\",\"peer_port\":51234,"
 		"\"v6only\":false,\"v6only_source\":\"default\",\"v6only_set_by\":null,"
-		"\"bindv6only\":0,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
+		"\"bindv6only\":0,\"requested\":null,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
 		"\"listener_port\":80,\"error\":null,"
 		"\"note\":\"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\","
 		"\"backend\":\"tracepoint\"}\n");
@@ -197,20 +198,60 @@ static void test_hostile_comm_is_escaped(void **state)
 	assert_non_null(strstr(text, "set by q\"r\\s?[7]\n"));
 }
 
-static void test_lost_lines(void **state)
+/* Every event has every key: what it lacks is null (or false), never left out. */
+static void test_every_key_on_every_event(void **state)
 {
-	char buf[256];
-	struct strbuf sb = STRBUF_ON(buf);
+	static const unsigned int kinds[] = { V6T_EV_BIND, V6T_EV_V6ONLY, V6T_EV_LISTEN,
+					      V6T_EV_ACCEPT, V6T_EV_SOCKET, V6T_EV_CONNECT,
+					      V6T_EV_UDP_MAPPED };
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+	int keys = -1;
 
 	(void)state;
-	v6t_json_lost(&sb, WALL_NS, 5, 12);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct v6t_sock_event e = base(kinds[i], V6T_AF_INET6);
+		json_object *obj;
+
+		render(&e, text, json);
+		obj = json_tokener_parse(json);
+		assert_non_null(obj);
+		if (keys < 0)
+			keys = json_object_object_length(obj);
+		assert_int_equal(json_object_object_length(obj), keys);
+		json_object_put(obj);
+		if (kinds[i] != V6T_EV_ACCEPT)
+			assert_non_null(strstr(json, "\"listener_addr\":null,\"listener_port\":null,"));
+		if (kinds[i] != V6T_EV_V6ONLY)
+			assert_non_null(strstr(json, "\"bindv6only\":0,\"requested\":null,"));
+	}
+}
+
+static void test_lost_lines(void **state)
+{
+	char buf[V6T_LINE_MAX];
+	struct strbuf sb = STRBUF_ON(buf);
+	struct v6t_view v;
+
+	(void)state;
+	v6t_view_lost(&v, WALL_NS, 5, 12, false);
+	v6t_json_row(&sb, V6T_ROW_LOST, &v);
 	assert_string_equal(buf, "{\"time\":\"2026-11-24T10:00:01.123456789Z\",\"event\":\"lost\",\"count\":5,\"total\":12}\n");
 	sb_reset(&sb);
-	v6t_text_lost(&sb, 5, 12, false);
+	v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
 	assert_non_null(strstr(buf, "lost 5 events (ring buffer full; try a larger --buffer-size), 12 in total\n"));
+	/* a row where the events are: TIME and EVENT in their columns, the gap in NOTE's */
+	assert_memory_equal(buf, "10:00:01.123456 ", 16);
+	assert_memory_equal(buf + 41, "lost ", 5);
+	assert_memory_equal(buf + 125, "lost 5 events", 13);
 	sb_reset(&sb);
-	v6t_text_lost(&sb, 5, 12, true);
+	v6t_view_lost(&v, WALL_NS, 5, 12, true);
+	v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
 	assert_non_null(strstr(buf, "lost 5 events (the recorder's ring buffer was full"));
+	/* with no display, a line for stderr */
+	sb_reset(&sb);
+	v6t_lost_warning(&sb, &v);
+	assert_string_equal(buf, "v6trace: lost 5 events (the recorder's ring buffer was full: the "
+				 "recording misses them), 12 in total\n");
 }
 
 /* colour marks the note only, and only where it matters */
@@ -222,20 +263,20 @@ static void test_color(void **state)
 	struct v6t_view v;
 
 	(void)state;
-	v6t_decode(&e, 0, &v);
-	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
+	view_of(&e, 0, &v);
+	v6t_text_row(&sb, V6T_ROW_EVENT, &v, V6T_OUT_COLOR);
 	assert_non_null(strstr(tb, "\033[1;33m::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\033[0m\n"));
 	e = base(V6T_EV_V6ONLY, V6T_AF_INET6);
 	e.err = -22;
 	e.requested = 1;
-	v6t_decode(&e, 0, &v);
+	view_of(&e, 0, &v);
 	sb_reset(&sb);
-	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
+	v6t_text_row(&sb, V6T_ROW_EVENT, &v, V6T_OUT_COLOR);
 	assert_non_null(strstr(tb, "\033[1;31msetsockopt(IPV6_V6ONLY, 1) failed"));
 	e = base(V6T_EV_BIND, V6T_AF_INET);	/* nothing to point out */
-	v6t_decode(&e, 0, &v);
+	view_of(&e, 0, &v);
 	sb_reset(&sb);
-	v6t_text_event(&sb, &v, V6T_TEXT_COLOR);
+	v6t_text_row(&sb, V6T_ROW_EVENT, &v, V6T_OUT_COLOR);
 	assert_null(strchr(tb, '\033'));
 }
 
@@ -245,7 +286,7 @@ static void test_header(void **state)
 	struct strbuf sb = STRBUF_ON(buf);
 
 	(void)state;
-	v6t_text_header(&sb);
+	v6t_text_header(&sb, V6T_ROW_EVENT);
 	assert_string_equal(buf, "TIME            PID     COMM             EVENT      PROTO LOCAL                     "
 				 "PEER                      V6ONLY         NOTE\n");
 }
@@ -280,7 +321,7 @@ static void test_summary_counts(void **state)
 	set6(e.local_addr, "::ffff:192.0.2.10");
 	set6(e.peer_addr, "::ffff:192.0.2.1");
 	e.local_port = e.listen_port = 80;
-	v6t_summary_add(sum, &e);
+	summary_add(sum, &e);
 	v6t_summary_add_counts(sum, &k, &c);
 	k.port = 81;
 	c = (struct v6t_accept_counts){ .ipv6 = 3 };
@@ -313,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_setter_named),
 		cmocka_unit_test(test_bind_eaddrinuse_ipv4),
 		cmocka_unit_test(test_hostile_comm_is_escaped),
+		cmocka_unit_test(test_every_key_on_every_event),
 		cmocka_unit_test(test_lost_lines),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_color),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 #include "stop.h"
 
 #define READ_CHUNK 65536
+/* where a header field is, for messages that name the offset of what is wrong */
+#define AT(field) offsetof(struct v6t_file_header, field)
 
 struct v6t_reader {
 	int fd;			/* not the reader's: its caller closes it */
@@ -157,16 +160,17 @@ static int check_record_size(struct v6t_reader *r, uint64_t offset, const char *
 static int check_layout(struct v6t_reader *r, const struct v6t_file_header *h)
 {
 	if (!h->abi_version) {
-		set_error(r, 16, "corrupt header: event ABI 0");
+		set_error(r, AT(abi_version), "corrupt header: event ABI 0");
 		return -EINVAL;
 	}
 	if (h->abi_version > V6T_ABI_VERSION) {
-		set_error(r, 16, "event records of ABI %u, newer than this v6trace reads (%u); "
-			  "use a newer v6trace", h->abi_version, V6T_ABI_VERSION);
+		set_error(r, AT(abi_version), "event records of ABI %u, newer than this v6trace "
+			  "reads (%u); use a newer v6trace", h->abi_version, V6T_ABI_VERSION);
 		return -EINVAL;
 	}
-	if (check_record_size(r, 20, "socket events", h->sock_event_size, sizeof(struct v6t_sock_event)) ||
-	    check_record_size(r, 22, "lost records", h->lost_size, sizeof(struct v6t_lost)))
+	if (check_record_size(r, AT(sock_event_size), "socket events", h->sock_event_size,
+			      sizeof(struct v6t_sock_event)) ||
+	    check_record_size(r, AT(lost_size), "lost records", h->lost_size, sizeof(struct v6t_lost)))
 		return -EINVAL;
 	r->sock_event_size = h->sock_event_size;
 	r->lost_size = h->lost_size;
@@ -197,17 +201,19 @@ static int read_header(struct v6t_reader *r)
 	}
 	memcpy(&h, r->buf, sizeof(h));
 	if (h.byte_order != V6T_FILE_BOM) {
-		set_error(r, 12, "recorded on a machine of the other byte order, which is not supported");
+		set_error(r, AT(byte_order),
+			  "recorded on a machine of the other byte order, which is not supported");
 		return -EINVAL;
 	}
 	if (h.major != V6T_FILE_MAJOR) {
-		set_error(r, 8, "format version %u.%u is %s than this v6trace reads (%u.x)%s", h.major,
-			  h.minor, h.major > V6T_FILE_MAJOR ? "newer" : "other", V6T_FILE_MAJOR,
-			  h.major > V6T_FILE_MAJOR ? "; use a newer v6trace" : "");
+		set_error(r, AT(major), "format version %u.%u is %s than this v6trace reads (%u.x)%s",
+			  h.major, h.minor, h.major > V6T_FILE_MAJOR ? "newer" : "other",
+			  V6T_FILE_MAJOR, h.major > V6T_FILE_MAJOR ? "; use a newer v6trace" : "");
 		return -EINVAL;
 	}
 	if (h.header_size < sizeof(h) || h.header_size > V6T_FILE_HEADER_MAX) {
-		set_error(r, 14, "corrupt header: impossible header size %u", h.header_size);
+		set_error(r, AT(header_size), "corrupt header: impossible header size %u",
+			  h.header_size);
 		return -EINVAL;
 	}
 	rc = check_layout(r, &h);

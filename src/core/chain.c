@@ -9,19 +9,17 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include "chain.h"
+#include "clock.h"
 
 static void new_run_id(__u8 id[16])
 {
-	struct timespec a, b;
 	__u64 mix[2];
 
 	if (getrandom(id, 16, GRND_NONBLOCK) == 16)
 		return;
 	/* early boot, no entropy yet: unique is all a run id needs to be */
-	clock_gettime(CLOCK_REALTIME, &a);
-	clock_gettime(CLOCK_BOOTTIME, &b);
-	mix[0] = (__u64)a.tv_sec * 1000000000ULL + a.tv_nsec;
-	mix[1] = ((__u64)b.tv_sec * 1000000000ULL + b.tv_nsec) ^ ((__u64)getpid() << 40);
+	mix[0] = v6t_clock_ns(CLOCK_REALTIME);
+	mix[1] = v6t_clock_ns(CLOCK_BOOTTIME) ^ ((__u64)getpid() << 40);
 	memcpy(id, mix, 16);
 }
 

@@ -78,10 +78,13 @@ static inline void sb_put_printable(struct strbuf *sb, const char *s, size_t n)
 /* The same into buf as a string, for messages built with printf; returns buf. */
 const char *sb_printable(char *buf, size_t size, const char *s);
 
-void sb_u64(struct strbuf *sb, uint64_t v);
-void sb_i64(struct strbuf *sb, int64_t v);
 /* v in decimal, zero-padded to at least width digits */
 void sb_u64_pad0(struct strbuf *sb, uint64_t v, int width);
+
+static inline void sb_u64(struct strbuf *sb, uint64_t v)
+{
+	sb_u64_pad0(sb, v, 1);
+}
 /* pad with spaces up to column col (no-op when already past it, then one space is added) */
 void sb_pad_to(struct strbuf *sb, size_t col);
 /*
@@ -96,9 +99,20 @@ void sb_json_strn(struct strbuf *sb, const char *s, size_t n);
 /* "s" in quotes, for strings that are plain by construction (names, addresses) */
 static inline void sb_json_plain(struct strbuf *sb, const char *s, size_t n)
 {
-	sb_putc(sb, '"');
-	sb_putn(sb, s, n);
-	sb_putc(sb, '"');
+	char *p = sb->buf + sb->len;
+
+	/* one check for the quotes, the string and the NUL: every event has a dozen */
+	if (n + 2 >= sb->cap - sb->len) {
+		sb_putc(sb, '"');
+		sb_putn(sb, s, n);
+		sb_putc(sb, '"');
+		return;
+	}
+	p[0] = '"';
+	memcpy(p + 1, s, n);
+	p[n + 1] = '"';
+	p[n + 2] = '\0';
+	sb->len += n + 2;
 }
 
 #endif

@@ -8,8 +8,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "options.h"
+#include "config.h"
+#include "decode.h"
 
-bool v6t_filter_match(const struct v6t_config *cfg, const struct v6t_sock_event *e, uint64_t wall_ns);
+/* Does the decoded record pass the filters of cfg? */
+bool v6t_filter_match(const struct v6t_config *cfg, const struct v6t_view *v);
 
 #endif

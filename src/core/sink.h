@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Buffered output to a file descriptor. Events arrive in batches; a batch is written with one
- * write(2) and flushed before waiting again, so a pipe reader sees events live without the
- * cost of a syscall per line. Write errors are kept, not lost: EPIPE ends the program quietly,
- * and so does a display cut for blocking past a stop (-ECANCELED, see stop.h).
+ * Buffered output to a file descriptor, for the display and for recordings alike. Events
+ * arrive in batches; a batch is written with one write(2) and flushed before waiting again,
+ * so a pipe reader sees events live without the cost of a syscall per line. Write errors are
+ * kept, not lost: for the display EPIPE ends the program quietly, and so does a display cut
+ * for blocking past a stop (-ECANCELED, see stop.h); the writer reports its own.
  */
 #ifndef V6T_SINK_H
 #define V6T_SINK_H

@@ -8,19 +8,19 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "netns.h"
 #include "netns_set.h"
+#include "sink.h"
 #include "chain.h"
+#include "clock.h"
 #include "stop.h"
 #include "version.h"
 #include "writer.h"
-
-#define WRITER_BUF 65536
 
 struct v6t_writer {
 	struct v6t_writer_opts opts;
 	struct v6t_file_info info;
 	char path[PATH_MAX];
-	int fd;
 	int err;
 	int reported;
 	unsigned int file_index;	/* 0: FILE, n: FILE.n */
@@ -29,8 +29,7 @@ struct v6t_writer {
 	struct v6t_outfile out;		/* the current file, unless on standard output */
 	struct v6t_file_id *written;	/* -W: this run's file i, at i % keep_files */
 	struct v6t_netns_set netns;	/* every namespace recorded so far */
-	size_t len;
-	unsigned char buf[WRITER_BUF];
+	struct v6t_sink buf;		/* the current file's descriptor (-1: none) and buffer */
 };
 
 static int buffer_record(struct v6t_writer *w, const void *rec, size_t size);
@@ -110,7 +109,7 @@ static int open_output(struct v6t_writer *w)
 
 	if (fd < 0)
 		return failed_reported(w, fd);
-	w->fd = fd;
+	v6t_sink_init(&w->buf, fd);
 	return 0;
 }
 
@@ -141,7 +140,7 @@ static int open_file(struct v6t_writer *w, unsigned int index)
 	w->file_index = index;
 	if (!strcmp(w->opts.path, "-")) {
 		snprintf(w->path, sizeof(w->path), "standard output");
-		w->fd = STDOUT_FILENO;
+		v6t_sink_init(&w->buf, STDOUT_FILENO);
 	} else {
 		/* a cut name would be another file's */
 		if (name_file(w, w->path, sizeof(w->path), index)) {
@@ -152,9 +151,8 @@ static int open_file(struct v6t_writer *w, unsigned int index)
 		if (open_output(w))
 			return w->err;
 	}
-	memcpy(w->buf, hdr, hlen);
-	w->len = hlen;
-	w->file_bytes = hlen;
+	w->file_bytes = 0;
+	buffer_record(w, hdr, hlen);
 	for (unsigned int i = 0; i < w->netns.n; i++) {
 		struct v6t_netns_rec n = {
 			.hdr = { .type = V6T_REC_NETNS, .size = sizeof(n) },
@@ -174,13 +172,13 @@ static int close_file(struct v6t_writer *w)
 {
 	int err = v6t_writer_flush(w);
 
-	if (w->fd > STDERR_FILENO) {
+	if (w->buf.fd > STDERR_FILENO) {
 		if (err)
-			v6t_outfile_abandon(&w->out, w->fd);
-		else if ((err = v6t_outfile_commit(&w->out, w->fd)))
+			v6t_outfile_abandon(&w->out, w->buf.fd);
+		else if ((err = v6t_outfile_commit(&w->out, w->buf.fd)))
 			failed_reported(w, err);
 	}
-	w->fd = -1;
+	w->buf.fd = -1;
 	return w->err;
 }
 
@@ -194,32 +192,18 @@ static void writer_free(struct v6t_writer *w)
 void v6t_file_info_local(struct v6t_file_info *info, int64_t boot_to_wall_ns)
 {
 	struct utsname u;
-	struct timespec ts;
-	struct stat st;
-	FILE *f;
 
 	memset(info, 0, sizeof(*info));
 	info->major = V6T_FILE_MAJOR;
 	info->minor = V6T_FILE_MINOR;
 	info->boot_to_wall_ns = boot_to_wall_ns;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	info->start_wall_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	info->start_wall_ns = v6t_clock_ns(CLOCK_REALTIME);
 	if (!uname(&u)) {
 		snprintf(info->hostname, sizeof(info->hostname), "%s", u.nodename);
 		snprintf(info->kernel, sizeof(info->kernel), "%s", u.release);
 	}
 	snprintf(info->version, sizeof(info->version), "%s", V6T_VERSION);
-	if (!stat("/proc/self/ns/net", &st)) {
-		int v = 0;
-
-		info->netns.netns_ino = st.st_ino;
-		f = fopen("/proc/sys/net/ipv6/bindv6only", "re");
-		if (f) {
-			info->has_netns = fscanf(f, "%d", &v) == 1;
-			fclose(f);
-		}
-		info->netns.bindv6only = v;
-	}
+	info->has_netns = !v6t_netns_here(&info->netns);
 }
 
 int v6t_writer_open(struct v6t_writer **out, const struct v6t_writer_opts *opts,
@@ -232,7 +216,7 @@ int v6t_writer_open(struct v6t_writer **out, const struct v6t_writer_opts *opts,
 		return -ENOMEM;
 	w->opts = *opts;
 	w->info = *info;
-	w->fd = -1;
+	w->buf.fd = -1;
 	if (opts->keep_files) {
 		w->written = calloc(opts->keep_files, sizeof(*w->written));
 		if (!w->written) {
@@ -256,10 +240,7 @@ int v6t_writer_flush(struct v6t_writer *w)
 
 	if (w->err)
 		return w->err;
-	if (!w->len)
-		return 0;
-	err = v6t_stop_write_all(w->fd, w->buf, w->len);
-	w->len = 0;
+	err = v6t_sink_flush(&w->buf);
 	if (err)
 		fail(w, err);
 	return w->err;
@@ -267,10 +248,12 @@ int v6t_writer_flush(struct v6t_writer *w)
 
 static int buffer_record(struct v6t_writer *w, const void *rec, size_t size)
 {
-	if (w->len + size > sizeof(w->buf) && v6t_writer_flush(w))
+	int err = v6t_sink_write(&w->buf, rec, size);
+
+	if (err) {
+		fail(w, err);
 		return w->err;
-	memcpy(w->buf + w->len, rec, size);
-	w->len += size;
+	}
 	w->file_bytes += size;
 	return 0;
 }
@@ -306,11 +289,6 @@ int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
 			return w->err;
 	}
 	return buffer_record(w, rec, size);
-}
-
-const char *v6t_writer_path(const struct v6t_writer *w)
-{
-	return w->path;
 }
 
 int v6t_writer_close(struct v6t_writer *w)

@@ -4,7 +4,7 @@
 
 #define NSEC_PER_SEC 1000000000ULL
 
-static int64_t ts_ns(clockid_t clk)
+int64_t v6t_clock_ns(clockid_t clk)
 {
 	struct timespec ts;
 
@@ -14,7 +14,7 @@ static int64_t ts_ns(clockid_t clk)
 
 int64_t v6t_boot_to_wall_offset(void)
 {
-	return ts_ns(CLOCK_REALTIME) - ts_ns(CLOCK_BOOTTIME);
+	return v6t_clock_ns(CLOCK_REALTIME) - v6t_clock_ns(CLOCK_BOOTTIME);
 }
 
 /*

@@ -42,8 +42,6 @@ int v6t_writer_flush(struct v6t_writer *w);
  * its name; returns the first error seen. NULL is fine.
  */
 int v6t_writer_close(struct v6t_writer *w);
-/* The file being written now (for messages). */
-const char *v6t_writer_path(const struct v6t_writer *w);
 
 /* Fills info with this host's facts: name, kernel, version, own namespace, clock offset. */
 void v6t_file_info_local(struct v6t_file_info *info, int64_t boot_to_wall_ns);

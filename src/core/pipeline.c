@@ -8,17 +8,40 @@
 #include "decode.h"
 #include "filter.h"
 #include "output.h"
-#include "printer.h"
+#include "pipeline.h"
+#include "sink.h"
+#include "summary.h"
+#include "writer.h"
 
-int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_t boot_to_wall)
+struct v6t_pipeline {
+	const struct v6t_config *cfg;
+	struct v6t_writer *writer;	/* -w, or NULL */
+	struct v6t_summary *summary;	/* -s, or NULL */
+	bool display;			/* print events (not -q, and stdout is not the recording) */
+	bool color;			/* ANSI colours in the text display */
+	bool done;			/* -n reached, or the output is gone */
+	int64_t boot_to_wall;		/* of the records coming in (replay: of their run) */
+	int64_t writer_clock;		/* -w: the recording's, in its header */
+	uint64_t printed;
+	uint64_t lost_total;
+	struct v6t_sink out;		/* events and summary */
+};
+
+int v6t_pipeline_new(struct v6t_pipeline **out, const struct v6t_config *cfg, int64_t boot_to_wall,
+		     int display_fd)
 {
 	bool recording_on_stdout = cfg->write_path && !strcmp(cfg->write_path, "-");
+	/* the output buffer is large: on the heap, once */
+	struct v6t_pipeline *p = calloc(1, sizeof(*p));
 
-	memset(p, 0, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
 	p->cfg = cfg;
 	p->boot_to_wall = boot_to_wall;
 	p->display = !cfg->quiet && !recording_on_stdout;
-	v6t_sink_init(&p->out, recording_on_stdout ? STDERR_FILENO : STDOUT_FILENO);
+	if (display_fd == V6T_DISPLAY_DEFAULT)
+		display_fd = recording_on_stdout ? STDERR_FILENO : STDOUT_FILENO;
+	v6t_sink_init(&p->out, display_fd);
 	/* https://no-color.org: a set, non-empty NO_COLOR turns automatic colour off */
 	if (cfg->color == V6T_COLOR_ALWAYS)
 		p->color = !cfg->json;
@@ -26,13 +49,16 @@ int v6t_printer_init(struct v6t_printer *p, const struct v6t_config *cfg, int64_
 		p->color = !cfg->json && isatty(p->out.fd) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	if (cfg->summary) {
 		p->summary = v6t_summary_new();
-		if (!p->summary)
+		if (!p->summary) {
+			free(p);
 			return -ENOMEM;
+		}
 	}
+	*out = p;
 	return 0;
 }
 
-int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *info)
+int v6t_pipeline_record_to(struct v6t_pipeline *p, const struct v6t_file_info *info)
 {
 	struct v6t_writer_opts wo = {
 		.path = p->cfg->write_path,
@@ -46,14 +72,14 @@ int v6t_printer_open_writer(struct v6t_printer *p, const struct v6t_file_info *i
 	return v6t_writer_open(&p->writer, &wo, info);
 }
 
-void v6t_printer_header(struct v6t_printer *p)
+void v6t_pipeline_header(struct v6t_pipeline *p)
 {
 	char line[256];
 	struct strbuf sb = STRBUF_ON(line);
 
 	if (!p->display || p->cfg->json)
 		return;
-	v6t_text_header(&sb);
+	v6t_text_header(&sb, V6T_ROW_EVENT);
 	v6t_sink_write(&p->out, sb.buf, sb.len);
 }
 
@@ -61,24 +87,24 @@ void v6t_printer_header(struct v6t_printer *p)
  * The display failed. A reader gone (EPIPE) ends the session, as for any filter; a display cut
  * for blocking past a stop (ECANCELED) only ends the display: the recording gets every event.
  */
-static void display_failed(struct v6t_printer *p)
+static void display_failed(struct v6t_pipeline *p)
 {
 	if (p->out.err == -ECANCELED)
 		p->display = false;
 	else
-		p->done = 1;
+		p->done = true;
 }
 
-static void emit(struct v6t_printer *p, const struct strbuf *sb)
+static void emit(struct v6t_pipeline *p, const struct strbuf *sb)
 {
 	if (v6t_sink_write(&p->out, sb->buf, sb->len))
 		display_failed(p);
 }
 
-static void record(struct v6t_printer *p, const void *rec, size_t size)
+static void record(struct v6t_pipeline *p, const void *rec, size_t size)
 {
 	if (p->writer && v6t_writer_add(p->writer, rec, size))
-		p->done = 1;
+		p->done = true;
 }
 
 _Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock_event, ts_boot_ns),
@@ -89,7 +115,7 @@ _Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock
  * recorder, maybe after a reboot) brings records on another: they are written on the
  * recording's, so that replaying it shows the times the display showed.
  */
-static void record_timed(struct v6t_printer *p, const void *rec, size_t size)
+static void record_timed(struct v6t_pipeline *p, const void *rec, size_t size)
 {
 	union {
 		struct v6t_sock_event e;
@@ -111,53 +137,57 @@ static void record_timed(struct v6t_printer *p, const void *rec, size_t size)
 }
 
 /* The line is built where it will be written, in the output buffer: no copy per event. */
-static void display(struct v6t_printer *p, const struct v6t_sock_event *e)
+static void display(struct v6t_pipeline *p, struct v6t_view *v)
 {
 	struct strbuf sb;
-	struct v6t_view v;
 
 	if (v6t_sink_begin(&p->out, &sb, V6T_LINE_MAX)) {
 		display_failed(p);
 		return;
 	}
-	v6t_decode(e, p->boot_to_wall, &v);
+	v6t_explain(v, p->cfg->wide);
 	if (p->cfg->json)
-		v6t_json_event(&sb, &v);
+		v6t_json_row(&sb, V6T_ROW_EVENT, v);
 	else
-		v6t_text_event(&sb, &v, (p->color ? V6T_TEXT_COLOR : 0) |
-					(p->cfg->wide ? V6T_TEXT_WIDE : 0));
+		v6t_text_row(&sb, V6T_ROW_EVENT, v, p->color ? V6T_OUT_COLOR : 0);
 	v6t_sink_commit(&p->out, &sb);
 }
 
-static void on_sock_event(struct v6t_printer *p, const struct v6t_sock_event *e)
+/* Decoded once: filters, summary and display read the view; the recording takes the record. */
+static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e)
 {
-	uint64_t wall = e->ts_boot_ns + p->boot_to_wall;
+	struct v6t_view v;
 
+	v6t_decode(e, p->boot_to_wall, &v);
 	/*
 	 * Live events passed the same filters in the kernel, but the start-up snapshot's did not:
 	 * a recording holds what the filters select, as the display does, whatever the source.
 	 */
-	if (!v6t_filter_match(p->cfg, e, wall))
+	if (!v6t_filter_match(p->cfg, &v))
 		return;
 	if (p->writer) {
 		/* the recording says which namespaces it saw, and their bindv6only */
 		if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
-			p->done = 1;
+			p->done = true;
 		record_timed(p, e, sizeof(*e));
 	}
 	if (p->summary)
-		v6t_summary_add(p->summary, e);
+		v6t_summary_add(p->summary, &v);
 	if (p->display)
-		display(p, e);
+		display(p, &v);
 	if (p->cfg->count && ++p->printed >= p->cfg->count)
-		p->done = 1;
+		p->done = true;
 }
 
-/* Lost events stay in the stream where they happened: JSON as a record, text on stderr. */
-static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
+/*
+ * Lost events stay in the stream where they happened, a row in text or JSON; when no events
+ * are displayed, they are a warning on stderr.
+ */
+static void on_lost(struct v6t_pipeline *p, const struct v6t_lost *l)
 {
-	char line[256];
+	char line[V6T_LINE_MAX];
 	struct strbuf sb = STRBUF_ON(line);
+	struct v6t_view v;
 
 	/* only a crafted file holds a gap of no events, or counts whose total passes 2^64 - 1 */
 	if (!l->count)
@@ -167,16 +197,26 @@ static void on_lost(struct v6t_printer *p, const struct v6t_lost *l)
 		p->lost_total = UINT64_MAX;
 	else
 		p->lost_total += l->count;
-	if (p->display && p->cfg->json) {
-		v6t_json_lost(&sb, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total);
+	v6t_view_lost(&v, l->ts_boot_ns + p->boot_to_wall, l->count, p->lost_total,
+		      p->cfg->read_path != NULL);
+	if (!p->display) {
+		v6t_lost_warning(&sb, &v);
+		fputs(sb.buf, stderr);
+	} else if (p->cfg->json) {
+		v6t_json_row(&sb, V6T_ROW_LOST, &v);
 		emit(p, &sb);
 	} else {
-		v6t_text_lost(&sb, l->count, p->lost_total, p->cfg->read_path != NULL);
-		fputs(sb.buf, stderr);
+		v6t_text_row(&sb, V6T_ROW_LOST, &v, 0);
+		emit(p, &sb);
 	}
 }
 
-int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, size_t size)
+void v6t_pipeline_set_clock(struct v6t_pipeline *p, int64_t boot_to_wall)
+{
+	p->boot_to_wall = boot_to_wall;
+}
+
+bool v6t_pipeline_push(struct v6t_pipeline *p, const struct v6t_rec_hdr *rec, size_t size)
 {
 	struct v6t_netns_rec n;
 
@@ -201,7 +241,7 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 		/* a namespace -N leaves out is not in the recording either */
 		if ((!p->cfg->netns || n.info.netns_ino == p->cfg->netns) &&
 		    v6t_writer_add_netns(p->writer, n.info.netns_ino, n.info.bindv6only))
-			p->done = 1;
+			p->done = true;
 		break;
 	default:
 		/* a record type from a newer version: its size says how far to skip */
@@ -210,7 +250,30 @@ int v6t_printer_record(struct v6t_printer *p, const struct v6t_rec_hdr *rec, siz
 	return p->done;
 }
 
-int v6t_printer_flush(struct v6t_printer *p)
+bool v6t_pipeline_lost(struct v6t_pipeline *p, uint64_t ts_boot_ns, uint64_t count)
+{
+	struct v6t_lost l = {
+		.hdr = { .type = V6T_REC_LOST, .size = sizeof(l) },
+		.ts_boot_ns = ts_boot_ns,
+		.count = count,
+	};
+
+	return v6t_pipeline_push(p, &l.hdr, sizeof(l));
+}
+
+void v6t_pipeline_add_counts(struct v6t_pipeline *p, const struct v6t_count_key *k,
+			     const struct v6t_accept_counts *c)
+{
+	if (p->summary)
+		v6t_summary_add_counts(p->summary, k, c);
+}
+
+bool v6t_pipeline_done(const struct v6t_pipeline *p)
+{
+	return p->done;
+}
+
+int v6t_pipeline_flush(struct v6t_pipeline *p)
 {
 	int err = 0;
 
@@ -226,17 +289,19 @@ int v6t_printer_flush(struct v6t_printer *p)
 	return err;
 }
 
-int v6t_printer_finish(struct v6t_printer *p)
+int v6t_pipeline_close(struct v6t_pipeline *p)
 {
 	int err, werr;
 
+	if (!p)
+		return 0;
 	if (p->summary) {
 		v6t_summary_print(p->summary, &p->out, p->cfg->json);
 		v6t_summary_free(p->summary);
 		p->summary = NULL;
 	}
-	err = v6t_printer_flush(p);
+	err = v6t_pipeline_flush(p);
 	werr = v6t_writer_close(p->writer);
-	p->writer = NULL;
+	free(p);
 	return err ? err : werr;
 }

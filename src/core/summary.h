@@ -7,6 +7,7 @@
 #ifndef V6T_SUMMARY_H
 #define V6T_SUMMARY_H
 
+#include "decode.h"
 #include "sink.h"
 #include "v6trace.h"
 
@@ -22,7 +23,7 @@ struct v6t_summary;
 			    (1U << V6T_EV_ACCEPT) | (1U << V6T_EV_V6ONLY))
 
 struct v6t_summary *v6t_summary_new(void);
-void v6t_summary_add(struct v6t_summary *s, const struct v6t_sock_event *e);
+void v6t_summary_add(struct v6t_summary *s, const struct v6t_view *v);
 /* Accepts the kernel counted for a listener instead of sending them (-s -q). */
 void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k,
 			    const struct v6t_accept_counts *c);

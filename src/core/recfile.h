@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The recording file format (docs/format.md): a self-describing header, then length-prefixed
- * typed records, each starting with struct v6t_rec_hdr. The socket event records are the
- * kernel's struct v6t_sock_event byte for byte.
+ * typed records, each starting with struct v6t_rec_hdr: the record types of
+ * include/v6trace.h, the socket events the kernel's struct v6t_sock_event byte for byte.
  */
 #ifndef V6T_RECFILE_H
 #define V6T_RECFILE_H
@@ -17,9 +17,6 @@
 #define V6T_FILE_BOM 0x0102		/* byte-order mark, written in the recorder's order */
 #define V6T_FILE_HEADER_MAX 4096
 #define V6T_REC_MAX 4096		/* no record is longer: a larger length means corruption */
-
-/* A record type that only exists in files: the first event seen from a network namespace. */
-#define V6T_REC_NETNS 3
 
 struct v6t_file_header {
 	char magic[V6T_FILE_MAGIC_LEN];
@@ -47,12 +44,6 @@ struct v6t_file_tag {
 #define V6T_TAG_NETNS 5			/* struct v6t_netns_info: the recorder's own namespace */
 #define V6T_TAG_RUN 6			/* struct v6t_run_info (format 1.1): the run, and this file's place */
 
-struct v6t_netns_info {
-	__u64 netns_ino;
-	__u8 bindv6only;
-	__u8 pad[7];
-};
-
 /*
  * A recording run (one -w) and the place of this file in its chain (-C): FILE is file 0, FILE.n
  * file n. Whoever follows the chain takes only files of its own run, in order.
@@ -63,13 +54,7 @@ struct v6t_run_info {
 	__u32 pad;
 };
 
-struct v6t_netns_rec {
-	struct v6t_rec_hdr hdr;
-	struct v6t_netns_info info;
-};
-
 _Static_assert(sizeof(struct v6t_file_header) == 40, "file header size is format");
-_Static_assert(sizeof(struct v6t_netns_rec) == 24, "netns record size is format");
 _Static_assert(sizeof(struct v6t_run_info) == 24, "run tag size is format");
 
 /* What a header says, decoded. Strings are NUL-terminated. */

@@ -4,8 +4,11 @@
 #define V6T_CLOCK_H
 
 #include <stdint.h>
+#include <time.h>
 #include "strbuf.h"
 
+/* The clock's time now in ns: every conversion of a timespec is this one. */
+int64_t v6t_clock_ns(clockid_t clk);
 /* CLOCK_REALTIME - CLOCK_BOOTTIME now, in ns: add it to a boot-time stamp to get wall time. */
 int64_t v6t_boot_to_wall_offset(void);
 /* 2026-11-24T10:00:01.123456789Z */

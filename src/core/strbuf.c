@@ -106,21 +106,6 @@ void sb_u64_pad0(struct strbuf *sb, uint64_t v, int width)
 	sb->buf[sb->len] = '\0';
 }
 
-void sb_u64(struct strbuf *sb, uint64_t v)
-{
-	sb_u64_pad0(sb, v, 1);
-}
-
-void sb_i64(struct strbuf *sb, int64_t v)
-{
-	if (v < 0) {
-		sb_putc(sb, '-');
-		sb_u64(sb, -(uint64_t)v);
-	} else {
-		sb_u64(sb, v);
-	}
-}
-
 void sb_pad_to(struct strbuf *sb, size_t col)
 {
 	size_t n;

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a socket and its peer are, decided once per record: which families the socket takes,
+ * what its peer is, where its V6ONLY came from, whether the record is about dual-stack
+ * behaviour (-m) and what deserves the eye. Notes, the summary's verdicts, colours and
+ * filters all read this answer; none of them decides it again.
+ */
+#ifndef V6T_CLASSIFY_H
+#define V6T_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "v6trace.h"
+
+/* What a socket takes, from its family, the address it is bound to and its V6ONLY. */
+enum v6t_sock_class {
+	V6T_SOCK_IPV4,		/* AF_INET: IPv4 only (netstat's tcp, udp) */
+	V6T_SOCK_V4MAPPED,	/* AF_INET6 on ::ffff:a.b.c.d: IPv4 only, listed as tcp6 */
+	V6T_SOCK_V6ONLY,	/* AF_INET6 with IPV6_V6ONLY: IPv6 only */
+	V6T_SOCK_DUALSTACK,	/* AF_INET6 on :: without V6ONLY: IPv6, and IPv4 as ::ffff:a.b.c.d */
+	V6T_SOCK_IPV6,		/* AF_INET6 on one IPv6 address: IPv6 only */
+	V6T_SOCK_CLASSES,
+};
+
+/* The peer is V6T_PEER_* (include/v6trace.h: the kernel counts accepts by the same rule). */
+
+/* Where V6ONLY came from (README: the V6ONLY column). */
+enum v6t_v6only_source {
+	V6T_SRC_NONE,		/* an AF_INET socket: no V6ONLY */
+	V6T_SRC_SETSOCKOPT,
+	V6T_SRC_BIND_ADDRESS,	/* the kernel set it at bind() to one IPv6 address */
+	V6T_SRC_SYSCTL,
+	V6T_SRC_DEFAULT,
+	V6T_SRC_UNKNOWN,	/* a summary row whose describing record was lost */
+	V6T_SRC_COUNT,
+};
+
+/* What the text display points out (in colour). */
+enum v6t_emphasis {
+	V6T_EMPH_NONE,
+	V6T_EMPH_FAILED,	/* the call failed */
+	V6T_EMPH_MAPPED,	/* an IPv4 peer behind a tcp6/udp6 socket */
+	V6T_EMPH_DUALSTACK,	/* an AF_INET6 socket that takes IPv4 too, or a V6ONLY of 0 */
+};
+
+struct v6t_class {
+	uint8_t sock;		/* enum v6t_sock_class: the socket, by its local address */
+	uint8_t listener;	/* the same for an accept's listener (by its address), else sock */
+	uint8_t peer;		/* V6T_PEER_*: mapped only with a v4-mapped peer, else by family */
+	uint8_t source;		/* enum v6t_v6only_source */
+	uint8_t emphasis;	/* enum v6t_emphasis */
+	bool failed;		/* the call failed (a connect still under way has not) */
+	bool dualstack;		/* about dual-stack behaviour: what --mapped-only keeps */
+};
+
+void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c);
+
+#endif
