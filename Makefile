@@ -19,7 +19,7 @@ PKG_TEST_PKGS := scdoc bash-completion man-db python3 util-linux systemd debhelp
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
-CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Isrc/core -I$(OUTPUT)
+CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Isrc/core -Isrc/live -I$(OUTPUT)
 LDLIBS := -lbpf -lelf -lz -lmnl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -Ivmlinux
 
@@ -40,7 +40,7 @@ CORE_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(CORE_SRCS))
 CORE_LIB := $(OUTPUT)/libv6tcore.a
 # The option parser, which the tests share with v6trace; the live side, which alone needs libbpf.
 OPT_OBJS := $(OUTPUT)/src/options.o
-APP_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(filter-out src/main.c,$(wildcard src/*.c)))
+APP_OBJS := $(patsubst src/%.c,$(OUTPUT)/src/%.o,$(filter-out src/main.c,$(wildcard src/*.c src/live/*.c)))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 ITEST_SRCS := $(wildcard tests/integration/*.c)
@@ -57,7 +57,8 @@ all: $(OUTPUT)/v6trace
 deps:
 	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS) $(PKG_TEST_PKGS)
 
-$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/src/core $(OUTPUT)/tests $(OUTPUT)/tests/integration:
+$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/src/core $(OUTPUT)/src/live $(OUTPUT)/tests \
+		$(OUTPUT)/tests/integration:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)/bpf
@@ -79,6 +80,10 @@ bpf-arm64:
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 OUTPUT=$(OUTPUT)/arm64 $(OUTPUT)/arm64/v6trace.skel.h
 
 $(OUTPUT)/src/%.o: src/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/src/live/%.o: src/live/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src/live
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -222,5 +227,5 @@ vmlinux:
 clean:
 	rm -rf $(OUTPUT)
 
--include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/src/core/*.d $(OUTPUT)/tests/*.d \
-	$(OUTPUT)/tests/integration/*.d)
+-include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/src/*.d $(OUTPUT)/src/core/*.d $(OUTPUT)/src/live/*.d \
+	$(OUTPUT)/tests/*.d $(OUTPUT)/tests/integration/*.d)
