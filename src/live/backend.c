@@ -123,11 +123,10 @@ static struct btf *vmlinux_btf(void)
 	static struct btf *btf;
 	static int tried;
 
+	/* libbpf 1.x returns NULL (errno set) when there is none: tried once, not per probe */
 	if (!tried) {
 		tried = 1;
 		btf = btf__load_vmlinux_btf();
-		if (!btf)
-			btf = NULL;
 	}
 	return btf;
 }
