@@ -187,6 +187,7 @@ function-length:
 
 # The kernel matrix: this host (auto) and Debian's 6.1 kernel under qemu with every backend.
 vmtest: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
+	$(Q)tests/vm/matrix-check.sh
 	$(Q)tests/vm/matrix.sh $(OUTPUT) $(EXPECT_AUTO)
 
 # The benchmark (not part of check): a few minutes on 2 cores; see BENCHMARKS.md.

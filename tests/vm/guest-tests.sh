@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Runs in the guest: the backend-specific integration tests once per backend (-B fentry,
-# kprobe, tracepoint), once more for tracepoint without tracefs (raw_tp: the raw exit of
-# every syscall), and once with auto, which must choose fentry on this kernel. One
-# V6TRACE_VM_RESULT line per run for the host's matrix; exit status 0 only if all passed.
+# Runs in the guest: the backend-specific integration tests once per backend named on the
+# command line (matrix.sh: fentry, kprobe, tracepoint, raw_tp for tracepoint without tracefs,
+# which takes the raw exit of every syscall, and auto, which must choose fentry on this
+# kernel). One V6TRACE_VM_RESULT line per run for the host's matrix; exit status 0 only if
+# all passed.
 groups=${V6TRACE_ITEST_GROUPS:-scenarios,filters,existing,attrib}
+[ $# -gt 0 ] || { echo "guest-tests: usage: guest-tests.sh BACKEND... (fentry kprobe tracepoint raw_tp auto)"; exit 2; }
 failed=0
-for backend in fentry kprobe tracepoint raw_tp auto; do
+for backend in "$@"; do
 	log=/tmp/itest-$backend.log
 	if [ "$backend" = raw_tp ]; then
 		V6TRACE_TRACEFS= V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=tracepoint \

@@ -9,6 +9,8 @@ build=${1:?build dir}
 host_expect=${2:?backend auto must choose on this host}
 here=$(cd "$(dirname "$0")" && pwd)
 groups=scenarios,filters,existing,attrib
+# in the guest: each backend forced, the tracepoint one without tracefs (raw_tp), and auto
+vm_backends="fentry kprobe tracepoint raw_tp auto"
 rows=()
 total_pass=0
 total_fail=0
@@ -40,24 +42,34 @@ host_run "auto -> $host_expect" V6TRACE_ITEST_GROUPS=$groups
 	host_run "auto -> tracepoint (raw_tp)" V6TRACE_TRACEFS= V6TRACE_ITEST_GROUPS=$groups,cli
 
 "$here/run.sh" --build-dir "$build" --timeout 1200 --pack "$build/v6trace" --pack "$build/tests/itest" \
-	--pack "$here/guest-tests.sh" -- ./guest-tests.sh > "$log" 2>&1
+	--pack "$here/guest-tests.sh" -- ./guest-tests.sh $vm_backends > "$log" 2>&1
 rc=$?
 kernel=$(grep -a -o 'V6TRACE_VM_KERNEL=[^[:space:]]*' "$log" | head -n 1 | cut -d= -f2)
-results=$(grep -a -o 'V6TRACE_VM_RESULT backend=[a-z_]* passed=[0-9]* failed=[0-9]*' "$log")
-if [ -z "$results" ]; then
-	cat "$log"
-	echo "vmtest: the guest ran no tests (status $rc); see the console above" >&2
-	rows+=("${kernel:-guest} (vm)|all|0|1")
+kernel=${kernel:-guest}
+[ "$rc" -ne 0 ] && cat "$log"
+# every backend asked for has its row: one the guest never reported (it hung, crashed or was
+# killed before it) fails, rather than leaving a shorter table that passes
+for b in $vm_backends; do
+	line=$(grep -a -o "V6TRACE_VM_RESULT backend=$b passed=[0-9]* failed=[0-9]*" "$log" | tail -n 1)
+	label=$b
+	[ "$b" = auto ] && label="auto -> fentry"
+	if [ -z "$line" ]; then
+		echo "vmtest: no result for $b from the guest (status $rc); see the console above" >&2
+		rows+=("$kernel (vm)|$label (no result)|0|1")
+		total_fail=$((total_fail + 1))
+		continue
+	fi
+	read -r _ _ p f <<< "$line"
+	p=${p#passed=}; f=${f#failed=}
+	rows+=("$kernel (vm)|$label|$p|$f")
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+done
+# the guest's own status too: every row may pass while it still failed (a test binary crash)
+if [ "$rc" -ne 0 ] && [ "$total_fail" -eq 0 ]; then
+	echo "vmtest: the guest ended with status $rc" >&2
+	rows+=("$kernel (vm)|guest exit status $rc|0|1")
 	total_fail=$((total_fail + 1))
-else
-	[ "$rc" -ne 0 ] && cat "$log"
-	while read -r _ b p f; do
-		b=${b#backend=}; p=${p#passed=}; f=${f#failed=}
-		[ "$b" = auto ] && b="auto -> fentry"
-		rows+=("$kernel (vm)|$b|$p|$f")
-		total_pass=$((total_pass + p))
-		total_fail=$((total_fail + f))
-	done <<< "$results"
 fi
 rm -f "$log"
 

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The kernel matrix must fail when the guest does: matrix.sh run against a fake guest (run.sh)
+# and a fake test binary, once reporting every backend, once stopping before the last (a hung
+# or killed guest: its table used to be shorter and pass), once exiting non-zero after
+# reporting all (a crash of the test binary). Run by `make vmtest` before the real matrix.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/vm" "$work/build/tests"
+cp "$here/matrix.sh" "$work/vm/"
+printf '#!/bin/sh\necho "[  PASSED  ] 3 test(s)."\n' > "$work/build/tests/itest"
+chmod +x "$work/build/tests/itest"
+: > "$work/build/v6trace"
+failed=0
+
+# fake run.sh: reports the backends after "--", per $FAKE_MODE
+cat > "$work/vm/run.sh" <<'FAKE'
+#!/bin/bash
+while [ $# -gt 0 ] && [ "$1" != -- ]; do shift; done
+shift 2
+echo "V6TRACE_VM_KERNEL=6.1.0-fake"
+for b in "$@"; do
+	if [ "$FAKE_MODE" = stops ] && [ "$b" = auto ]; then
+		echo "watchdog: BUG: soft lockup"
+		exit 125
+	fi
+	echo "V6TRACE_VM_RESULT backend=$b passed=2 failed=0"
+done
+[ "$FAKE_MODE" = crashes ] && exit 1
+exit 0
+FAKE
+chmod +x "$work/vm/run.sh"
+
+expect() { # mode, expected exit status, what the table must say
+	local out rc
+	out=$(FAKE_MODE=$1 bash "$work/vm/matrix.sh" "$work/build" tracepoint 2>&1)
+	rc=$?
+	if [ "$rc" -eq "$2" ] && grep -q -- "$3" <<< "$out"; then
+		echo "ok   guest that $1: exit $rc, \"$3\""
+	else
+		echo "FAIL guest that $1: exit $rc (expected $2), \"$3\" in:"
+		echo "$out"
+		failed=1
+	fi
+}
+expect "reports all" 0 "vmtest: 16 passed, 0 failed"
+expect stops 1 "auto -> fentry (no result) *FAIL"
+expect crashes 1 "guest exit status 1 *FAIL"
+exit $failed
