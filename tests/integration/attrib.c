@@ -535,7 +535,7 @@ static unsigned int hold_descriptors(struct rlimit *old)
 static void test_startup_storm(void **state)
 {
 	struct attrib *a = *state;
-	uint64_t ns = netns_enter_new();
+	uint64_t ns;
 	struct storm st = { .port = 8520 };
 	struct acceptor ac = {};
 	pthread_t cl[STORM_THREADS], acc;
@@ -544,6 +544,19 @@ static void test_startup_storm(void **state)
 	struct rlimit old;
 	struct stat sb;
 	int unknown;
+
+	/*
+	 * The race is the tracepoint backend's, whose accepts find their listener in what the
+	 * start-up search seeded; fentry and kprobe take it from accept()'s own argument. Under
+	 * them (only in the VM) the storm is pure load: TCG attaching trampolines to the
+	 * functions it hammers took minutes, 80,000 connections, and once a soft lockup.
+	 */
+	if (strcmp(expected_backend(), "tracepoint")) {
+		fprintf(stderr, "attrib: the start-up race is the tracepoint backend's, not %s's\n",
+			expected_backend());
+		skip();
+	}
+	ns = netns_enter_new();
 
 	held = hold_descriptors(&old);
 	ac.lfd = sock_bind(AF_INET6, SOCK_STREAM, "::", st.port, 0);
