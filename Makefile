@@ -185,10 +185,12 @@ fuzz-regress: $(OUTPUT)/fuzz/fuzz_reader
 function-length:
 	$(Q)scripts/function-length.py src bpf
 
-# The kernel matrix: this host (auto) and Debian's 6.1 kernel under qemu with every backend.
+# The kernel matrix: this host (auto) and Debian's kernels under qemu (tests/vm/kernels) with
+# every backend; `make vmtest KERNELS="host 6.1"` runs only those.
+KERNELS ?=
 vmtest: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
 	$(Q)tests/vm/matrix-check.sh
-	$(Q)tests/vm/matrix.sh $(OUTPUT) $(EXPECT_AUTO)
+	$(Q)tests/vm/matrix.sh $(OUTPUT) $(EXPECT_AUTO) $(KERNELS)
 
 # The benchmark (not part of check): a few minutes on 2 cores; see BENCHMARKS.md.
 $(OUTPUT)/bench/acceptstorm: bench/acceptstorm.c | $(OUTPUT)

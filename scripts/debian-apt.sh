@@ -69,5 +69,8 @@ fi
 (cd "$dir/debs" && apt-get "${opts[@]}" -qq download "$@" >/dev/null) ||
 	{ echo "debian-apt: cannot download from $suite/$arch: $*" >&2; exit 1; }
 for p in "$@"; do
-	ls -t "$dir/debs/${p%%=*}"_*_"$arch".deb "$dir/debs/${p%%=*}"_*_all.deb 2>/dev/null | head -n 1
+	deb=$(find "$dir/debs" -maxdepth 1 \( -name "${p%%=*}_*_$arch.deb" -o -name "${p%%=*}_*_all.deb" \) |
+		sort -V | tail -n 1)
+	[ -n "$deb" ] || { echo "debian-apt: $p was not downloaded" >&2; exit 1; }
+	echo "$deb"
 done

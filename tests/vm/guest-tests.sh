@@ -1,21 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Runs in the guest: the backend-specific integration tests once per backend named on the
-# command line (matrix.sh: fentry, kprobe, tracepoint, raw_tp for tracepoint without tracefs,
-# which takes the raw exit of every syscall, and auto, which must choose fentry on this
-# kernel). One V6TRACE_VM_RESULT line per run for the host's matrix; exit status 0 only if
-# all passed.
+# command line (matrix.sh takes them from tests/vm/kernels: fentry, kprobe, tracepoint, raw_tp
+# for tracepoint without tracefs, which takes the raw exit of every syscall, and auto, which
+# must choose the backend --expect names). One V6TRACE_VM_RESULT line per run for the host's
+# matrix; exit status 0 only if all passed.
 groups=${V6TRACE_ITEST_GROUPS:-scenarios,filters,existing,attrib}
-[ $# -gt 0 ] || { echo "guest-tests: usage: guest-tests.sh BACKEND... (fentry kprobe tracepoint raw_tp auto)"; exit 2; }
+usage="guest-tests: usage: guest-tests.sh --expect AUTO BACKEND... (fentry kprobe tracepoint raw_tp auto)"
+[ "$1" = --expect ] && [ $# -ge 3 ] || { echo "$usage"; exit 2; }
+expect=$2
+shift 2
 failed=0
 for backend in "$@"; do
 	log=/tmp/itest-$backend.log
 	if [ "$backend" = raw_tp ]; then
 		V6TRACE_TRACEFS= V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=tracepoint \
-			V6TRACE_EXPECT_BACKEND=fentry V6TRACE_ITEST_GROUPS=$groups,cli \
+			V6TRACE_EXPECT_BACKEND=$expect V6TRACE_ITEST_GROUPS=$groups,cli \
 			/opt/vmtest/itest > "$log" 2>&1
 	else
-		V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=$backend V6TRACE_EXPECT_BACKEND=fentry \
+		V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=$backend V6TRACE_EXPECT_BACKEND=$expect \
 			V6TRACE_ITEST_GROUPS=$groups /opt/vmtest/itest > "$log" 2>&1
 	fi
 	rc=$?

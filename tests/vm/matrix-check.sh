@@ -10,6 +10,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/vm" "$work/build/tests"
 cp "$here/matrix.sh" "$work/vm/"
+# two kernels, one of another architecture: both guests run, and both must report
+printf '6.1 bookworm amd64 fentry fentry kprobe tracepoint raw_tp auto\n' > "$work/vm/kernels"
+printf 'arm64-6.1 bookworm arm64 kprobe kprobe tracepoint auto\n' >> "$work/vm/kernels"
 printf '#!/bin/sh\necho "[  PASSED  ] 3 test(s)."\n' > "$work/build/tests/itest"
 chmod +x "$work/build/tests/itest"
 : > "$work/build/v6trace"
@@ -18,9 +21,11 @@ failed=0
 # fake run.sh: reports the backends after "--", per $FAKE_MODE
 cat > "$work/vm/run.sh" <<'FAKE'
 #!/bin/bash
-while [ $# -gt 0 ] && [ "$1" != -- ]; do shift; done
-shift 2
-echo "V6TRACE_VM_KERNEL=6.1.0-fake"
+while [ $# -gt 0 ] && [ "$1" != -- ]; do
+	[ "$1" = --kernel ] && echo "V6TRACE_VM_KERNEL=$2-fake"
+	shift
+done
+shift 4
 for b in "$@"; do
 	if [ "$FAKE_MODE" = stops ] && [ "$b" = auto ]; then
 		echo "watchdog: BUG: soft lockup"
@@ -45,7 +50,11 @@ expect() { # mode, expected exit status, what the table must say
 		failed=1
 	fi
 }
-expect "reports all" 0 "vmtest: 16 passed, 0 failed"
-expect stops 1 "auto -> fentry (no result) *FAIL"
-expect crashes 1 "guest exit status 1 *FAIL"
+expect "reports all" 0 "vmtest: 22 passed, 0 failed"
+expect "reports all" 0 "arm64-6.1-fake (vm) *auto -> kprobe *pass"
+expect stops 1 "6.1-fake (vm) *auto -> fentry (no result) *FAIL"
+expect stops 1 "arm64-6.1-fake (vm) *auto -> kprobe (no result) *FAIL"
+expect crashes 1 "arm64-6.1-fake (vm) *guest exit status 1 *FAIL"
+: > "$work/vm/kernels"
+expect "has no kernels" 1 "vmtest: no kernels in"
 exit $failed

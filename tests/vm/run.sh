@@ -1,70 +1,107 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Boots Debian bookworm's own kernel (linux-image-amd64, 6.1) under qemu TCG and runs a
-# command in it; the guest command's exit status becomes ours.
+# Boots one of Debian's own kernels (tests/vm/kernels: 5.10, 6.1, 6.12 on amd64, 6.1 on arm64)
+# under qemu TCG and runs a command in it; the guest command's exit status becomes ours.
 #
-#   tests/vm/run.sh --build-dir DIR [--timeout S] [--mem MB] [--pack FILE[:GUEST_PATH]]... -- CMD [ARG]...
+#   tests/vm/run.sh --build-dir DIR [--kernel ID] [--timeout S] [--mem MB]
+#                   [--sysroot DIR] [--pack FILE[:GUEST_PATH]]... -- CMD [ARG]...
 #
 # Everything the guest needs is packed into the initramfs (dynamic executables with their
-# shared libraries and loader), so no modules, 9p or disk image are needed. The kernel .deb is
-# downloaded, never installed (installing pulls initramfs-tools and a systemd upgrade), and it
-# and the base initramfs are cached in DIR/vm: a second run only boots.
+# shared libraries and loader: from this machine, or for another architecture's binary from
+# --sysroot), so no modules, 9p or disk image are needed. The kernel .deb comes from the
+# suite's archive through a private apt configuration (scripts/debian-apt.sh), is never
+# installed, and it and the base initramfs are cached in DIR/vm/ID: a second run only boots.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=
+kernel=6.1
 timeout_s=600
 mem=1024
+sysroot=
 packs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build-dir) build=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
+	--sysroot) sysroot=$2; shift 2 ;;
 	--pack) packs+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
-[ -n "$build" ] && [ $# -gt 0 ] || { echo "vm: usage: run.sh --build-dir DIR [--pack F]... -- CMD" >&2; exit 2; }
-mkdir -p "$build/vm"
-cache=$(cd "$build/vm" && pwd)
+[ -n "$build" ] && [ $# -gt 0 ] || { echo "vm: usage: run.sh --build-dir DIR [--kernel ID] [--pack F]... -- CMD" >&2; exit 2; }
+read -r _ suite arch _ < <(awk -v id="$kernel" '$1 == id' "$here/kernels") ||
+	{ echo "vm: unknown kernel '$kernel' (tests/vm/kernels names them)" >&2; exit 2; }
+mkdir -p "$build/vm/$kernel"
+cache=$(cd "$build/vm/$kernel" && pwd)
+apt_dir=$(cd "$build/vm" && pwd)/apt-$suite-$arch
 
-"$top/scripts/install-deps.sh" qemu-system-x86 busybox-static xz-utils cpio
+case $arch in
+amd64) qemu_pkg=qemu-system-x86 ;;
+arm64) qemu_pkg=qemu-system-arm ;;
+*) echo "vm: no qemu for $arch" >&2; exit 2 ;;
+esac
+"$top/scripts/install-deps.sh" "$qemu_pkg" busybox-static xz-utils cpio file binutils
 
-# One kernel fetch at a time: concurrent runs share the cache.
-exec 9>"$cache/lock"
-flock 9
-if [ ! -s "$cache/vmlinuz" ]; then
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	if [ -z "$pkg" ]; then
-		apt-get update -qq >/dev/null
-		pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	fi
-	[ -n "$pkg" ] || { echo "vm: cannot find Debian's kernel package (apt-cache depends linux-image-amd64)" >&2; exit 1; }
-	echo "vm: downloading $pkg (not installing it)" >&2
-	rm -rf "$cache/deb" "$cache/kernel" && mkdir -p "$cache/deb"
-	# as root into a root-owned folder apt warns that it cannot sandbox the download: harmless
-	(cd "$cache/deb" && apt-get download -qq "$pkg" >/dev/null 2>&1)
-	dpkg-deb -x "$cache"/deb/*.deb "$cache/kernel"
-	cp "$cache"/kernel/boot/vmlinuz-* "$cache/vmlinuz.tmp"
-	kver=${pkg#linux-image-}
-	echo "$kver" > "$cache/kver"
-	# sock_diag for TCP and UDP (v6trace's start-up snapshot) is modular in Debian's kernel;
-	# the guest cannot autoload without modules.dep, so init loads these in this order
+# The modules sock_diag needs for TCP and UDP (v6trace's start-up snapshot), modular in
+# Debian's kernels: the guest cannot autoload without modules.dep, so init loads them in
+# this order. Older packages keep them in /lib/modules as .ko, trixie's in /usr/lib/modules
+# as .ko.xz.
+copy_modules() { # extracted package, kernel version
+	local m f
 	rm -rf "$cache/modules" && mkdir -p "$cache/modules"
 	for m in inet_diag tcp_diag udp_diag; do
-		cp "$cache/kernel/lib/modules/$kver/kernel/net/ipv4/$m.ko" "$cache/modules/"
+		f=$(find "$1/lib/modules/$2" "$1/usr/lib/modules/$2" -name "$m.ko*" 2>/dev/null | head -n 1 || true)
+		[ -n "$f" ] || { echo "vm: $m is not in the kernel package" >&2; return 1; }
+		case $f in
+		*.ko.xz) xz -dc "$f" > "$cache/modules/$m.ko" ;;
+		*.ko) cp "$f" "$cache/modules/$m.ko" ;;
+		*) echo "vm: $f: a compressed module this harness cannot read" >&2; return 1 ;;
+		esac
 	done
-	rm -rf "$cache/deb" "$cache/kernel"
+}
+
+fetch_kernel() {
+	local pkg deb
+	pkg=$("$top/scripts/debian-apt.sh" "$apt_dir" "$suite" "$arch" depends "linux-image-$arch" |
+		grep -m 1 '^linux-image-[0-9]') ||
+		{ echo "vm: no kernel package in $suite/$arch" >&2; return 1; }
+	echo "vm: downloading $pkg from $suite (not installing it)" >&2
+	deb=$("$top/scripts/debian-apt.sh" "$apt_dir" "$suite" "$arch" download "$pkg")
+	rm -rf "$cache/kernel" && mkdir -p "$cache/kernel"
+	dpkg-deb -x "$deb" "$cache/kernel"
+	rm -f "$deb"
+	cp "$cache"/kernel/boot/vmlinuz-* "$cache/vmlinuz.tmp"
+	basename "$cache"/kernel/boot/vmlinuz-* | sed 's/^vmlinuz-//' > "$cache/kver"
+	copy_modules "$cache/kernel" "$(cat "$cache/kver")"
+	rm -rf "$cache/kernel"
 	mv "$cache/vmlinuz.tmp" "$cache/vmlinuz"
-fi
-if [ ! -s "$cache/base.cpio" ] || [ "$here/init" -nt "$cache/base.cpio" ] || [ "$0" -nt "$cache/base.cpio" ]; then
+}
+
+# The guest's busybox is Debian's static one for the guest's architecture.
+guest_busybox() {
+	local deb
+	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+		cp /bin/busybox "$1"
+		return
+	fi
+	deb=$("$top/scripts/debian-apt.sh" "$apt_dir" "$suite" "$arch" download busybox-static)
+	rm -rf "$cache/bb" && dpkg-deb -x "$deb" "$cache/bb"
+	cp "$cache/bb/bin/busybox" "$1"
+	rm -rf "$cache/bb"
+}
+
+make_base() {
+	local root applet
 	root=$(mktemp -d)
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,etc,tmp,run,opt/vmtest,lib/modules}
 	cp "$cache"/modules/*.ko "$root/lib/modules/"
-	cp /bin/busybox "$root/bin/busybox"
+	guest_busybox "$root/bin/busybox"
+	# the applets of this machine's busybox: the same Debian version, whatever the architecture
 	for applet in $(/bin/busybox --list); do
 		[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 	done
@@ -75,6 +112,14 @@ if [ ! -s "$cache/base.cpio" ] || [ "$here/init" -nt "$cache/base.cpio" ] || [ "
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$cache/base.cpio.tmp"
 	rm -rf "$root"
 	mv "$cache/base.cpio.tmp" "$cache/base.cpio"
+}
+
+# One kernel fetch at a time: concurrent runs share the cache.
+exec 9>"$cache/lock"
+flock 9
+[ -s "$cache/vmlinuz" ] || fetch_kernel
+if [ ! -s "$cache/base.cpio" ] || [ "$here/init" -nt "$cache/base.cpio" ] || [ "$0" -nt "$cache/base.cpio" ]; then
+	make_base
 fi
 flock -u 9
 
@@ -82,18 +127,42 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/root/opt/vmtest"
 
-# A file at its guest path, and for a dynamic executable its libraries and loader too.
+# A file at its guest path, and for a dynamic executable its libraries and loader too: ldd's
+# for this machine's architecture; for another's, each DT_NEEDED found in --sysroot (and the
+# loader its PT_INTERP names), recursively.
+copy_in() { # host file, guest path
+	[ -e "$work/root$2" ] && return
+	mkdir -p "$work/root$(dirname "$2")"
+	cp -L "$1" "$work/root$2"
+}
+foreign_libs() { # file
+	local lib dir found interp
+	interp=$(readelf -l "$1" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	[ -n "$interp" ] && copy_in "$sysroot$interp" "$interp"
+	for lib in $(readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		found=
+		for dir in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu /lib /usr/lib; do
+			[ -e "$sysroot$dir/$lib" ] && { found=$dir/$lib; break; }
+		done
+		[ -n "$found" ] || { echo "vm: $1 needs $lib, not in --sysroot $sysroot" >&2; return 1; }
+		[ -e "$work/root$found" ] && continue
+		copy_in "$sysroot$found" "$found"
+		foreign_libs "$sysroot$found"
+	done
+}
 pack_file() {
 	local src=$1 dst=$2 lib
-	mkdir -p "$work/root$(dirname "$dst")"
-	cp -L "$src" "$work/root$dst"
-	if file -L "$src" 2>/dev/null | grep -q 'dynamically linked'; then
-		for lib in $(ldd "$src" | grep -o '/[^ ]*'); do
-			[ -e "$work/root$lib" ] || { mkdir -p "$work/root$(dirname "$lib")"; cp -L "$lib" "$work/root$lib"; }
-		done
+	copy_in "$src" "$dst"
+	file -L "$src" 2>/dev/null | grep -q 'dynamically linked' || return 0
+	if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+		[ -n "$sysroot" ] || { echo "vm: $src is dynamic: its libraries need --sysroot" >&2; return 1; }
+		foreign_libs "$src"
+		return
 	fi
+	for lib in $(ldd "$src" | grep -o '/[^ ]*'); do
+		copy_in "$lib" "$lib"
+	done
 }
-"$top/scripts/install-deps.sh" file
 for p in "${packs[@]}"; do
 	src=${p%%:*}
 	dst=/opt/vmtest/$(basename "$src")
@@ -111,10 +180,14 @@ cat "$cache/base.cpio" "$work/run.cpio" > "$work/initrd"
 echo "vm: booting $(cat "$cache/kver") under qemu TCG (timeout ${timeout_s}s)" >&2
 log=$work/console.log
 set +e
-timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "$mem" -smp 2 \
+case $arch in
+amd64) qemu=(qemu-system-x86_64 -cpu max); console=ttyS0; extra="tsc=reliable" ;;
+arm64) qemu=(qemu-system-aarch64 -M virt -cpu max); console=ttyAMA0; extra= ;;
+esac
+timeout --foreground -k 10 "$timeout_s" "${qemu[@]}" -accel tcg,thread=multi -m "$mem" -smp 2 \
 	-nographic -no-reboot -nodefaults -serial stdio -net none \
 	-kernel "$cache/vmlinuz" -initrd "$work/initrd" \
-	-append "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic mitigations=off tsc=reliable" \
+	-append "console=$console quiet loglevel=3 panic=-1 oops=panic mitigations=off $extra" \
 	</dev/null 2>&1 | tee "$log"
 qemu_rc=${PIPESTATUS[0]}
 set -e
