@@ -10,7 +10,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64.*/arm64/' \
 	-e 's/riscv64/riscv/' -e 's/s390x/s390/' -e 's/ppc64.*/powerpc/' -e 's/loongarch64/loongarch/')
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
-BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev pkg-config
+BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux
 # the man page, completion, service and .deb tests (tests/packaging)
 PKG_TEST_PKGS := scdoc bash-completion man-db python3 util-linux systemd debhelper dpkg-dev lintian \
@@ -20,7 +20,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototy
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Isrc/core -Isrc/live -I$(OUTPUT)
-LDLIBS := -lbpf -lelf -lz -lmnl
+LDLIBS := -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -Ivmlinux
 
 ifeq ($(V),1)
@@ -102,7 +102,10 @@ $(OUTPUT)/v6trace: $(OUTPUT)/src/main.o $(APP_OBJS) $(CORE_LIB)
 # unit tests link the core alone (and the option parser): no libbpf
 $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(OPT_OBJS) $(CORE_LIB) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -MMD -MP $< $(OPT_OBJS) $(CORE_LIB) -lcmocka -ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -MMD -MP $< $(filter %.o %.a,$^) -lcmocka -ljson-c -o $@
+
+# and what of the live side needs no libbpf, such as the sock_diag reader
+$(OUTPUT)/tests/test_diag: $(OUTPUT)/src/live/diag.o
 
 $(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integration
 	$(call msg,CC,$@)
