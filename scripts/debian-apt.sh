@@ -68,6 +68,11 @@ if [ "$verb" = depends ]; then
 fi
 (cd "$dir/debs" && apt-get "${opts[@]}" -qq download "$@" >/dev/null) ||
 	{ echo "debian-apt: cannot download from $suite/$arch: $*" >&2; exit 1; }
+# the newest file of each (ls fails on the pattern that matches nothing: ARCH's or all's)
 for p in "$@"; do
-	ls -t "$dir/debs/${p%%=*}"_*_"$arch".deb "$dir/debs/${p%%=*}"_*_all.deb 2>/dev/null | head -n 1
+	# shellcheck disable=SC2012 # Debian's file names have no blanks
+	f=$(ls -t "$dir/debs/${p%%=*}"_*_"$arch".deb "$dir/debs/${p%%=*}"_*_all.deb 2>/dev/null |
+		head -n 1) || true
+	[ -n "$f" ] || { echo "debian-apt: $p was not downloaded" >&2; exit 1; }
+	echo "$f"
 done
