@@ -141,13 +141,14 @@ cross:
 # unit tests link the core alone (and the option parser): no libbpf
 $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(OPT_OBJS) $(CORE_LIB) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(TARGET_LDFLAGS) -Wno-cast-qual -MMD -MP $< $(filter %.o %.a,$^) -lcmocka \
-		-ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) $(TARGET_LDFLAGS) -Wno-cast-qual -MMD -MP $< $(filter %.o %.a,$^) \
+		-lcmocka -ljson-c -o $@
 
 # and what of the live side needs no libbpf, such as the sock_diag reader
 $(OUTPUT)/tests/test_diag: $(OUTPUT)/src/live/diag.o
 
-$(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integration $(SYSROOT_STAMP)
+$(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integration \
+		$(SYSROOT_STAMP)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP -c $< -o $@
 

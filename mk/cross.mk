@@ -37,7 +37,8 @@ SYSROOT_LIBDIRS := $(SYSROOT)/usr/lib/$(CROSS_TRIPLET) $(SYSROOT)/lib/$(CROSS_TR
 SYSROOT_STAMP := $(SYSROOT)/.packages
 
 CFLAGS += -isystem $(SYSROOT)/usr/include
-TARGET_LDFLAGS := $(addprefix -L,$(SYSROOT_LIBDIRS)) $(addprefix -Wl$(comma)-rpath-link$(comma),$(SYSROOT_LIBDIRS))
+TARGET_LDFLAGS := $(addprefix -L,$(SYSROOT_LIBDIRS)) \
+	$(addprefix -Wl$(comma)-rpath-link$(comma),$(SYSROOT_LIBDIRS))
 
 $(SYSROOT_STAMP): scripts/sysroot.sh mk/cross.mk
 	$(if $(CROSS_TRIPLET),,$(error cross-building user space for ARCH=$(ARCH) is not \

@@ -46,8 +46,8 @@ check_static() {
 		readelf -dW "$bin" | grep -q 'no dynamic section'; then
 		pass "$bin: static (no INTERP, no dynamic section, no NEEDED)"
 	else
-		fail "$bin is not static: $(readelf -lW "$bin" | grep -A1 INTERP) $(readelf -dW "$bin" |
-			grep NEEDED)"
+		fail "$bin is not static: $(readelf -lW "$bin" | grep -A1 INTERP)" \
+			"$(readelf -dW "$bin" | grep NEEDED)"
 	fi
 }
 
@@ -68,9 +68,10 @@ check_needed() {
 
 # every golden replay, byte for byte, through the binary (or the command) in $1
 check_golden() {
-	local bin=$1 what=$2
+	local bin=$1 what=$2 n
 	if V6TRACE_BIN=$bin "$output/tests/golden" >"$work/golden.log" 2>&1; then
-		pass "$what: $(sed -n "s/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p" "$work/golden.log") golden replay tests pass"
+		n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$work/golden.log")
+		pass "$what: $n golden replay tests pass"
 	else
 		grep -E 'FAILED|ERROR|Failure' "$work/golden.log" | head -20
 		fail "$what: the golden replays differ"
@@ -124,7 +125,8 @@ print(\"held\", flush=True); signal.pause()" >"$1/held" &
 	echo $? >"$1/trace.rc"
 ' bash "$work" "$bin" "$port"
 line=$(grep "\"local_port\":$port," "$work/list.jsonl")
-if [ "$(cat "$work/list.rc")" = 0 ] && [[ $line == *'"event":"listening"'*'"proto":"tcp","family":"inet6","local_addr":"::"'* ]] &&
+if [ "$(cat "$work/list.rc")" = 0 ] && [[ $line == *'"event":"listening"'* ]] &&
+	[[ $line == *'"proto":"tcp","family":"inet6","local_addr":"::"'* ]] &&
 	[[ $line == *'"v6only":false,"v6only_source":"default"'* ]]; then
 	pass "$bin -l: the dual-stack listener [::]:$port, found through sock_diag"
 else
@@ -155,7 +157,11 @@ check_arm64() {
 	check_golden "$work/v6trace-arm64" "qemu-aarch64 $dir/static/v6trace"
 	for bin in "$dir/v6trace" "$dir/tests/itest"; do
 		got=$(machine_of "$bin")
-		if [ "$got" = AArch64 ]; then pass "$bin: $got"; else fail "$bin: machine \"$got\""; fi
+		if [ "$got" = AArch64 ]; then
+			pass "$bin: $got"
+		else
+			fail "$bin: machine \"$got\""
+		fi
 		check_needed "$bin" "$sysroot" aarch64-linux-gnu
 	done
 	out=$(qemu-aarch64 -L "$sysroot" "$dir/v6trace" --version 2>&1)
