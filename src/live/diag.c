@@ -8,8 +8,9 @@
 #include "diag.h"
 
 /*
- * The kernel fills a dump's datagrams up to the size of the reader's last buffer, but never
- * beyond 32 KiB (netlink_recvmsg, since 3.14): a buffer this size is never truncated.
+ * The kernel sizes a dump's datagrams to the reader's buffer, but never beyond 32 KiB
+ * (netlink_recvmsg's max_recvmsg_len): a buffer this size is never truncated, and one
+ * larger would not be filled.
  */
 #define DIAG_BUF_SIZE 32768
 
