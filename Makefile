@@ -1,26 +1,47 @@
 # SPDX-License-Identifier: GPL-2.0
 # v6trace: out-of-tree build in $(OUTPUT); `make V=1` shows the full commands.
 
-OUTPUT ?= .output
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
-# the BPF target (libbpf's __TARGET_ARCH_*) of the build machine; `make bpf-arm64` builds for arm64
-ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64.*/arm64/' \
+# The build machine's architecture in libbpf's names (__TARGET_ARCH_*), and the target's:
+# `make ARCH=arm64` cross-builds on x86_64 (mk/cross.mk), into .output/arm64 unless OUTPUT is
+# given; `make bpf-arm64` builds only the arm64 BPF object.
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64.*/arm64/' \
 	-e 's/riscv64/riscv/' -e 's/s390x/s390/' -e 's/ppc64.*/powerpc/' -e 's/loongarch64/loongarch/')
+ARCH := $(HOST_ARCH)
+ifeq ($(ARCH),$(HOST_ARCH))
+OUTPUT ?= .output
+else
+OUTPUT ?= .output/$(ARCH)
+endif
+comma := ,
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
-BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev pkg-config
+BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux
 # the man page, completion, service and .deb tests (tests/packaging)
 PKG_TEST_PKGS := scdoc bash-completion man-db python3 util-linux systemd debhelper dpkg-dev lintian \
 	build-essential
+# What `make check` cross-builds on this machine, and with what: arm64 on x86_64, run under
+# qemu's user-mode emulation (qemu-aarch64, no binfmt registration) for a smoke test.
+CHECK_CROSS_ARCHS_x86 := arm64
+CHECK_CROSS_ARCHS := $(CHECK_CROSS_ARCHS_$(HOST_ARCH))
+CROSS_TEST_PKGS_arm64 := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+CROSS_TEST_PKGS := $(foreach a,$(CHECK_CROSS_ARCHS),$(CROSS_TEST_PKGS_$(a)))
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Isrc/core -Isrc/live -I$(OUTPUT)
-LDLIBS := -lbpf -lelf -lz -lmnl
+LDLIBS := -lbpf -lelf -lz
+# A cross build (ARCH is not the build machine's, mk/cross.mk) sets the compiler, where the
+# target's libraries are (TARGET_LDFLAGS) and the sysroot every compile waits for.
+TARGET_LDFLAGS :=
+SYSROOT_STAMP :=
+ifneq ($(ARCH),$(HOST_ARCH))
+include mk/cross.mk
+endif
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -Ivmlinux
 
 ifeq ($(V),1)
@@ -50,12 +71,12 @@ ROOTLESS_BINS := $(OUTPUT)/tests/golden
 
 .DELETE_ON_ERROR:
 .PHONY: all deps run check unit integration clean vmlinux golden-update fuzz fuzz-regress vmtest packaging bench bench-events \
-	bench-snapshot bpf-arm64 function-length
+	bench-snapshot bpf-arm64 function-length static cross static-test
 
 all: $(OUTPUT)/v6trace
 
 deps:
-	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS) $(PKG_TEST_PKGS)
+	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS) $(PKG_TEST_PKGS) $(CROSS_TEST_PKGS)
 
 $(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/src/core $(OUTPUT)/src/live $(OUTPUT)/tests \
 		$(OUTPUT)/tests/integration:
@@ -79,15 +100,15 @@ $(OUTPUT)/v6trace.skel.h: $(OUTPUT)/v6trace.bpf.o
 bpf-arm64:
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 OUTPUT=$(OUTPUT)/arm64 $(OUTPUT)/arm64/v6trace.skel.h
 
-$(OUTPUT)/src/%.o: src/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src
+$(OUTPUT)/src/%.o: src/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src $(SYSROOT_STAMP)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(OUTPUT)/src/live/%.o: src/live/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src/live
+$(OUTPUT)/src/live/%.o: src/live/%.c $(OUTPUT)/v6trace.skel.h | $(OUTPUT)/src/live $(SYSROOT_STAMP)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(OUTPUT)/src/core/%.o: src/core/%.c | $(OUTPUT)/src/core
+$(OUTPUT)/src/core/%.o: src/core/%.c | $(OUTPUT)/src/core $(SYSROOT_STAMP)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -97,25 +118,49 @@ $(CORE_LIB): $(CORE_OBJS)
 
 $(OUTPUT)/v6trace: $(OUTPUT)/src/main.o $(APP_OBJS) $(CORE_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(TARGET_LDFLAGS) $^ $(LDLIBS) -o $@
+
+# `make static`: libbpf, libelf, zlib and the C library in one file, which runs on any Linux of
+# its architecture with BTF, whatever its libc. glibc warns at link time when a static program
+# uses what needs its shared libraries at run time (NSS: getpwnam, getaddrinfo), so warnings
+# fail the link. (libelf's messages go through gettext, which could load a charset converter,
+# but only in a locale other than C, and v6trace never calls setlocale.)
+$(OUTPUT)/static/v6trace: $(OUTPUT)/src/main.o $(APP_OBJS) $(CORE_LIB)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(TARGET_LDFLAGS) -static -Wl,--fatal-warnings $^ $(LDLIBS) -o $@
+
+static: $(OUTPUT)/static/v6trace
+
+# On x86_64, the arm64 build: v6trace, the static one and the integration tests' binary, into
+# $(OUTPUT)/arm64 (the packaging tests check them; tests/vm runs them).
+cross:
+	$(Q)$(foreach a,$(CHECK_CROSS_ARCHS),$(MAKE) --no-print-directory ARCH=$(a) \
+		OUTPUT=$(OUTPUT)/$(a) all static $(OUTPUT)/$(a)/tests/itest &&) true
 
 # unit tests link the core alone (and the option parser): no libbpf
 $(OUTPUT)/tests/test_%: tests/unit/test_%.c $(OPT_OBJS) $(CORE_LIB) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -MMD -MP $< $(OPT_OBJS) $(CORE_LIB) -lcmocka -ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) $(TARGET_LDFLAGS) -Wno-cast-qual -MMD -MP $< $(filter %.o %.a,$^) \
+		-lcmocka -ljson-c -o $@
 
-$(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integration
+# and what of the live side needs no libbpf, such as the sock_diag reader
+$(OUTPUT)/tests/test_diag: $(OUTPUT)/src/live/diag.o
+
+$(OUTPUT)/tests/integration/%.o: tests/integration/%.c | $(OUTPUT)/tests/integration \
+		$(SYSROOT_STAMP)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP -c $< -o $@
 
 $(OUTPUT)/tests/golden: tests/golden/golden.c tests/golden/cases.h $(OUTPUT)/tests/integration/harness.o
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP $< $(OUTPUT)/tests/integration/harness.o -lcmocka -ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) $(TARGET_LDFLAGS) -Wno-cast-qual -Itests/integration -MMD -MP $< \
+		$(OUTPUT)/tests/integration/harness.o -lcmocka -ljson-c -o $@
 
 # the tests use the product's cgroup2 lookup rather than a second copy of it
 $(OUTPUT)/tests/itest: $(ITEST_OBJS) $(CORE_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -pthread -lcmocka -ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) $(TARGET_LDFLAGS) $^ -pthread -lcmocka -ljson-c -o $@
 
 # The backend `auto` must choose on the kernel under test. On this project's machines (6.18,
 # function tracing blocked, CONFIG_KPROBES off) that is tracepoint; elsewhere, e.g.
@@ -143,6 +188,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory function-length
 	$(Q)$(ITEST_ENV) tests/run-tests.sh check $(UNIT_BINS) $(ROOTLESS_BINS) $(OUTPUT)/tests/itest
 	$(Q)$(MAKE) --no-print-directory packaging
+	$(Q)$(MAKE) --no-print-directory static-test
 	$(Q)$(MAKE) --no-print-directory vmtest
 
 include mk/install.mk
@@ -152,6 +198,11 @@ PACKAGING_TESTS := tests/packaging/man-matches-help.sh tests/packaging/completio
 	tests/packaging/service.sh tests/packaging/deb.sh
 packaging: $(OUTPUT)/v6trace
 	$(Q)tests/run-scripts.sh $(PACKAGING_TESTS)
+
+# The static binary, and the arm64 ones cross-built here: what they link, and that they run
+# (here, and under qemu-aarch64).
+static-test: $(OUTPUT)/v6trace $(OUTPUT)/static/v6trace $(OUTPUT)/tests/golden cross
+	$(Q)OUTPUT=$(OUTPUT) CROSS_ARCHS="$(CHECK_CROSS_ARCHS)" tests/static/check.sh
 
 # The recording reader under libFuzzer with ASan and UBSan: the core and the option parser,
 # rebuilt with the sanitizers.

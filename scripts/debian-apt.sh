@@ -68,6 +68,7 @@ if [ "$verb" = depends ]; then
 fi
 (cd "$dir/debs" && apt-get "${opts[@]}" -qq download "$@" >/dev/null) ||
 	{ echo "debian-apt: cannot download from $suite/$arch: $*" >&2; exit 1; }
+# the newest downloaded file of each, ARCH's or all's
 for p in "$@"; do
 	deb=$(find "$dir/debs" -maxdepth 1 \( -name "${p%%=*}_*_$arch.deb" -o -name "${p%%=*}_*_all.deb" \) |
 		sort -V | tail -n 1)

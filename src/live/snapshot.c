@@ -3,9 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libmnl/libmnl.h>
-#include <linux/inet_diag.h>
-#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -17,6 +14,7 @@
 #include <unistd.h>
 #include "cgroup.h"
 #include "clock.h"
+#include "diag.h"
 #include "netns.h"
 #include "snapshot.h"
 
@@ -40,26 +38,19 @@ static void *grow(void *array, unsigned int *cap, size_t size)
 	return p;
 }
 
-static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
+static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
 {
-	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
+	const struct inet_diag_msg *m = s->msg;
 	struct found *f = data;
 	struct v6t_sock_event *e;
-	struct nlattr *attr;
 
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m))) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
 	/* an unbound UDP socket (port 0) is not "listening" on anything */
 	if (!m->id.idiag_sport)
-		return MNL_CB_OK;
+		return 0;
 	if (f->n == f->cap) {
 		e = grow(f->ev, &f->cap, sizeof(*f->ev));
-		if (!e) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
+		if (!e)
+			return -ENOMEM;
 		f->ev = e;
 	}
 	e = &f->ev[f->n++];
@@ -82,64 +73,43 @@ static int on_diag_msg(const struct nlmsghdr *nlh, void *data)
 	e->netns_ino = f->netns.netns_ino;
 	e->sysctl_v6only = f->netns.bindv6only;
 	/* the kernel sends INET_DIAG_SKV6ONLY only for LISTEN and CLOSE sockets: all we ask for */
-	mnl_attr_for_each(attr, nlh, sizeof(*m))
-		if (mnl_attr_get_type(attr) == INET_DIAG_SKV6ONLY)
-			e->v6only = mnl_attr_get_u8(attr);
-	return MNL_CB_OK;
+	e->v6only = v6t_diag_attr_u8(s->attr[INET_DIAG_SKV6ONLY], 0);
+	return 0;
 }
 
 /* One sock_diag dump: family x protocol, TCP listeners or every UDP socket. */
-static int dump(struct mnl_socket *nl, uint8_t family, uint8_t proto, struct found *f)
+static int dump(struct v6t_diag *d, uint8_t family, uint8_t proto, struct found *f)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct inet_diag_req_v2 *req;
-	struct nlmsghdr *nlh;
-	unsigned int seq = time(NULL), first = f->n;
-	int n;
+	struct inet_diag_req_v2 req = {
+		.sdiag_family = family,
+		.sdiag_protocol = proto,
+		.idiag_states = proto == IPPROTO_TCP ? 1U << TCP_LISTEN : ~0U,
+	};
+	unsigned int first = f->n;
+	int err = v6t_diag_dump(d, &req, on_diag_sock, f);
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = family;
-	req->sdiag_protocol = proto;
-	req->idiag_states = proto == IPPROTO_TCP ? 1U << TCP_LISTEN : ~0U;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-		n = mnl_cb_run(buf, n, seq, mnl_socket_get_portid(nl), on_diag_msg, f);
-		if (n <= MNL_CB_STOP)
-			break;
-	}
-	if (n < 0)
-		return -errno;
+	/* those found before an error are listed too */
 	for (unsigned int i = first; i < f->n; i++)
 		f->ev[i].proto = proto;
-	return 0;
+	return err;
 }
 
 static int snapshot_here(struct found *f)
 {
 	static const uint8_t families[] = { AF_INET6, AF_INET };
 	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-	int err = 0;
+	struct v6t_diag *d;
+	int err = v6t_diag_open(&d);
 
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto out;
-	}
+	if (err)
+		return err;
 	/* /proc/self/ns/net and /proc/sys/net: the namespace entered */
 	v6t_netns_here(&f->netns);
 	f->now_boot_ns = v6t_clock_ns(CLOCK_BOOTTIME);
 	for (unsigned int fi = 0; fi < 2 && !err; fi++)
 		for (unsigned int pi = 0; pi < 2 && !err; pi++)
-			err = dump(nl, families[fi], protos[pi], f);
-out:
-	mnl_socket_close(nl);
+			err = dump(d, families[fi], protos[pi], f);
+	v6t_diag_close(d);
 	return err;
 }
 
