@@ -239,7 +239,7 @@ function-length:
 # The kernel matrix: this host (auto) and Debian's kernels under qemu (tests/vm/kernels) with
 # every backend; `make vmtest KERNELS="host 6.1"` runs only those.
 KERNELS ?=
-vmtest: $(OUTPUT)/v6trace $(OUTPUT)/tests/itest
+vmtest: $(OUTPUT)/static/v6trace $(OUTPUT)/tests/itest cross
 	$(Q)tests/vm/matrix-check.sh
 	$(Q)tests/vm/matrix.sh $(OUTPUT) $(EXPECT_AUTO) $(KERNELS)
 

@@ -16,6 +16,7 @@ printf 'arm64-6.1 bookworm arm64 kprobe kprobe tracepoint auto\n' >> "$work/vm/k
 printf '#!/bin/sh\necho "[  PASSED  ] 3 test(s)."\n' > "$work/build/tests/itest"
 chmod +x "$work/build/tests/itest"
 : > "$work/build/v6trace"
+mkdir -p "$work/build/static" && cp "$work/build/tests/itest" "$work/build/static/v6trace"
 failed=0
 
 # fake run.sh: reports the backends after "--", per $FAKE_MODE

@@ -42,7 +42,7 @@ row() { # kernel, backend label, passed, failed
 host_run() { # label, extra environment...
 	local label=$1 p f rc
 	shift
-	env "$@" V6TRACE_BIN="$build/v6trace" V6TRACE_BACKEND=auto V6TRACE_EXPECT_BACKEND="$host_expect" \
+	env "$@" V6TRACE_BIN="$build/static/v6trace" V6TRACE_BACKEND=auto V6TRACE_EXPECT_BACKEND="$host_expect" \
 		"$build/tests/itest" > "$log" 2>&1
 	rc=$?
 	p=$(count "$log" PASSED)
@@ -59,12 +59,13 @@ host() {
 		host_run "auto -> tracepoint (raw_tp)" V6TRACE_TRACEFS= V6TRACE_ITEST_GROUPS=$groups,cli
 }
 
-# What a guest of ARCH runs: v6trace, the integration tests, and where their libraries are.
+# What a guest of ARCH runs: the static v6trace (`make static`: one file for every kernel is
+# what is tested), the integration tests, and where their libraries are.
 bins_for() { # arch
 	if [ "$1" = "$(dpkg --print-architecture)" ]; then
-		echo "$build/v6trace $build/tests/itest -"
+		echo "$build/static/v6trace $build/tests/itest -"
 	else
-		echo "$build/$1/v6trace $build/$1/tests/itest $build/$1/sysroot"
+		echo "$build/$1/static/v6trace $build/$1/tests/itest $build/$1/sysroot"
 	fi
 }
 
