@@ -15,6 +15,7 @@
 #define V6TRACE_ARCH_BPF_H
 
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
 #if defined(bpf_target_x86)
@@ -37,7 +38,7 @@ static __always_inline long v6t_syscall_nr(const struct pt_regs *regs)
 /* compat syscall numbers overlap the native ones (32-bit 43 is times()) */
 static __always_inline int v6t_compat_syscall(const struct task_struct *task, const struct pt_regs *regs)
 {
-	return task->thread_info.status & V6T_TS_COMPAT;
+	return BPF_CORE_READ(task, thread_info.status) & V6T_TS_COMPAT;
 }
 
 #ifndef PT_REGS_PARM6

@@ -87,7 +87,8 @@ static __always_inline int v6t_read_sock(int how, struct v6t_sock_event *e, cons
 		return -1;
 	net = v6t_sock_net(how, sk);
 	e->netns_ino = v6t_net_ino(how, net);
-	e->sysctl_v6only = V6T_LOAD(how, net, ipv6.sysctl.bindv6only);
+	/* an int in 5.10, a u8 in 6.1: read at whatever size this kernel has */
+	e->sysctl_v6only = V6T_LOAD_BITS(how, net, ipv6.sysctl.bindv6only);
 	if (e->family == V6T_AF_INET6)
 		e->v6only = v6t_sock_v6only(how, sk);
 	return 0;

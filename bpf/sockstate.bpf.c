@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * sock:inet_sock_set_state (4.16+), BTF-typed, so the socket is read with plain loads rather
- * than a helper call per field. It serves:
+ * than a helper call per field. v6t_tp_sock_state serves the first two, v6t_tp_listen only
+ * listen, for older kernels (the plan loads one of them):
  *   listen, in every backend: a TCP socket enters LISTEN in the listen() caller's context,
  *     which is what netstat lists;
  *   accept and connect, in the tracepoint backend: a passive child going SYN_RECV ->
@@ -52,8 +53,8 @@ static __always_inline void remember_listener(struct sock *sk, const struct v6t_
 		*stored = l;	/* left by an earlier listen() of this socket */
 }
 
-/* A socket entered LISTEN: report it. */
-static __always_inline void on_listen(struct sock *sk)
+/* A socket entered LISTEN: report it, and with_state, remember it for its accepts. */
+static __always_inline void on_listen(struct sock *sk, int with_state)
 {
 	struct v6t_sock_event e = {};
 	const struct v6t_setter *setter = NULL;
@@ -64,7 +65,7 @@ static __always_inline void on_listen(struct sock *sk)
 	e.sock_ino = v6t_sock_ino(V6T_BTF, sk);
 	if (e.family == V6T_AF_INET6)
 		setter = v6t_find_setter(e.sock_ino);
-	if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT))
+	if (with_state && (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT)))
 		remember_listener(sk, &e, setter);
 	if (v6t_task_filtered_out())
 		return;
@@ -183,7 +184,7 @@ SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(v6t_tp_sock_state, struct sock *sk, int oldstate, int newstate)
 {
 	if (newstate == TCP_LISTEN_STATE) {
-		on_listen(sk);
+		on_listen(sk, 1);
 	} else if (oldstate == TCP_SYN_RECV_STATE && newstate == TCP_ESTABLISHED_STATE) {
 		if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT))
 			on_accepted(sk);
@@ -193,6 +194,19 @@ int BPF_PROG(v6t_tp_sock_state, struct sock *sk, int oldstate, int newstate)
 		else if (oldstate == TCP_SYN_SENT_STATE)
 			on_connect_done(sk, newstate);
 	}
+	return 0;
+}
+
+/*
+ * Listens alone, for the backends whose accept and connect are hooked elsewhere: nothing
+ * newer than tp_btf (5.5), where v6t_tp_sock_state needs socket storage in tracing programs
+ * (5.11) and cmpxchg (5.12), which a kernel rejects even in code that never runs.
+ */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(v6t_tp_listen, struct sock *sk, int oldstate, int newstate)
+{
+	if (newstate == TCP_LISTEN_STATE)
+		on_listen(sk, 0);
 	return 0;
 }
 

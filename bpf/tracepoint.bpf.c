@@ -97,7 +97,8 @@ int BPF_PROG(v6t_tp_sys_exit, struct pt_regs *regs, long ret)
 	if (nr != V6T_NR_bind && nr != V6T_NR_setsockopt && nr != V6T_NR_recvfrom &&
 	    nr != V6T_NR_recvmsg && nr != V6T_NR_recvmmsg)
 		return 0;
-	task = bpf_get_current_task_btf();
+	/* not bpf_get_current_task_btf (5.11): this fallback serves kernels before it, read by CO-RE */
+	task = (struct task_struct *)bpf_get_current_task();
 	if (v6t_compat_syscall(task, regs))
 		return 0;
 	if (nr == V6T_NR_bind) {

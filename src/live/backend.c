@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "backend.h"
+#include "kfeatures.h"
 #include "skel.h"
 #include "tracefs.h"
 
@@ -34,12 +36,31 @@ struct hook_desc {
 	const char *kprobe_kfuncs[3];	/* what kprobe attaches to, where it differs */
 	const struct prog_ref *progs[V6T_BACKEND_COUNT];
 	/*
+	 * What those programs need beyond their hook (V6T_FEAT() bits), probed before choosing.
+	 * The fentry probe needs no entry: it loads a program that calls what ours call.
+	 */
+	unsigned int needs[V6T_BACKEND_COUNT];
+	/*
 	 * The tracepoint backend prefers one syscalls:sys_exit_NAME tracepoint per syscall (its
-	 * SYSCALL_TP programs): only those syscalls run a program. Without tracefs it falls back
-	 * to raw_progs, one program on every syscall's exit.
+	 * SYSCALL_TP programs, which need tp_needs): only those syscalls run a program. Without
+	 * tracefs or those helpers it falls back to raw_progs, one program on every syscall's exit.
 	 */
 	const struct prog_ref *raw_progs;
+	unsigned int tp_needs;
+	/* listen: served by these instead when the tracepoint backend loads them for another hook */
+	const struct prog_ref *state_progs;
 };
+
+#define SYSCALL_TP_NEEDS (V6T_FEAT(V6T_FEAT_TASK_BTF) | V6T_FEAT(V6T_FEAT_TASK_PT_REGS))
+/*
+ * The TCP state program (tracepoint accept and connect) claims connect slots with cmpxchg,
+ * an instruction older kernels reject wherever it is, even in code the loader's constants
+ * switch off; accept also keeps its listener in socket storage, and the iterator finds the
+ * sockets of older listeners with bpf_sock_from_file.
+ */
+#define STATE_NEEDS V6T_FEAT(V6T_FEAT_ATOMICS)
+#define ACCEPT_NEEDS (STATE_NEEDS | V6T_FEAT(V6T_FEAT_SK_STORAGE_TRACING) | \
+		      V6T_FEAT(V6T_FEAT_SOCK_FROM_FILE))
 
 static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 	[V6T_HOOK_BIND] = {
@@ -52,6 +73,7 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 			[V6T_BACKEND_TRACEPOINT] = PROGS(SYSCALL_TP(v6t_tp_exit_bind, "sys_exit_bind")),
 		},
 		.raw_progs = PROGS(PROG(v6t_tp_sys_exit)),
+		.tp_needs = SYSCALL_TP_NEEDS,
 	},
 	[V6T_HOOK_V6ONLY] = {
 		.name = "v6only",
@@ -63,6 +85,7 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 								    "sys_exit_setsockopt")),
 		},
 		.raw_progs = PROGS(PROG(v6t_tp_sys_exit)),
+		.tp_needs = SYSCALL_TP_NEEDS,
 	},
 	[V6T_HOOK_ACCEPT] = {
 		.name = "accept",
@@ -75,6 +98,7 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 			/* SYN_RECV -> ESTABLISHED; the iterator finds who owns older listeners */
 			[V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state), PROG(v6t_iter_listeners)),
 		},
+		.needs = { [V6T_BACKEND_TRACEPOINT] = ACCEPT_NEEDS },
 	},
 	[V6T_HOOK_CONNECT] = {
 		.name = "connect",
@@ -85,6 +109,7 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 			/* SYN_SENT -> ESTABLISHED or CLOSE, the caller recorded at -> SYN_SENT */
 			[V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state)),
 		},
+		.needs = { [V6T_BACKEND_TRACEPOINT] = STATE_NEEDS },
 	},
 	[V6T_HOOK_UDP_RECV] = {
 		.name = "udp-recv",
@@ -97,11 +122,17 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 							 SYSCALL_TP(v6t_tp_exit_recvmmsg, "sys_exit_recvmmsg")),
 		},
 		.raw_progs = PROGS(PROG(v6t_tp_sys_exit)),
+		.tp_needs = SYSCALL_TP_NEEDS,
 	},
-	/* sock:inet_sock_set_state serves listen in every backend: nothing better exists */
+	/*
+	 * sock:inet_sock_set_state serves listen in every backend: nothing better exists. Its
+	 * listen-only program needs nothing newer than tp_btf; the full one, once loaded for
+	 * accept or connect, reports listens too (one program on the tracepoint, not two).
+	 */
 	[V6T_HOOK_LISTEN] = {
 		.name = "listen",
-		.progs = { [V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state)) },
+		.progs = { [V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_listen)) },
+		.state_progs = PROGS(PROG(v6t_tp_sock_state)),
 	},
 };
 
@@ -131,17 +162,69 @@ static struct btf *vmlinux_btf(void)
 	return btf;
 }
 
+/* Non-zero if func takes a struct or union by value (sockptr_t, say). */
+static int has_struct_arg(const struct btf *btf, int func_id)
+{
+	const struct btf_type *proto = btf__type_by_id(btf, btf__type_by_id(btf, func_id)->type);
+	const struct btf_param *params = btf_params(proto);
+
+	for (int i = 0; i < btf_vlen(proto); i++) {
+		const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, params[i].type));
+
+		if (t && (btf_is_struct(t) || btf_is_union(t)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * An fexit program at func doing what ours do, reading an argument and the result, so a
+ * kernel without those helpers (before 5.17) or without trampolines for struct arguments
+ * (before 6.1) fails here rather than at the real load. 0, or -errno with *missing set when
+ * a feature is what lacks.
+ */
+static int load_fexit_probe(const struct btf *btf, int id, uint8_t *missing)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = 0xbf, .dst_reg = 6, .src_reg = 1 },		/* r6 = ctx */
+		{ .code = 0x7a, .dst_reg = 10, .off = -8 },		/* *(u64 *)(r10 - 8) = 0 */
+		{ .code = 0xbf, .dst_reg = 2, .src_reg = 10 },		/* r2 = r10 */
+		{ .code = 0x07, .dst_reg = 2, .imm = -8 },		/* r2 += -8 */
+		{ .code = 0x85, .imm = BPF_FUNC_get_func_ret },		/* bpf_get_func_ret(ctx, r2) */
+		{ .code = 0xbf, .dst_reg = 1, .src_reg = 6 },		/* r1 = ctx */
+		{ .code = 0xb7, .dst_reg = 2, .imm = 0 },		/* r2 = 0 */
+		{ .code = 0xbf, .dst_reg = 3, .src_reg = 10 },		/* r3 = r10 */
+		{ .code = 0x07, .dst_reg = 3, .imm = -8 },		/* r3 += -8 */
+		{ .code = 0x85, .imm = BPF_FUNC_get_func_arg },		/* bpf_get_func_arg(ctx, 0, r3) */
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 },		/* r0 = 0 */
+		{ .code = 0x95 },					/* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT);
+	char log[4096] = "";
+	int fd, err;
+
+	opts.attach_btf_id = id;
+	opts.log_buf = log;
+	opts.log_size = sizeof(log);
+	opts.log_level = 1;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "v6t_probe", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), &opts);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	if (v6t_log_unknown_helper(log))
+		*missing = V6T_FEAT_FUNC_ARGS;
+	else if (err == -EINVAL && has_struct_arg(btf, id))	/* EPERM: fexit is locked down */
+		*missing = V6T_FEAT_STRUCT_ARGS;
+	return *missing ? -EOPNOTSUPP : err;
+}
+
 /*
  * A real attach, not only a BTF lookup: on some kernels fexit programs load but cannot
  * attach (function tracing locked down), and that is what decides.
  */
-static int probe_fentry(const char *func)
+static int probe_fentry(const char *func, uint8_t *missing)
 {
-	const struct bpf_insn ret0[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 },	/* r0 = 0 */
-		{ .code = 0x95 },				/* exit */
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT);
 	struct btf *btf = vmlinux_btf();
 	int id, prog_fd, link_fd;
 
@@ -150,10 +233,9 @@ static int probe_fentry(const char *func)
 	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
 	if (id < 0)
 		return -ENOENT;
-	opts.attach_btf_id = id;
-	prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "v6t_probe", "GPL", ret0, 2, &opts);
+	prog_fd = load_fexit_probe(btf, id, missing);
 	if (prog_fd < 0)
-		return -errno;
+		return prog_fd;
 	link_fd = bpf_raw_tracepoint_open(NULL, prog_fd);
 	if (link_fd < 0) {
 		int err = -errno;
@@ -203,9 +285,15 @@ static int probe_kprobe(const char *func)
 	return 0;
 }
 
-/* 0 if every syscalls:sys_exit_* tracepoint hook wants has an id here, else -errno. */
-static int probe_syscall_tracepoints(int hook)
+/*
+ * 0 if the syscalls:sys_exit_* programs can serve hook: their helpers are here and each
+ * tracepoint has an id; else -errno, and *missing the feature if that is why.
+ */
+static int probe_syscall_tracepoints(int hook, uint8_t *missing)
 {
+	*missing = v6t_features_missing(hooks[hook].tp_needs);
+	if (*missing)
+		return -EOPNOTSUPP;
 	for (const struct prog_ref *p = hooks[hook].progs[V6T_BACKEND_TRACEPOINT]; p->name; p++) {
 		int id = p->tp_event ? v6t_tracepoint_id("syscalls", p->tp_event) : 0;
 
@@ -215,17 +303,39 @@ static int probe_syscall_tracepoints(int hook)
 	return 0;
 }
 
-/* The programs that serve hook under plan (raw sys_exit if its syscall tracepoints are missing). */
+/*
+ * The programs that serve hook under plan: raw sys_exit if its syscall tracepoints cannot be
+ * used, and for listen the TCP state program if the tracepoint backend loads it anyway.
+ */
 static const struct prog_ref *plan_programs(const struct v6t_plan *plan, int hook)
 {
-	if (plan->backend[hook] == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
+	if (plan->backend[hook] != V6T_BACKEND_TRACEPOINT)
+		return hook_programs(hook, plan->backend[hook]);
+	if (plan->tp_err[hook])
 		return hooks[hook].raw_progs;
-	return hook_programs(hook, plan->backend[hook]);
+	if (hooks[hook].state_progs && (plan->backend[V6T_HOOK_ACCEPT] == V6T_BACKEND_TRACEPOINT ||
+					plan->backend[V6T_HOOK_CONNECT] == V6T_BACKEND_TRACEPOINT))
+		return hooks[hook].state_progs;
+	return hook_programs(hook, V6T_BACKEND_TRACEPOINT);
 }
 
 static struct bpf_program *skel_program(const struct v6trace_bpf *skel, const struct prog_ref *p)
 {
 	return *(struct bpf_program *const *)((const char *)skel + p->off);
+}
+
+unsigned int v6t_plan_hooks_of(const struct v6t_plan *plan, const struct v6trace_bpf *skel,
+			       const struct bpf_program *prog, int *backend)
+{
+	unsigned int mask = 0;
+
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
+		for (const struct prog_ref *p = plan_programs(plan, hook); p && p->name; p++)
+			if (skel_program(skel, p) == prog) {
+				mask |= 1U << hook;
+				*backend = plan->backend[hook];
+			}
+	return mask;
 }
 
 int v6t_plan_programs(const struct v6t_plan *plan, const struct v6trace_bpf *skel,
@@ -251,25 +361,33 @@ int v6t_plan_programs(const struct v6t_plan *plan, const struct v6trace_bpf *ske
 	return n;
 }
 
-/* 0 if backend can attach hook on this kernel, else -errno (the reason it cannot). */
-static int probe(int backend, int hook)
+/*
+ * 0 if backend can attach hook on this kernel and its programs will load, else -errno (the
+ * reason it cannot), with *missing the feature when that is the reason.
+ */
+static int probe(int backend, int hook, uint8_t *missing)
 {
 	const struct hook_desc *h = &hooks[hook];
 	const char *const *kfuncs = h->kfuncs;
 	int err = 0;
 
+	*missing = V6T_FEAT_NONE;
 	if (!hook_programs(hook, backend))
 		return -EOPNOTSUPP;
-	if (backend == V6T_BACKEND_TRACEPOINT) {
-		/* tp_btf needs the tracepoint's BTF type; present in every BTF kernel since 5.5 */
-		if (!vmlinux_btf())
-			return -ENOENT;
+	/* tp_btf needs the tracepoint's BTF type; present in every BTF kernel since 5.5 */
+	if (backend == V6T_BACKEND_TRACEPOINT && !vmlinux_btf())
+		return -ENOENT;
+	/* the fentry probe calls its helpers itself, at each function */
+	*missing = v6t_features_missing(h->needs[backend]);
+	if (*missing)
+		return -EOPNOTSUPP;
+	if (backend == V6T_BACKEND_TRACEPOINT)
 		return 0;
-	}
 	if (backend == V6T_BACKEND_KPROBE && h->kprobe_kfuncs[0])
 		kfuncs = h->kprobe_kfuncs;
 	for (int i = 0; !err && kfuncs[i]; i++)
-		err = backend == V6T_BACKEND_FENTRY ? probe_fentry(kfuncs[i]) : probe_kprobe(kfuncs[i]);
+		err = backend == V6T_BACKEND_FENTRY ? probe_fentry(kfuncs[i], missing)
+						    : probe_kprobe(kfuncs[i]);
 	return err;
 }
 
@@ -294,52 +412,71 @@ unsigned int v6t_hooks_for_events(uint32_t event_mask)
 	return mask;
 }
 
+/* No backend can serve hook (b is the forced one, or the last tried): one line why. */
+static int refuse(const struct v6t_plan *plan, int hook, int b, FILE *err)
+{
+	int e = plan->probe_err[hook][b];
+	struct utsname u;
+
+	if (plan->missing[hook][b]) {
+		fprintf(err, "v6trace: the %s backend cannot hook %s on this kernel (%s): it needs %s\n",
+			v6t_backend_name(b), hooks[hook].name, uname(&u) ? "?" : u.release,
+			v6t_feature_describe(plan->missing[hook][b]));
+		return -EOPNOTSUPP;
+	}
+	fprintf(err, "v6trace: the %s backend cannot hook %s%s%s on this kernel: %s\n",
+		v6t_backend_name(b), hooks[hook].name, hooks[hook].kfuncs[0] ? " at " : "",
+		hooks[hook].kfuncs[0] ? hooks[hook].kfuncs[0] : "", strerror(-e));
+	return e ? e : -EOPNOTSUPP;
+}
+
+/* The first backend in auto's order (or the forced one) that probes well for hook; 0 if none. */
+static int choose_for_hook(struct v6t_plan *plan, int hook, int forced, unsigned int excluded)
+{
+	static const int order[] = { V6T_BACKEND_FENTRY, V6T_BACKEND_KPROBE, V6T_BACKEND_TRACEPOINT };
+	int only_one = !hook_programs(hook, V6T_BACKEND_FENTRY) &&
+		       !hook_programs(hook, V6T_BACKEND_KPROBE);
+
+	for (unsigned int i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int b = order[i];
+
+		plan->missing[hook][b] = V6T_FEAT_NONE;
+		if (!hook_programs(hook, b))
+			continue;
+		if (forced != V6T_BACKEND_AUTO && b != forced && !only_one)
+			continue;
+		if (excluded & (1U << b)) {
+			plan->probe_err[hook][b] = -ENOEXEC;
+			continue;
+		}
+		plan->probe_err[hook][b] = probe(b, hook, &plan->missing[hook][b]);
+		if (!plan->probe_err[hook][b])
+			return b;
+	}
+	return 0;
+}
+
 int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, const unsigned int *excluded,
 		    FILE *err)
 {
-	static const int order[] = { V6T_BACKEND_FENTRY, V6T_BACKEND_KPROBE, V6T_BACKEND_TRACEPOINT };
-
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
-		int chosen = 0;
-
 		plan->backend[hook] = V6T_BACKEND_AUTO;
 		plan->tp_err[hook] = 0;
+		plan->tp_missing[hook] = V6T_FEAT_NONE;
+	}
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
+		int chosen;
+
 		/* a hook nobody asked for costs nothing: with no syscall hook, no syscall slows down */
 		if (!(wanted & (1U << hook)))
 			continue;
-
-		for (unsigned int i = 0; i < sizeof(order) / sizeof(order[0]) && !chosen; i++) {
-			int b = order[i];
-			int only_one = !hook_programs(hook, V6T_BACKEND_FENTRY) &&
-				       !hook_programs(hook, V6T_BACKEND_KPROBE);
-
-			if (!hook_programs(hook, b))
-				continue;
-			if (forced != V6T_BACKEND_AUTO && b != forced && !only_one)
-				continue;
-			if (excluded[hook] & (1U << b)) {
-				plan->probe_err[hook][b] = -ENOEXEC;
-				continue;
-			}
-			/* the last resort is probed only to report; its own load says more */
-			plan->probe_err[hook][b] = probe(b, hook);
-			if (!plan->probe_err[hook][b])
-				chosen = b;
-		}
-		if (!chosen) {
-			int b = forced != V6T_BACKEND_AUTO ? forced : V6T_BACKEND_TRACEPOINT;
-
-			fprintf(err, "v6trace: the %s backend cannot hook %s%s%s on this kernel: %s\n",
-				v6t_backend_name(b), hooks[hook].name,
-				hooks[hook].kfuncs[0] ? " at " : "",
-				hooks[hook].kfuncs[0] ? hooks[hook].kfuncs[0] : "",
-				strerror(-plan->probe_err[hook][b]));
-			return plan->probe_err[hook][b] ? plan->probe_err[hook][b] : -EOPNOTSUPP;
-		}
+		chosen = choose_for_hook(plan, hook, forced, excluded[hook]);
+		if (!chosen)
+			return refuse(plan, hook, forced != V6T_BACKEND_AUTO ? forced : V6T_BACKEND_TRACEPOINT,
+				      err);
 		plan->backend[hook] = chosen;
-		plan->tp_err[hook] = 0;
 		if (chosen == V6T_BACKEND_TRACEPOINT && hooks[hook].raw_progs)
-			plan->tp_err[hook] = probe_syscall_tracepoints(hook);
+			plan->tp_err[hook] = probe_syscall_tracepoints(hook, &plan->tp_missing[hook]);
 	}
 	return 0;
 }
@@ -359,12 +496,19 @@ void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 		for (const struct prog_ref *p = progs; p && p->name; p++)
 			fprintf(err, "%s%s", p != progs ? " " : "", p->name);
 		fputc(')', err);
-		for (int b = V6T_BACKEND_FENTRY; b < chosen; b++)
-			if (plan->probe_err[hook][b])
+		for (int b = V6T_BACKEND_FENTRY; b < chosen; b++) {
+			if (plan->missing[hook][b])
+				fprintf(err, "; %s: needs %s", v6t_backend_name(b),
+					v6t_feature_describe(plan->missing[hook][b]));
+			else if (plan->probe_err[hook][b])
 				fprintf(err, "; %s: %s", v6t_backend_name(b),
 					plan->probe_err[hook][b] == -ENOEXEC ? "failed to load or attach"
 									     : strerror(-plan->probe_err[hook][b]));
-		if (chosen == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
+		}
+		if (chosen == V6T_BACKEND_TRACEPOINT && plan->tp_missing[hook])
+			fprintf(err, "; on every syscall's exit: the syscall tracepoints' programs need %s",
+				v6t_feature_describe(plan->tp_missing[hook]));
+		else if (chosen == V6T_BACKEND_TRACEPOINT && plan->tp_err[hook])
 			fprintf(err, "; on every syscall's exit: no syscalls:sys_exit_* ids (%s: %s)",
 				v6t_tracefs_where(), strerror(-plan->tp_err[hook]));
 		fputc('\n', err);

@@ -15,8 +15,11 @@ struct v6t_plan {
 	/* V6T_BACKEND_* chosen per hook; V6T_BACKEND_AUTO (0): not attached, nobody asked */
 	uint8_t backend[V6T_HOOK_COUNT];
 	int probe_err[V6T_HOOK_COUNT][V6T_BACKEND_COUNT];	/* 0 or -errno per probed backend */
+	/* V6T_FEAT_* a probed backend lacks for the hook (then probe_err is -EOPNOTSUPP) */
+	uint8_t missing[V6T_HOOK_COUNT][V6T_BACKEND_COUNT];
 	/* tracepoint hooks: 0 when served by syscalls:sys_exit_* tracepoints, else why not */
 	int tp_err[V6T_HOOK_COUNT];
+	uint8_t tp_missing[V6T_HOOK_COUNT];	/* V6T_FEAT_* those programs lack, if that is why */
 };
 
 const char *v6t_hook_name(int hook);
@@ -40,6 +43,10 @@ struct v6t_plan_prog {
  */
 int v6t_plan_programs(const struct v6t_plan *plan, const struct v6trace_bpf *skel,
 		      struct v6t_plan_prog *out);
+
+/* The hooks (bit 1 << V6T_HOOK_*) prog serves under plan, and the backend serving them. */
+unsigned int v6t_plan_hooks_of(const struct v6t_plan *plan, const struct v6trace_bpf *skel,
+			       const struct bpf_program *prog, int *backend);
 
 /*
  * Chooses a backend per hook: the forced one, or in auto the first of fentry, kprobe,

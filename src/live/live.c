@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "clock.h"
+#include "libbpf_log.h"
 #include "live.h"
 #include "output.h"
 #include "preflight.h"
@@ -16,24 +16,6 @@
 #include "writer.h"
 
 #define POLL_MS 100
-
-static int verbosity;
-
-/* -v shows libbpf's warnings, -vv its whole (very long) debug log */
-static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG && verbosity < 2)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 static int on_record(void *ctx, const void *rec, size_t size)
 {
@@ -179,8 +161,7 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	int64_t boot_to_wall = v6t_boot_to_wall_offset();
 	int err, ferr;
 
-	verbosity = cfg->verbose;
-	libbpf_set_print(cfg->verbose ? libbpf_log : libbpf_quiet);
+	v6t_libbpf_log_init(cfg->verbose);
 	err = v6t_preflight();
 	if (err)
 		return err;

@@ -3,7 +3,9 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 #include "preflight.h"
 
 #ifndef CAP_PERFMON
@@ -45,6 +47,14 @@ int v6t_preflight(void)
 		fprintf(stderr, "v6trace: this kernel has no BTF (/sys/kernel/btf/vmlinux): v6trace needs "
 				"a kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
 		return -ENOENT;
+	}
+	/* every backend sends through the BPF ring buffer (and stamps with boot time): 5.8 */
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1) {
+		struct utsname u;
+
+		fprintf(stderr, "v6trace: this kernel (%s) has no BPF ring buffer: v6trace needs Linux 5.8 "
+				"or later\n", uname(&u) ? "?" : u.release);
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }

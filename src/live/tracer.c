@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "libbpf_log.h"
 #include "skel.h"
 #include "tracefs.h"
 #include "tracer.h"
@@ -119,7 +121,7 @@ static int fill_filter_maps(struct v6trace_bpf *skel, const struct v6t_config *c
 	return 0;
 }
 
-/* The best backend the plan uses; a failed load is blamed on it (it has the strictest needs). */
+/* The best backend the plan uses; a failed load libbpf named no program for is blamed on it. */
 static int best_backend_used(const struct v6t_plan *plan)
 {
 	int best = V6T_BACKEND_TRACEPOINT;
@@ -128,6 +130,43 @@ static int best_backend_used(const struct v6t_plan *plan)
 		if (plan->backend[hook] != V6T_BACKEND_AUTO && plan->backend[hook] < best)
 			best = plan->backend[hook];
 	return best;
+}
+
+/*
+ * Whom a failed load is blamed on: the program libbpf named, if it did, and the backend and
+ * hooks (bit 1 << V6T_HOOK_*) it serves; else the best backend and every hook it serves.
+ */
+static unsigned int blame_load(const struct v6t_tracer *t, const char **prog, int *backend)
+{
+	struct bpf_program *p = NULL;
+	unsigned int hooks = 0;
+
+	*prog = v6t_libbpf_failed_prog();
+	if (**prog)
+		p = bpf_object__find_program_by_name(t->skel->obj, *prog);
+	if (p)
+		hooks = v6t_plan_hooks_of(&t->plan, t->skel, p, backend);
+	if (hooks)
+		return hooks;
+	*prog = "";
+	*backend = best_backend_used(&t->plan);
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
+		if (t->plan.backend[hook] == *backend)
+			hooks |= 1U << hook;
+	return hooks;
+}
+
+/* "bind, v6only": the names of the hooks in mask. */
+static const char *hook_list(unsigned int mask, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
+		if (mask & (1U << hook))
+			len += snprintf(buf + len, len < size ? size - len : 0, "%s%s", len ? ", " : "",
+					v6t_hook_name(hook));
+	return buf;
 }
 
 /*
@@ -245,23 +284,33 @@ static int watch_ring(struct v6t_tracer *t)
 /* Try again: auto had another backend to fall back on (see try_plan). */
 #define RETRY 1
 
-/* The load failed: under auto, the best backend the plan used is excluded where it was used. */
+/*
+ * The load failed: say which program and backend, and under auto exclude that backend for the
+ * hooks the program serves; the next try plans those hooks on the next backend.
+ */
 static int load_failed(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned int *excluded,
 		       int err)
 {
-	int best = best_backend_used(&t->plan);
+	char names[64], what[128] = "";
+	const char *prog;
+	int b;
+	unsigned int hooks = blame_load(t, &prog, &b);
 
-	if (best == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
-		fprintf(stderr, "v6trace: cannot load the BPF programs (%s backend): %s%s\n",
-			v6t_backend_name(best), strerror(-err),
+	hook_list(hooks, names, sizeof(names));
+	if (*prog)
+		snprintf(what, sizeof(what), "program %s, ", prog);
+	if (b == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
+		fprintf(stderr, "v6trace: cannot load the BPF programs (%sthe %s backend's, for %s): %s%s\n",
+			what, v6t_backend_name(b), names, strerror(-err),
 			cfg->verbose ? "" : " (run with -v for libbpf's log)");
 		return err;
 	}
-	fprintf(stderr, "v6trace: warning: the %s backend failed to load, falling back\n",
-		v6t_backend_name(best));
+	fprintf(stderr, "v6trace: warning: the %s backend failed to load (%sfor %s): %s; "
+		"auto tries the next backend for %s\n", v6t_backend_name(b), what, names, strerror(-err),
+		names);
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
-		if (t->plan.backend[hook] == best)
-			excluded[hook] |= 1U << best;
+		if (hooks & (1U << hook))
+			excluded[hook] |= 1U << b;
 	teardown(t);
 	return RETRY;
 }
@@ -307,6 +356,7 @@ static int try_plan(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned
 		fprintf(stderr, "v6trace: cannot set up the BPF object: %s\n", strerror(-err));
 		return err;
 	}
+	v6t_libbpf_log_reset();
 	err = v6trace_bpf__load(t->skel);
 	if (err)
 		return load_failed(t, cfg, excluded, err);

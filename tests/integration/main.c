@@ -101,5 +101,7 @@ int main(void)
 		failed += run_follow_tests();
 	if (wanted("attrib"))
 		failed += run_attrib_tests();
+	if (wanted("compat"))
+		failed += run_compat_tests();
 	return failed ? 1 : 0;
 }
