@@ -18,8 +18,11 @@ for backend in "$@"; do
 			V6TRACE_EXPECT_BACKEND=$expect V6TRACE_ITEST_GROUPS=$groups,cli \
 			/opt/vmtest/itest > "$log" 2>&1
 	else
+		# auto's run also checks each backend against the compat group's kernel oracle
+		g=$groups
+		[ "$backend" = auto ] && g=$groups,compat
 		V6TRACE_BIN=/opt/vmtest/v6trace V6TRACE_BACKEND=$backend V6TRACE_EXPECT_BACKEND=$expect \
-			V6TRACE_ITEST_GROUPS=$groups /opt/vmtest/itest > "$log" 2>&1
+			V6TRACE_ITEST_GROUPS=$g /opt/vmtest/itest > "$log" 2>&1
 	fi
 	rc=$?
 	cat "$log"
