@@ -15,21 +15,11 @@ set -o pipefail
 
 bin=$(realpath "${V6TRACE_BIN:-.output/v6trace}")
 script=$(realpath "${V6TRACE_COMPLETION:-completion/v6trace.bash}")
-passed=0
-failed=0
+# shellcheck source=tests/tally.sh
+. "$(dirname "$0")/../tally.sh"
 work=
 netns_pid=
 netns_name=
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {

@@ -10,20 +10,10 @@
 set -uo pipefail
 
 output=.output
-passed=0
-failed=0
+# shellcheck source=tests/tally.sh
+. "$(dirname "$0")/../tally.sh"
 work=$(mktemp -d)
 installed_by_us=0
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
 
 # A failed test must not leave the package installed on the machine.
 # shellcheck disable=SC2317 # called by the EXIT trap

@@ -13,18 +13,8 @@ set -uo pipefail
 
 bin=${V6TRACE_BIN:-.output/v6trace}
 src=${MAN_SRC:-docs/v6trace.8.scd}
-passed=0
-failed=0
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
+# shellcheck source=tests/tally.sh
+. "$(dirname "$0")/../tally.sh"
 
 finish() {
 	echo "man-page: $passed passed, $failed failed"

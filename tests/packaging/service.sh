@@ -21,19 +21,9 @@ bin=$(realpath "${V6TRACE_BIN:-.output/v6trace}")
 unit=${V6TRACE_UNIT:-systemd/v6trace-record.service}
 service_uid=65534
 port=48124
-passed=0
-failed=0
+# shellcheck source=tests/tally.sh
+. "$(dirname "$0")/../tally.sh"
 work=$(mktemp -d)
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {

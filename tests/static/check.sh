@@ -13,20 +13,10 @@ set -uo pipefail
 
 output=${OUTPUT:-.output}
 cross_archs=${CROSS_ARCHS-}
-passed=0
-failed=0
+# shellcheck source=tests/tally.sh
+. "$(dirname "$0")/../tally.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
 
 # the ELF header's machine, as readelf names it
 machine_of() {
