@@ -112,6 +112,19 @@ V6T_MAP struct {
 } listener_of SEC(".maps");
 
 /*
+ * Who holds each TCP listener, by socket inode, while the start-up seed runs (tracepoint
+ * backend): v6t_iter_holders fills it from the tasks' files, v6t_iter_listeners reads it in
+ * each namespace's TCP iterator, which alone hands over a socket the kernel lets us give
+ * listener_of (see there); user space empties it after.
+ */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct v6t_who);
+} listener_holders SEC(".maps");
+
+/*
  * Who started each connect still in SYN_SENT (tracepoint backend), in one of two places.
  * Usually a slot of connect_slots, the socket's inode number modulo V6T_CONNECT_SLOTS: socket
  * inodes are numbered in sequence, so sockets connecting at the same time take distinct

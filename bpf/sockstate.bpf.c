@@ -211,21 +211,19 @@ int BPF_PROG(v6t_tp_listen, struct sock *sk, int oldstate, int newstate)
 }
 
 /*
- * Run at start-up (tracepoint backend): every process holding a listening TCP socket, in every
- * namespace, so connections to listeners older than the tracer are attributed too. The first
- * holder found is kept, and a listener already remembered (at listen(), or by an earlier run)
- * is left alone.
+ * Run at start-up (tracepoint backend), first of two: who holds each listening TCP socket, in
+ * every namespace, so connections to listeners older than the tracer are attributed too. The
+ * first holder found is kept. The socket is only read here: reached from a file, the kernel
+ * (6.18 on) does not trust it enough to hand it to bpf_sk_storage_get.
  */
 SEC("iter/task_file")
-int v6t_iter_listeners(struct bpf_iter__task_file *ctx)
+int v6t_iter_holders(struct bpf_iter__task_file *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
-	const struct v6t_setter *setter = NULL;
-	struct v6t_listener l = {};
+	struct v6t_who who = {};
 	struct socket *sock;
 	struct sock *sk;
-	__u16 family;
 	__u64 ino;
 
 	if (!task || !file)
@@ -237,19 +235,49 @@ int v6t_iter_listeners(struct bpf_iter__task_file *ctx)
 	if (!sk || sk->__sk_common.skc_state != TCP_LISTEN_STATE ||
 	    v6t_sock_proto(V6T_BTF, sk) != V6T_IPPROTO_TCP)
 		return 0;
+	who.pid = task->tgid;
+	who.tid = task->pid;
+	who.uid = task->cred->uid.val;
+	who.known = 1;
+	who.cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	__builtin_memcpy(who.comm, task->comm, V6T_COMM_LEN);
+	ino = v6t_socket_ino(V6T_BTF, sock);
+	bpf_map_update_elem(&listener_holders, &ino, &who, BPF_NOEXIST);
+	return 0;
+}
+
+/*
+ * Second: each listener of the namespace this runs in (user space enters each in turn)
+ * that has a holder and no record yet gets one, as listen() would have made it; a listener
+ * already remembered (at listen(), or by an earlier run) is left alone.
+ */
+SEC("iter/tcp")
+int v6t_iter_listeners(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	const struct v6t_setter *setter = NULL;
+	struct v6t_listener l = {};
+	const struct v6t_who *who;
+	struct tcp_sock *tp;
+	struct sock *sk;
+	__u64 ino;
+
+	if (!skc || skc->skc_state != TCP_LISTEN_STATE)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	sk = (struct sock *)tp;
 	if (bpf_sk_storage_get(&listener_of, sk, NULL, 0))
 		return 0;
-	l.who.pid = task->tgid;
-	l.who.tid = task->pid;
-	l.who.uid = task->cred->uid.val;
-	l.who.known = 1;
-	l.who.cgroup_id = task->cgroups->dfl_cgrp->kn->id;
-	__builtin_memcpy(l.who.comm, task->comm, V6T_COMM_LEN);
-	ino = v6t_socket_ino(V6T_BTF, sock);
-	family = sk->__sk_common.skc_family;
-	if (family == V6T_AF_INET6)
+	ino = v6t_sock_ino(V6T_BTF, sk);
+	who = bpf_map_lookup_elem(&listener_holders, &ino);
+	if (!who)
+		return 0;
+	l.who = *who;
+	if (skc->skc_family == V6T_AF_INET6)
 		setter = v6t_find_setter(ino);
-	fill_listener(&l, sk, family, ino, setter);
+	fill_listener(&l, sk, skc->skc_family, ino, setter);
 	/* created whole: a child cloned meanwhile copies all of it or nothing */
 	bpf_sk_storage_get(&listener_of, sk, &l, BPF_SK_STORAGE_GET_F_CREATE);
 	return 0;

@@ -95,8 +95,9 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.progs = {
 			[V6T_BACKEND_FENTRY] = PROGS(PROG(v6t_fexit_csk_accept)),
 			[V6T_BACKEND_KPROBE] = PROGS(PROG(v6t_kp_csk_accept), PROG(v6t_kp_sock_graft)),
-			/* SYN_RECV -> ESTABLISHED; the iterator finds who owns older listeners */
-			[V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state), PROG(v6t_iter_listeners)),
+			/* SYN_RECV -> ESTABLISHED; the iterators find who owns older listeners */
+			[V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_sock_state), PROG(v6t_iter_holders),
+							 PROG(v6t_iter_listeners)),
 		},
 		.needs = { [V6T_BACKEND_TRACEPOINT] = ACCEPT_NEEDS },
 	},

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "clock.h"
 #include "diag.h"
 #include "netns.h"
+#include "netns_walk.h"
 #include "snapshot.h"
 
 /* Sockets and namespaces are as many as the machine has: the tables grow, no fixed limit. */
@@ -285,135 +285,9 @@ out:
 	return err;
 }
 
-struct netns_entry {
-	uint64_t ino;
-	char path[64];
-};
-
-struct netns_list {
-	struct netns_entry *e;
-	unsigned int n, cap;
-	unsigned int hidden;	/* processes whose namespace we may not see (other users') */
-};
-
-/*
- * May we not look at this process's namespace because it is another user's? (A process gone
- * since the listing is no loss. One of ours may still be out of reach, such as a container
- * manager's init with more capabilities than we have: it is in a namespace we know.)
- */
-static bool other_users(const char *pid)
+static int dump_here(void *arg)
 {
-	char path[32];
-	struct stat st;
-
-	if (errno != EACCES && errno != EPERM)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%.16s", pid);
-	return !stat(path, &st) && st.st_uid != geteuid();
-}
-
-static void add_netns(struct netns_list *l, const char *path, const char *pid)
-{
-	struct stat st;
-
-	if (stat(path, &st)) {
-		l->hidden += pid && other_users(pid);
-		return;
-	}
-	if (l->n == l->cap) {
-		struct netns_entry *e = grow(l->e, &l->cap, sizeof(*l->e));
-
-		if (!e) {
-			l->hidden++;	/* out of memory: not seen either */
-			return;
-		}
-		l->e = e;
-	}
-	l->e[l->n].ino = st.st_ino;
-	snprintf(l->e[l->n++].path, sizeof(l->e->path), "%s", path);
-}
-
-static int by_ino(const void *a, const void *b)
-{
-	const struct netns_entry *x = a, *y = b;
-
-	return (x->ino > y->ino) - (x->ino < y->ino);
-}
-
-/* Distinct network namespaces: of every process, and the named ones (ip netns add). */
-static void list_netns(struct netns_list *l)
-{
-	static const char *const dirs[] = { "/proc", "/run/netns" };
-	unsigned int n = 0;
-
-	for (unsigned int d = 0; d < 2; d++) {
-		DIR *dir = opendir(dirs[d]);
-		struct dirent *de;
-		char path[64];
-
-		while (dir && (de = readdir(dir))) {
-			if (de->d_name[0] == '.' || (d == 0 && atoi(de->d_name) <= 0))
-				continue;
-			if (d == 0)
-				snprintf(path, sizeof(path), "/proc/%.16s/ns/net", de->d_name);
-			else
-				snprintf(path, sizeof(path), "/run/netns/%.40s", de->d_name);
-			add_netns(l, path, d == 0 ? de->d_name : NULL);
-		}
-		if (dir)
-			closedir(dir);
-	}
-	/* each namespace once: most processes share a few */
-	qsort(l->e, l->n, sizeof(*l->e), by_ino);
-	for (unsigned int i = 0; i < l->n; i++)
-		if (!n || l->e[i].ino != l->e[n - 1].ino)
-			l->e[n++] = l->e[i];
-	l->n = n;
-}
-
-/*
- * Enter the namespace at @path unless it is one already dumped (its inode in @done) or not
- * the one wanted (-N, 0: any): 1 if entered, 0 if skipped, -errno if setns failed.
- */
-static int enter_unseen(const char *path, uint64_t want, uint64_t *done, unsigned int *n_done)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
-	struct stat st;
-	unsigned int j;
-
-	/* a process may have gone since the listing: not an error */
-	if (fd < 0)
-		return 0;
-	/*
-	 * Or its pid may now name another process (pids wrap), or it may have moved: the
-	 * namespace opened is not always the one listed. Dump each one once, else its
-	 * sockets are reported twice.
-	 */
-	if (fstat(fd, &st) || (want && st.st_ino != want)) {
-		close(fd);
-		return 0;
-	}
-	for (j = 0; j < *n_done && done[j] != st.st_ino; j++)
-		;
-	if (j < *n_done) {
-		close(fd);
-		return 0;
-	}
-	done[(*n_done)++] = st.st_ino;
-	err = setns(fd, CLONE_NEWNET) ? -errno : 1;
-	close(fd);
-	if (err < 0) {
-		char shown[64];	/* a name in /run/netns is whatever its creator chose */
-
-		fprintf(stderr, "v6trace: cannot enter network namespace %s: %s\n",
-			sb_printable(shown, sizeof(shown), path), strerror(-err));
-	}
-	return err;
-}
-
-static int dump_here(struct found *f)
-{
-	int err = snapshot_here(f);
+	int err = snapshot_here(arg);
 
 	if (err)
 		fprintf(stderr, "v6trace: listing sockets (sock_diag) failed: %s\n",
@@ -422,49 +296,25 @@ static int dump_here(struct found *f)
 }
 
 /*
- * Every namespace, or the one wanted (-N, 0: any): ours first, where we are
- * (/proc/self/ns/net, as listed, follows us into the others), then each listed one not
- * dumped yet. One that cannot be entered is named and the others are still dumped; the
- * first error is returned.
+ * Every namespace, or the one wanted (-N, 0: any). One that cannot be entered is named and
+ * the others are still dumped; the first error is returned.
  */
 static int dump_all(struct found *f, uint64_t own, uint64_t want)
 {
-	struct netns_list l = {};
-	unsigned int n_done = 0;
-	uint64_t *done;
-	int err = 0, r;
+	struct v6t_netns_walk w;
+	int err = v6t_netns_walk(want, dump_here, f, false, &w);
 
-	list_netns(&l);
-	done = calloc(l.n + 1, sizeof(*done));
-	if (!done) {
-		free(l.e);
-		return -ENOMEM;
-	}
-	done[n_done++] = own;
-	if (!want || want == own)
-		err = dump_here(f);
-	for (unsigned int i = 0; i < l.n; i++) {
-		if (want && l.e[i].ino != want)
-			continue;
-		r = enter_unseen(l.e[i].path, want, done, &n_done);
-		if (r > 0)
-			r = dump_here(f);
-		if (r < 0 && !err)
-			err = r;
-	}
-	if (want && n_done == 1 && want != own) {
+	if (want && !w.visited && want != own) {
 		fprintf(stderr, "v6trace: no process or /run/netns entry is in network namespace "
 			"%llu: its sockets are not listed\n", (unsigned long long)want);
 		err = err ? err : -ENOENT;
 	}
 	/* they matter if they may hold what was not found */
-	if (l.hidden && (!want || n_done == 1)) {
+	if (w.hidden && (!want || !w.visited)) {
 		fprintf(stderr, "v6trace: cannot see the network namespaces of %u processes of "
-			"other users: their sockets are not listed\n", l.hidden);
+			"other users: their sockets are not listed\n", w.hidden);
 		err = err ? err : -EACCES;
 	}
-	free(l.e);
-	free(done);
 	return err;
 }
 
@@ -472,28 +322,13 @@ int v6t_snapshot(struct v6t_pipeline *p, const struct v6t_config *cfg)
 {
 	uint64_t own = v6t_netns_self();
 	struct found f = {};
-	int err, self, owners_err;
+	int err, owners_err;
 
 	/* -N another namespace: its sockets, found where --all-netns finds them */
-	if (!cfg->all_netns && (!cfg->netns || cfg->netns == own)) {
+	if (!cfg->all_netns && (!cfg->netns || cfg->netns == own))
 		err = dump_here(&f);
-	} else {
-		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0) {
-			err = -errno;
-			fprintf(stderr, "v6trace: cannot open our network namespace: %s\n",
-				strerror(-err));
-			return err;
-		}
+	else
 		err = dump_all(&f, own, cfg->netns);
-		/* back, if a setns took us elsewhere (without privileges none did, nor can this) */
-		if (v6t_netns_self() != own && setns(self, CLONE_NEWNET)) {
-			err = -errno;
-			fprintf(stderr, "v6trace: cannot return to our network namespace: %s\n",
-				strerror(-err));
-		}
-		close(self);
-	}
 	/* what was found is listed, even when some namespace could not be, or its owners */
 	owners_err = find_owners(&f);
 	err = err ? err : owners_err;

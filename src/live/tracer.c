@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "libbpf_log.h"
+#include "seed.h"
 #include "skel.h"
 #include "tracefs.h"
 #include "tracer.h"
@@ -202,31 +203,13 @@ static struct bpf_link *attach_syscall_tp(struct bpf_program *prog, const char *
 }
 
 /*
- * Runs the listener iterator, if the plan loaded it: it records on each listening socket that
- * has no record yet who holds it, so connections to listeners older than the trace name their
- * owner. Run before the programs are attached, so no accept can be reported before its
- * listener is known; and again after, for listeners made in between, whose listen() nothing
- * saw. Attribution is all it adds, so a failure only warns.
+ * Seeds the listeners older than the trace (see seed.h) before the programs are attached, so
+ * no accept can be reported before its listener is known; and again after, for listeners made
+ * in between, whose listen() nothing saw. Attribution is all it adds, so a failure only warns.
  */
-static void seed_listeners(struct v6t_tracer *t)
+static void seed_listeners(struct v6t_tracer *t, uint64_t netns)
 {
-	struct bpf_program *prog = t->skel->progs.v6t_iter_listeners;
-	struct bpf_link *link;
-	char buf[64];
-	int fd = -1;
-
-	if (!bpf_program__autoload(prog))
-		return;
-	link = bpf_program__attach_iter(prog, NULL);
-	if (link)
-		fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd >= 0) {
-		while (read(fd, buf, sizeof(buf)) > 0)
-			;
-		close(fd);
-	}
-	bpf_link__destroy(link);
-	if (fd < 0 && !t->seed_warned) {
+	if (v6t_seed_listeners(t->skel, netns) && !t->seed_warned) {
 		t->seed_warned = 1;
 		fprintf(stderr, "v6trace: warning: cannot list existing listeners; connections to them "
 			"are shown with the listener not known\n");
@@ -365,7 +348,7 @@ static int try_plan(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned
 		fprintf(stderr, "v6trace: cannot set up the filters: %s\n", strerror(-err));
 		return err;
 	}
-	seed_listeners(t);
+	seed_listeners(t, cfg->netns);
 	err = attach_all(t, &failed_hook);
 	if (err)
 		return attach_failed(t, cfg, excluded, failed_hook, err);
@@ -419,7 +402,7 @@ int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_
 	if (err)
 		goto fail;
 	/* again, for listeners made between the first run and the attach */
-	seed_listeners(t);
+	seed_listeners(t, cfg->netns);
 	err = start_reading(t);
 	if (err)
 		goto fail;
