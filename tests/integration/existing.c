@@ -605,6 +605,50 @@ static void test_accept_on_older_listener(void **state)
 	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
 }
 
+/*
+ * The same with v6trace tracing every namespace from another one: the seed must find the
+ * listener in the namespace that holds it, not only in its own.
+ */
+static void test_accept_on_older_listener_elsewhere(void **state)
+{
+	struct tracer *t = *state;
+	int go[2], ready[2], status;
+	uint64_t holder_ns;
+	json_object *e;
+	pid_t holder;
+	char c;
+
+	netns_enter_new();
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	holder = fork();
+	if (holder == 0) {
+		uint64_t ns = netns_enter_new();
+		int fd = tcp_listen(AF_INET6, "::", 8431, -1), cfd;
+
+		if (fd < 0 || write(ready[1], &ns, sizeof(ns)) != sizeof(ns) ||
+		    read(go[0], &c, 1) != 1)
+			_exit(1);
+		cfd = tcp_connect(AF_INET, "127.0.0.1", 8431);
+		_exit(cfd >= 0 && accept_one(fd) >= 0 ? 0 : 1);
+	}
+	assert_int_equal(read(ready[0], &holder_ns, sizeof(holder_ns)), sizeof(holder_ns));
+	assert_int_not_equal(holder_ns, netns_current());
+	assert_int_equal(tracer_start(t, (const char *[]){ "--no-snapshot", NULL }), 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(holder, &status, 0), holder);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	stop_traced(t);
+
+	e = ev_find(t, "accept", 8431, 0);
+	assert_non_null(e);
+	assert_int_equal(ev_int(e, "netns"), holder_ns);
+	assert_int_equal(ev_int(e, "pid"), holder);
+	assert_str(ev_str(e, "peer_addr"), "::ffff:127.0.0.1");
+	assert_str(ev_str(e, "listener_addr"), "::");
+	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
+}
+
 /* An AF_INET6 socket connecting to ::ffff:127.0.0.1: a mapped connect (Java's tcp6 case). */
 static void test_connect_mapped(void **state)
 {
@@ -767,6 +811,8 @@ int run_existing_tests(void)
 		cmocka_unit_test(test_listeners_many_netns),
 		cmocka_unit_test_setup_teardown(test_recorded_snapshot_filtered, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_accept_on_older_listener, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_accept_on_older_listener_elsewhere, itest_setup,
+						itest_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_mapped, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp_mapped_once, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_netns_by_path, itest_setup, itest_teardown),
