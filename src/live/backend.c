@@ -16,6 +16,8 @@
 #include "skel.h"
 #include "tracefs.h"
 
+#define KERNEL_ENOTSUPP 524	/* the kernel's own ENOTSUPP, which userspace's errno.h lacks */
+
 /*
  * A BPF program by its place in the skeleton, as libbpf-tools names programs by
  * skel->progs.x: renaming a BPF function without renaming it here fails to compile.
@@ -242,6 +244,11 @@ static int probe_fentry(const char *func, uint8_t *missing)
 		int err = -errno;
 
 		close(prog_fd);
+		/* the kernel's ENOTSUPP: no ftrace direct calls for a trampoline (arm64 < 6.4) */
+		if (err == -KERNEL_ENOTSUPP) {
+			*missing = V6T_FEAT_KFUNC_TRAMPOLINE;
+			return -EOPNOTSUPP;
+		}
 		return err;
 	}
 	close(link_fd);

@@ -14,6 +14,12 @@ struct feature {
 	int version;		/* the same, major * 100 + minor, to find the newest one missing */
 };
 
+#ifdef __aarch64__
+#define KFUNC_TRAMPOLINE_SINCE "6.4 on arm64", 604
+#else
+#define KFUNC_TRAMPOLINE_SINCE "5.5", 505
+#endif
+
 /* The versions are mainline's; the README's table and the VM matrix check them. */
 static const struct feature features[V6T_FEAT_COUNT] = {
 	[V6T_FEAT_FUNC_ARGS] = { "bpf_get_func_ret", "5.17", 517 },
@@ -23,6 +29,8 @@ static const struct feature features[V6T_FEAT_COUNT] = {
 	[V6T_FEAT_SK_STORAGE_TRACING] = { "bpf_sk_storage_get in tracing programs", "5.11", 511 },
 	[V6T_FEAT_ATOMICS] = { "BPF atomic instructions", "5.12", 512 },
 	[V6T_FEAT_TASK_PT_REGS] = { "bpf_task_pt_regs", "5.15", 515 },
+	/* x86_64 has had them since 5.5; arm64 attaches only to BPF programs before 6.4 */
+	[V6T_FEAT_KFUNC_TRAMPOLINE] = { "fentry on kernel functions", KFUNC_TRAMPOLINE_SINCE },
 };
 
 const char *v6t_feature_describe(int f)

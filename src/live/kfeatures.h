@@ -17,6 +17,7 @@ enum v6t_feature {
 	V6T_FEAT_SK_STORAGE_TRACING,	/* bpf_sk_storage_get in tracing programs */
 	V6T_FEAT_ATOMICS,		/* BPF_ATOMIC instructions (cmpxchg) */
 	V6T_FEAT_TASK_PT_REGS,		/* bpf_task_pt_regs */
+	V6T_FEAT_KFUNC_TRAMPOLINE,	/* fentry/fexit on a kernel function (ftrace direct calls) */
 	V6T_FEAT_COUNT
 };
 

@@ -41,6 +41,20 @@ static int absent(const char *backend)
 }
 
 /*
+ * A BPF trampoline on a kernel function needs ftrace direct calls: x86_64 has had them since
+ * 5.5 (before v6trace's minimum), arm64 since 6.4.
+ */
+static int kfunc_trampolines(int v)
+{
+#ifdef __aarch64__
+	return v >= 604;
+#else
+	(void)v;
+	return 1;
+#endif
+}
+
+/*
  * The oracle for Debian's kernels: NULL if backend works on version v, else the refusal (a
  * format taking the release). bpf_get_func_arg/ret came in 5.17, trampolines for a struct
  * passed by value (ipv6_setsockopt's sockptr_t) in 6.1, BPF atomics in 5.12; kprobes work
@@ -49,6 +63,9 @@ static int absent(const char *backend)
  */
 static const char *expected_refusal(const char *backend, int v)
 {
+	if (!strcmp(backend, "fentry") && !kfunc_trampolines(v))
+		return "v6trace: the fentry backend cannot hook bind on this kernel (%s): it needs "
+		       "fentry on kernel functions (Linux 6.4 on arm64)\n";
 	if (!strcmp(backend, "fentry") && v < 517)
 		return "v6trace: the fentry backend cannot hook bind on this kernel (%s): it needs "
 		       "bpf_get_func_ret (Linux 5.17)\n";
@@ -64,7 +81,7 @@ static const char *expected_refusal(const char *backend, int v)
 /* What auto must choose for hook on version v, given the backends this machine lacks. */
 static const char *expected_auto(const char *hook, int v)
 {
-	int fentry = v >= 601 || (v >= 517 && strcmp(hook, "v6only"));
+	int fentry = kfunc_trampolines(v) && (v >= 601 || (v >= 517 && strcmp(hook, "v6only")));
 
 	if (!strcmp(hook, "listen"))
 		return "tracepoint";	/* sock:inet_sock_set_state in every backend */

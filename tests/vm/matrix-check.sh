@@ -58,4 +58,15 @@ expect stops 1 "arm64-6.1-fake (vm) *auto -> kprobe (no result) *FAIL"
 expect crashes 1 "arm64-6.1-fake (vm) *guest exit status 1 *FAIL"
 : > "$work/vm/kernels"
 expect "has no kernels" 1 "vmtest: no kernels in"
+
+# the README's table of what auto takes where says what tests/vm/kernels makes the guests check
+readme=$here/../../README.md
+while read -r id _ _ auto _; do
+	if grep -q "^| [^|]* | \`$id\` | $auto |" "$readme"; then
+		echo "ok   README: auto takes $auto on $id, as tests/vm/kernels says"
+	else
+		echo "FAIL README: no row \"| ... | \`$id\` | $auto |\" in its table of what auto takes"
+		failed=1
+	fi
+done < <(awk '!/^#/ && NF' "$here/kernels")
 exit $failed
