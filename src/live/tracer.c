@@ -89,6 +89,22 @@ static void configure_rodata(struct v6trace_bpf *skel, const struct v6t_config *
 	}
 }
 
+/*
+ * $V6TRACE_TEST_REJECT names a program the kernel must refuse to load (a prog_flags bit no
+ * kernel defines: EINVAL in bpf_prog_load), so the tests can watch a real load failure be
+ * blamed and recovered from on any kernel; nothing else depends on it.
+ */
+static int reject_for_test(struct v6trace_bpf *skel)
+{
+	const char *name = getenv("V6TRACE_TEST_REJECT");
+	struct bpf_program *prog;
+
+	if (!name || !*name)
+		return 0;
+	prog = bpf_object__find_program_by_name(skel->obj, name);
+	return prog ? bpf_program__set_flags(prog, bpf_program__flags(prog) | 1U << 31) : 0;
+}
+
 /* Sets up the opened skeleton for the plan; 0 or -errno. */
 static int configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, const struct v6t_plan *plan)
 {
@@ -104,6 +120,8 @@ static int configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, con
 		bpf_program__set_autoload(prog, false);
 	for (int i = 0; i < n; i++)
 		bpf_program__set_autoload(progs[i].prog, true);
+	if (reject_for_test(skel))
+		return -EINVAL;
 	return bpf_map__set_max_entries(skel->maps.events, cfg->buffer_kib * 1024);
 }
 

@@ -200,12 +200,63 @@ static void test_auto_plan(void **state)
 	}
 }
 
+/* The backend and first program -v says auto planned for hook, from "hook bind -> B (P ...)". */
+static void planned(const char *err, const char *hook, char *backend, char *prog)
+{
+	char line[64];
+	const char *at;
+
+	snprintf(line, sizeof(line), "v6trace: hook %-8s -> ", hook);
+	at = strstr(err, line);
+	assert_non_null(at);
+	assert_int_equal(sscanf(at + strlen(line), "%31s (%63[^ )]", backend, prog), 2);
+}
+
+/*
+ * A program the kernel refuses (V6TRACE_TEST_REJECT makes the load of bind's first program
+ * fail for real) is named with its backend; auto then plans bind elsewhere and runs, and
+ * where nothing is left (tracepoint, the last backend) v6trace stops in one line.
+ */
+static void test_load_failure_blamed(void **state)
+{
+	static char out[65536], err[65536];
+	const char *const verbose[] = { "-v", NULL };
+	char backend[32], prog[64], again[32], next[64], want[256];
+	int status;
+
+	(void)state;
+	assert_int_equal(run_v6trace(NULL, verbose, out, sizeof(out), err, sizeof(err)), 0);
+	planned(err, "bind", backend, prog);
+	setenv("V6TRACE_TEST_REJECT", prog, 1);
+	status = run_v6trace(NULL, strcmp(backend, "tracepoint") ? verbose : NULL, out, sizeof(out),
+			     err, sizeof(err));
+	unsetenv("V6TRACE_TEST_REJECT");
+	fprintf(stderr, "compat: %s (%s) refused: status %d, %s", prog, backend, status, err);
+	if (!strcmp(backend, "tracepoint")) {
+		snprintf(want, sizeof(want), "v6trace: cannot load the BPF programs (program %s, the "
+			 "tracepoint backend's, for bind", prog);
+		assert_int_equal(count_lines(err), 1);
+		assert_true(!strncmp(err, want, strlen(want)));
+		assert_non_null(strstr(err, "): Invalid argument (run with -v for libbpf's log)\n"));
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+		return;
+	}
+	snprintf(want, sizeof(want), "v6trace: warning: the %s backend failed to load (program %s, "
+		 "for bind", backend, prog);
+	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err, "auto tries the next backend for bind"));
+	planned(strstr(err, want), "bind", again, next);
+	assert_string_not_equal(again, backend);
+	assert_int_equal(status, 0);
+}
+
 int run_compat_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forced_backends),
 		cmocka_unit_test(test_tracepoint_syscall_hooks),
 		cmocka_unit_test(test_auto_plan),
+		cmocka_unit_test(test_load_failure_blamed),
 	};
 
 	return cmocka_run_group_tests_name("compat", tests, NULL, NULL);
