@@ -94,6 +94,47 @@ static __always_inline int v6t_read_sock(int how, struct v6t_sock_event *e, cons
 	return 0;
 }
 
+/* struct inet_sock before 6.6, which moved these bits into inet_flags */
+struct inet_sock___pre66 {
+	__u8 freebind:1;
+	__u8 transparent:1;
+} __attribute__((preserve_access_index));
+
+/* inet_flags bits (6.6 on): an anonymous enum, which CO-RE cannot relocate by name */
+#define V6T_INET_FLAGS_FREEBIND 11
+#define V6T_INET_FLAGS_TRANSPARENT 15
+
+/*
+ * IP_FREEBIND or IP_TRANSPARENT: bind() may take an address the namespace does not have.
+ * Probed even where the socket is BTF-typed: the verifier lets a struct sock be read only
+ * as far as struct sock goes, and these live in struct inet_sock, which extends it.
+ */
+static __always_inline int v6t_sock_freebind(const struct sock *sk)
+{
+	const struct inet_sock___pre66 *old = (const void *)sk;
+	unsigned long flags;
+
+	if (bpf_core_field_exists(struct inet_sock___pre66, freebind))
+		return V6T_LOAD_BITS(V6T_PROBED, old, freebind) ||
+		       V6T_LOAD_BITS(V6T_PROBED, old, transparent);
+	flags = V6T_LOAD(V6T_PROBED, (const struct inet_sock *)sk, inet_flags);
+	return !!(flags & (1UL << V6T_INET_FLAGS_FREEBIND | 1UL << V6T_INET_FLAGS_TRANSPARENT));
+}
+
+/* What decides whether another bind of the port collides: V6T_SO_* */
+static __always_inline __u8 v6t_sock_opts(int how, const struct sock *sk)
+{
+	__u8 opts = V6T_SO_KNOWN;
+
+	if (V6T_LOAD_BITS(how, sk, __sk_common.skc_reuse))
+		opts |= V6T_SO_REUSEADDR;
+	if (V6T_LOAD_BITS(how, sk, __sk_common.skc_reuseport))
+		opts |= V6T_SO_REUSEPORT;
+	if (v6t_sock_freebind(sk))
+		opts |= V6T_SO_FREEBIND;
+	return opts;
+}
+
 /* The socket's own bound address (laid out by family) and port. */
 static __always_inline void v6t_read_local(int how, const struct sock *sk, __u16 family, __u8 *addr,
 					   __u16 *port)

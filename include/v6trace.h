@@ -64,6 +64,16 @@
 #define V6T_F_SETTER_UNTRACED 0x08	/* setsockopt(IPV6_V6ONLY) was not traced (--event) */
 #define V6T_F_LISTENER_UNKNOWN 0x10	/* accept: its listener was not found (docs/format.md) */
 
+/*
+ * v6t_sock_event.sockopts: the options that decide whether two binds of one port collide, read
+ * from the socket at bind (after the call, failed or not) and listen. Without V6T_SO_KNOWN
+ * (other events, recordings made before them) none was read.
+ */
+#define V6T_SO_KNOWN 0x01
+#define V6T_SO_REUSEADDR 0x02	/* SO_REUSEADDR */
+#define V6T_SO_REUSEPORT 0x04	/* SO_REUSEPORT */
+#define V6T_SO_FREEBIND 0x08	/* IP_FREEBIND or IP_TRANSPARENT (or their IPV6_ twins) */
+
 /* v6t_sock_event.requested when the value passed to setsockopt could not be read */
 #define V6T_REQUESTED_UNKNOWN 0xff
 
@@ -109,7 +119,8 @@ struct v6t_sock_event {
 	__u8 requested;			/* v6only event: value asked for, or V6T_REQUESTED_UNKNOWN */
 	__u8 flags;			/* V6T_F_* */
 	__u8 backend;			/* V6T_BACKEND_* */
-	__u8 pad[5];			/* zero; keeps the size a multiple of 8 without hidden padding */
+	__u8 sockopts;			/* V6T_SO_*: bind and listen */
+	__u8 pad[4];			/* zero; keeps the size a multiple of 8 without hidden padding */
 };
 
 /*
@@ -254,7 +265,8 @@ _Static_assert(__builtin_offsetof(struct v6t_sock_event, comm) == 88, "ABI offse
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, pid) == 120, "ABI offset");
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, local_port) == 140, "ABI offset");
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, kind) == 148, "ABI offset");
-_Static_assert(__builtin_offsetof(struct v6t_sock_event, pad) == 155, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, sockopts) == 155, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, pad) == 156, "ABI offset");
 #endif
 
 #endif /* V6TRACE_ABI_H */

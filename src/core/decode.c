@@ -50,6 +50,8 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 		 (v->error ? V6T_HAS_ERROR : 0) | (inet6 ? V6T_HAS_V6ONLY : 0);
 	if (e->kind == V6T_EV_V6ONLY && e->requested != V6T_REQUESTED_UNKNOWN)
 		v->has |= V6T_HAS_REQUESTED;
+	if (e->sockopts & V6T_SO_KNOWN)
+		v->has |= V6T_HAS_SOCKOPTS;
 }
 
 void v6t_explain(struct v6t_view *v, bool wide)

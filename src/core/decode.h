@@ -29,6 +29,7 @@
 #define V6T_HAS_V6ONLY 0x0100		/* an AF_INET6 socket, which has a V6ONLY */
 #define V6T_HAS_CONTAINER 0x0200	/* --wide: the task's cgroup is known by name */
 #define V6T_HAS_WIDE 0x0400		/* --wide: the container is shown */
+#define V6T_HAS_SOCKOPTS 0x0800	/* bind, listen: the socket options were read */
 
 struct v6t_view {
 	const struct v6t_sock_event *e;

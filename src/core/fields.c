@@ -13,6 +13,7 @@
 #define VIEW_NUM(member) { V6T_VAL_VIEW_NUMBER, 0, offsetof(struct v6t_view, member) }
 #define VAL(what) { V6T_VAL_##what }
 #define ACCEPTS(peer) { V6T_VAL_ACCEPTS, 0, peer }
+#define SOCKOPT(bit) { V6T_VAL_SOCKOPT, 0, bit }
 /* the text column: its title, where it starts, how its value shows */
 #define TEXT(title_, col_, how) .title = title_, .col = col_, .text = how, .in_text = true
 
@@ -46,6 +47,12 @@ static const struct v6t_field event_fields[] = {
 	{ "v6only_set_by", { KEY("v6only_set_by", VAL(SETTER), "null") }, .needs = V6T_HAS_SETTER },
 	{ "bindv6only", { KEY("bindv6only", NUM(sysctl_v6only), NULL) } },
 	{ "requested", { KEY("requested", VAL(REQUESTED), "null") }, .needs = V6T_HAS_REQUESTED },
+	/* what decides whether another bind of the port collides (bind, listen) */
+	{ "reuse", { KEY("reuseaddr", SOCKOPT(V6T_SO_REUSEADDR), "null"),
+		     KEY("reuseport", SOCKOPT(V6T_SO_REUSEPORT), "null") },
+	  .needs = V6T_HAS_SOCKOPTS },
+	{ "freebind", { KEY("freebind", SOCKOPT(V6T_SO_FREEBIND), "null") },
+	  .needs = V6T_HAS_SOCKOPTS },
 	{ "mapped", { KEY("mapped", VAL(TRUE), "false"), KEY("ipv4", VAL(IPV4), "null") },
 	  .needs = V6T_HAS_MAPPED },
 	{ "listener", { KEY("listener_addr", VAL(LISTENER), "null"),

@@ -45,6 +45,7 @@ enum v6t_value {
 	V6T_VAL_V6ONLY,		/* JSON: a bool; text: "yes:source" */
 	V6T_VAL_SETTER,
 	V6T_VAL_REQUESTED,
+	V6T_VAL_SOCKOPT,	/* a bool: whether bit offset of the record's sockopts is set */
 	V6T_VAL_ERROR,
 	V6T_VAL_NOTE,
 	V6T_VAL_LOST,		/* text: "lost N events (...), T in total" */
@@ -96,7 +97,7 @@ struct v6t_text_slot {
 	uint8_t absent_len;
 };
 
-#define V6T_ROW_FIELDS_MAX 24
+#define V6T_ROW_FIELDS_MAX 28
 
 struct v6t_layout {
 	const struct v6t_field *fields;	/* in JSON order */

@@ -224,17 +224,39 @@ static void note_accept(struct v6t_view *v, struct strbuf *sb)
 	v6t_put_endpoint(sb, e->family, v->listener_addr, v->listener_addr_len, e->listen_port);
 }
 
+/*
+ * The options that explain what the rest of a bind or listen note cannot: a port shared by a
+ * group of sockets, an address the namespace may not have. (SO_REUSEADDR, which most servers
+ * set, is in JSON only.)
+ */
+static void put_sockopts(struct strbuf *sb, const struct v6t_view *v)
+{
+	uint8_t o = v->e->sockopts;
+
+	if (!(v->has & V6T_HAS_SOCKOPTS) || !(o & (V6T_SO_REUSEPORT | V6T_SO_FREEBIND)))
+		return;
+	sb_lit(sb, "; with ");
+	if (o & V6T_SO_REUSEPORT)
+		sb_lit(sb, "SO_REUSEPORT");
+	if ((o & V6T_SO_REUSEPORT) && (o & V6T_SO_FREEBIND))
+		sb_lit(sb, ", ");
+	if (o & V6T_SO_FREEBIND)
+		sb_lit(sb, "IP_FREEBIND");
+}
+
 void v6t_note(struct strbuf *sb, struct v6t_view *v)
 {
 	switch (v->e->kind) {
 	case V6T_EV_BIND:
 		note_bind(v, sb);
+		put_sockopts(sb, v);
 		break;
 	case V6T_EV_V6ONLY:
 		note_v6only(v, sb);
 		break;
 	case V6T_EV_LISTEN:
 		put_wording(sb, v, &listen_words[v->cls.sock]);
+		put_sockopts(sb, v);
 		break;
 	case V6T_EV_ACCEPT:
 		note_accept(v, sb);

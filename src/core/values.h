@@ -272,6 +272,9 @@ v6t_put_value(struct strbuf *sb, const struct v6t_view *v, const struct v6t_show
 	case V6T_VAL_REQUESTED:
 		put_bool(sb, s->value == V6T_VAL_TRUE || v->e->requested);
 		break;
+	case V6T_VAL_SOCKOPT:
+		put_bool(sb, v->e->sockopts & s->offset);
+		break;
 	case V6T_VAL_V6ONLY:
 		put_v6only(sb, v, flags);
 		break;

@@ -515,7 +515,8 @@ static socklen_t make_addr(int family, const char *addr, uint16_t port, struct s
 	}
 }
 
-int sock_bind(int family, int type, const char *addr, uint16_t port, int v6only)
+int sock_bind_opts(int family, int type, const char *addr, uint16_t port,
+		   const struct sockopt *opts)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(family, addr, port, &ss);
@@ -524,8 +525,9 @@ int sock_bind(int family, int type, const char *addr, uint16_t port, int v6only)
 
 	if (fd < 0)
 		return -errno;
-	if (v6only >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)))
-		goto fail;
+	for (; opts && opts->name; opts++)
+		if (setsockopt(fd, opts->level, opts->name, &opts->value, sizeof(opts->value)))
+			goto fail;
 	if (bind(fd, (struct sockaddr *)&ss, len))
 		goto fail;
 	return fd;
@@ -533,6 +535,13 @@ fail:
 	err = -errno;
 	close(fd);
 	return err;
+}
+
+int sock_bind(int family, int type, const char *addr, uint16_t port, int v6only)
+{
+	const struct sockopt opts[] = { { IPPROTO_IPV6, IPV6_V6ONLY, v6only }, { 0 } };
+
+	return sock_bind_opts(family, type, addr, port, v6only >= 0 ? opts : NULL);
 }
 
 int tcp_listen(int family, const char *addr, uint16_t port, int v6only)

@@ -84,6 +84,12 @@ int ev_count(struct tracer *t, const char *event, int local_port);
 /* Sockets. v6only < 0 leaves IPV6_V6ONLY alone. Return fd or -errno. */
 int tcp_listen(int family, const char *addr, uint16_t port, int v6only);
 int sock_bind(int family, int type, const char *addr, uint16_t port, int v6only);
+/* A socket option set before bind(): level, name, an int value; a list ends with name 0. */
+struct sockopt {
+	int level, name, value;
+};
+int sock_bind_opts(int family, int type, const char *addr, uint16_t port,
+		   const struct sockopt *opts);
 int tcp_connect(int family, const char *addr, uint16_t port);
 int accept_one(int lfd);
 

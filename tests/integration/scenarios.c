@@ -336,6 +336,61 @@ static void test_udp6_bind(void **state)
 	close(fd);
 }
 
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78	/* linux/in6.h; glibc's netinet/in.h lacks it */
+#endif
+
+static void assert_sockopts(json_object *e, int reuseaddr, int reuseport, int freebind)
+{
+	assert_non_null(e);
+	assert_int_equal(ev_bool(e, "reuseaddr"), reuseaddr);
+	assert_int_equal(ev_bool(e, "reuseport"), reuseport);
+	assert_int_equal(ev_bool(e, "freebind"), freebind);
+}
+
+/*
+ * The options that decide whether two binds collide, read from the socket by every backend,
+ * set and not set: at bind (also a failed one) and at listen.
+ */
+static void test_bind_options(void **state)
+{
+	const struct sockopt all6[] = { { SOL_SOCKET, SO_REUSEADDR, 1 },
+					{ SOL_SOCKET, SO_REUSEPORT, 1 },
+					{ IPPROTO_IPV6, IPV6_FREEBIND, 1 }, { 0 } };
+	const struct sockopt transparent[] = { { IPPROTO_IP, IP_TRANSPARENT, 1 }, { 0 } };
+	const struct sockopt reuse[] = { { SOL_SOCKET, SO_REUSEADDR, 1 }, { 0 } };
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int a, b, c;
+	json_object *e;
+
+	start_traced(t, ns, NULL);
+	a = sock_bind_opts(AF_INET6, SOCK_STREAM, "::", 8450, all6);
+	assert_true(a >= 0);
+	assert_int_equal(listen(a, 8), 0);
+	b = sock_bind_opts(AF_INET, SOCK_DGRAM, "127.0.0.1", 8451, NULL);
+	assert_true(b >= 0);
+	/* an address the namespace does not have: IP_TRANSPARENT lets bind() take it */
+	c = sock_bind_opts(AF_INET, SOCK_STREAM, "192.0.2.1", 8452, transparent);
+	assert_true(c >= 0);
+	assert_int_equal(sock_bind_opts(AF_INET, SOCK_STREAM, "192.0.2.1", 8453, reuse),
+			 -EADDRNOTAVAIL);
+	stop_traced(t);
+
+	assert_sockopts(ev_find(t, "bind", 8450, 0), 1, 1, 1);
+	e = ev_find(t, "listen", 8450, 0);
+	assert_sockopts(e, 1, 1, 1);
+	assert_non_null(strstr(ev_str(e, "note"), "; with SO_REUSEPORT, IP_FREEBIND"));
+	e = ev_find(t, "bind", 8451, 0);
+	assert_sockopts(e, 0, 0, 0);
+	assert_null(strstr(ev_str(e, "note"), "; with"));
+	assert_sockopts(ev_find(t, "bind", 8452, 0), 0, 0, 1);
+	e = ev_find(t, "bind", 8453, 0);
+	assert_str(ev_str(e, "error"), "EADDRNOTAVAIL");
+	assert_sockopts(e, 1, 0, 0);
+	close(a), close(b), close(c);
+}
+
 /* bind to port 0 reports the ephemeral port the kernel picked, as getsockname() does */
 static void test_bind_port_zero(void **state)
 {
@@ -556,6 +611,7 @@ int run_scenario_tests(void)
 		cmocka_unit_test_setup_teardown(test_bind_v4mapped, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_eaddrinuse, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp6_bind, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_bind_options, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_port_zero, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_summary_only_hooks, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_many_blocked_acceptors, itest_setup, itest_teardown),

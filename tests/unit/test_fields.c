@@ -176,6 +176,8 @@ static const struct documented {
 	{ V6T_ROW_EVENT, "v6only", { "false", "\"n/a\"" }, "-" },
 	{ V6T_ROW_EVENT, "v6only_set_by", { "null" } },
 	{ V6T_ROW_EVENT, "requested", { "null" } },
+	{ V6T_ROW_EVENT, "reuse", { "null", "null" } },
+	{ V6T_ROW_EVENT, "freebind", { "null" } },
 	{ V6T_ROW_EVENT, "mapped", { "false", "null" } },
 	{ V6T_ROW_EVENT, "listener", { "null", "null" } },
 	{ V6T_ROW_EVENT, "error", { "null" } },

@@ -97,7 +97,8 @@ static void test_json_mapped_accept(void **state)
 		"\"proto\":\"tcp\",\"family\":\"inet6\",\"local_addr\":\"::ffff:10.0.0.1\","
 		"\"local_port\":80,\"peer_addr\":\"::ffff:10.0.0.20\",\"peer_port\":51234,"
 		"\"v6only\":false,\"v6only_source\":\"default\",\"v6only_set_by\":null,"
-		"\"bindv6only\":0,\"requested\":null,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
+		"\"bindv6only\":0,\"requested\":null,\"reuseaddr\":null,\"reuseport\":null,"
+		"\"freebind\":null,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
 		"\"listener_port\":80,\"error\":null,"
 		"\"note\":\"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\","
 		"\"backend\":\"tracepoint\"}\n");
@@ -159,6 +160,39 @@ static void test_bind_eaddrinuse_ipv4(void **state)
 	assert_non_null(strstr(json, "\"family\":\"inet\",\"local_addr\":\"127.0.0.53\""));
 	assert_non_null(strstr(json, "\"v6only\":false,\"v6only_source\":\"n/a\""));
 	assert_non_null(strstr(json, "\"error\":\"EADDRINUSE\""));
+}
+
+/*
+ * The options read at bind and listen: JSON has each, text names the two that explain a
+ * shared port or a foreign address; a record without them (an older recording) has nulls.
+ */
+static void test_bind_sockopts(void **state)
+{
+	struct v6t_sock_event e = base(V6T_EV_BIND, V6T_AF_INET6);
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	set6(e.local_addr, "::");
+	e.local_port = 80;
+	e.sockopts = V6T_SO_KNOWN | V6T_SO_REUSEADDR | V6T_SO_REUSEPORT;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"reuseaddr\":true,\"reuseport\":true,\"freebind\":false,"));
+	assert_non_null(strstr(text, "; with SO_REUSEPORT\n"));
+
+	e.kind = V6T_EV_LISTEN;
+	e.sockopts = V6T_SO_KNOWN | V6T_SO_FREEBIND | V6T_SO_REUSEPORT;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"reuseaddr\":false,\"reuseport\":true,\"freebind\":true,"));
+	assert_non_null(strstr(text, "; with SO_REUSEPORT, IP_FREEBIND\n"));
+
+	e.sockopts = V6T_SO_KNOWN | V6T_SO_REUSEADDR;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"reuseaddr\":true,\"reuseport\":false,\"freebind\":false,"));
+	assert_null(strstr(text, "; with"));
+
+	e.sockopts = V6T_SO_REUSEADDR;	/* not read: bits without V6T_SO_KNOWN mean nothing */
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"reuseaddr\":null,\"reuseport\":null,\"freebind\":null,"));
 }
 
 /* comm is chosen by whoever runs the traced program: JSON must stay valid whatever it holds */
@@ -353,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_v6only_failure),
 		cmocka_unit_test(test_setter_named),
 		cmocka_unit_test(test_bind_eaddrinuse_ipv4),
+		cmocka_unit_test(test_bind_sockopts),
 		cmocka_unit_test(test_hostile_comm_is_escaped),
 		cmocka_unit_test(test_every_key_on_every_event),
 		cmocka_unit_test(test_lost_lines),
