@@ -135,6 +135,39 @@ static __always_inline __u8 v6t_sock_opts(int how, const struct sock *sk)
 	return opts;
 }
 
+/* net->dev_index_head's chains, by ifindex (NETDEV_HASHBITS 8, unchanged since 2.6) */
+#define V6T_NETDEV_HASH 256
+/* a chain holds the devices whose ifindex agree in their low 8 bits: few in any namespace */
+#define V6T_DEV_CHAIN_MAX 8
+
+/*
+ * SO_BINDTODEVICE: the ifindex, and the device's name as dev_get_by_index() would find it
+ * (the caller runs under RCU, as tracing programs do). Probed: net_device is no part of the
+ * socket the verifier knows.
+ */
+static __always_inline void v6t_read_bound_dev(const struct sock *sk, struct v6t_sock_event *e)
+{
+	int ifindex = BPF_CORE_READ(sk, __sk_common.skc_bound_dev_if);
+	const struct hlist_head *heads;
+	const struct hlist_node *n;
+
+	if (ifindex <= 0)
+		return;
+	e->bound_dev_if = ifindex;
+	heads = BPF_CORE_READ(v6t_sock_net(V6T_PROBED, sk), dev_index_head);
+	n = BPF_CORE_READ(heads + (ifindex & (V6T_NETDEV_HASH - 1)), first);
+	for (int i = 0; i < V6T_DEV_CHAIN_MAX && n; i++) {
+		const struct net_device *dev =
+			(const void *)n - bpf_core_field_offset(struct net_device, index_hlist);
+
+		if (BPF_CORE_READ(dev, ifindex) == ifindex) {
+			bpf_core_read(e->bound_dev, sizeof(e->bound_dev), &dev->name);
+			return;
+		}
+		n = BPF_CORE_READ(n, next);
+	}
+}
+
 /* The socket's own bound address (laid out by family) and port. */
 static __always_inline void v6t_read_local(int how, const struct sock *sk, __u16 family, __u8 *addr,
 					   __u16 *port)

@@ -64,6 +64,7 @@ static __always_inline void on_listen(struct sock *sk, int with_state)
 	v6t_read_local(V6T_BTF, sk, e.family, e.local_addr, &e.local_port);
 	e.sock_ino = v6t_sock_ino(V6T_BTF, sk);
 	e.sockopts = v6t_sock_opts(V6T_BTF, sk);
+	v6t_read_bound_dev(sk, &e);
 	if (e.family == V6T_AF_INET6)
 		setter = v6t_find_setter(e.sock_ino);
 	if (with_state && (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT)))

@@ -296,6 +296,7 @@ static __always_inline void v6t_on_bind(const struct socket *sock, const void *u
 		e.local_port = v6t_sock_port(V6T_PROBED, sk);
 	e.err = ret;
 	e.sockopts = v6t_sock_opts(V6T_PROBED, sk);
+	v6t_read_bound_dev(sk, &e);
 	v6t_read_setter(&e, e.sock_ino);
 	v6t_emit(&e, V6T_EV_BIND, backend);
 }

@@ -100,7 +100,11 @@ struct v6t_sock_event {
 	__u64 sock_ino;			/* socket inode (ss -e "ino"), 0 when not known */
 	__u8 local_addr[16];
 	__u8 peer_addr[16];
-	__u8 listen_addr[16];		/* accept: the listener's bound address */
+	union {
+		__u8 listen_addr[16];	/* accept: the listener's bound address */
+		/* bind, listen with bound_dev_if: the interface's name, NUL-padded ("" if not found) */
+		char bound_dev[16];
+	};
 	char comm[V6T_COMM_LEN];
 	char setter_comm[V6T_COMM_LEN];	/* who set IPV6_V6ONLY, if V6T_F_SETTER_KNOWN */
 	__u32 pid;			/* tgid */
@@ -120,7 +124,7 @@ struct v6t_sock_event {
 	__u8 flags;			/* V6T_F_* */
 	__u8 backend;			/* V6T_BACKEND_* */
 	__u8 sockopts;			/* V6T_SO_*: bind and listen */
-	__u8 pad[4];			/* zero; keeps the size a multiple of 8 without hidden padding */
+	__u32 bound_dev_if;		/* bind, listen: SO_BINDTODEVICE's ifindex, 0 if none */
 };
 
 /*
@@ -266,7 +270,8 @@ _Static_assert(__builtin_offsetof(struct v6t_sock_event, pid) == 120, "ABI offse
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, local_port) == 140, "ABI offset");
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, kind) == 148, "ABI offset");
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, sockopts) == 155, "ABI offset");
-_Static_assert(__builtin_offsetof(struct v6t_sock_event, pad) == 156, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, bound_dev_if) == 156, "ABI offset");
+_Static_assert(__builtin_offsetof(struct v6t_sock_event, bound_dev) == 72, "ABI offset");
 #endif
 
 #endif /* V6TRACE_ABI_H */

@@ -14,6 +14,20 @@ static uint8_t copy_comm(char *dst, const char *src)
 	return strlen(dst);
 }
 
+/* An interface name is whatever its creator chose (any byte but '/', ':' and spaces). */
+static void decode_bound_dev(const struct v6t_sock_event *e, struct v6t_view *v)
+{
+	struct strbuf sb = STRBUF_ON(v->bound_dev);
+
+	v->has |= V6T_HAS_BOUND_DEV;
+	v->bound_dev_len = copy_comm(v->bound_dev, e->bound_dev);
+	if (v->bound_dev_len)
+		return;
+	sb_lit(&sb, "ifindex ");
+	sb_u64(&sb, e->bound_dev_if);
+	v->bound_dev_len = sb.len;
+}
+
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v)
 {
 	bool inet6 = e->family == V6T_AF_INET6;
@@ -50,8 +64,13 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 		 (v->error ? V6T_HAS_ERROR : 0) | (inet6 ? V6T_HAS_V6ONLY : 0);
 	if (e->kind == V6T_EV_V6ONLY && e->requested != V6T_REQUESTED_UNKNOWN)
 		v->has |= V6T_HAS_REQUESTED;
-	if (e->sockopts & V6T_SO_KNOWN)
+	v->bound_dev_len = 0;
+	/* only bind and listen read them; elsewhere (a crafted recording) the bytes mean nothing */
+	if ((e->kind == V6T_EV_BIND || e->kind == V6T_EV_LISTEN) && (e->sockopts & V6T_SO_KNOWN)) {
 		v->has |= V6T_HAS_SOCKOPTS;
+		if (e->bound_dev_if)
+			decode_bound_dev(e, v);
+	}
 }
 
 void v6t_explain(struct v6t_view *v, bool wide)

@@ -30,6 +30,7 @@
 #define V6T_HAS_CONTAINER 0x0200	/* --wide: the task's cgroup is known by name */
 #define V6T_HAS_WIDE 0x0400		/* --wide: the container is shown */
 #define V6T_HAS_SOCKOPTS 0x0800	/* bind, listen: the socket options were read */
+#define V6T_HAS_BOUND_DEV 0x1000	/* bind, listen: bound to a device (SO_BINDTODEVICE) */
 
 struct v6t_view {
 	const struct v6t_sock_event *e;
@@ -51,6 +52,9 @@ struct v6t_view {
 	uint8_t comm_len, setter_comm_len;
 	char comm[V6T_COMM_LEN + 1];
 	char setter_comm[V6T_COMM_LEN + 1];
+	/* SO_BINDTODEVICE's interface: its name, or "ifindex N" if the record has none */
+	char bound_dev[24];
+	uint8_t bound_dev_len;
 
 	/* the rest is filled by v6t_explain(), for the display only */
 	/* no process name went into the note: plain ASCII, shown as it is (else made safe) */

@@ -53,6 +53,7 @@ static const struct v6t_field event_fields[] = {
 	  .needs = V6T_HAS_SOCKOPTS },
 	{ "freebind", { KEY("freebind", SOCKOPT(V6T_SO_FREEBIND), "null") },
 	  .needs = V6T_HAS_SOCKOPTS },
+	{ "bound_dev", { KEY("bound_dev", VAL(BOUND_DEV), "null") }, .needs = V6T_HAS_BOUND_DEV },
 	{ "mapped", { KEY("mapped", VAL(TRUE), "false"), KEY("ipv4", VAL(IPV4), "null") },
 	  .needs = V6T_HAS_MAPPED },
 	{ "listener", { KEY("listener_addr", VAL(LISTENER), "null"),

@@ -46,6 +46,7 @@ enum v6t_value {
 	V6T_VAL_SETTER,
 	V6T_VAL_REQUESTED,
 	V6T_VAL_SOCKOPT,	/* a bool: whether bit offset of the record's sockopts is set */
+	V6T_VAL_BOUND_DEV,
 	V6T_VAL_ERROR,
 	V6T_VAL_NOTE,
 	V6T_VAL_LOST,		/* text: "lost N events (...), T in total" */

@@ -226,22 +226,32 @@ static void note_accept(struct v6t_view *v, struct strbuf *sb)
 
 /*
  * The options that explain what the rest of a bind or listen note cannot: a port shared by a
- * group of sockets, an address the namespace may not have. (SO_REUSEADDR, which most servers
- * set, is in JSON only.)
+ * group of sockets, an address the namespace may not have, a port taken on one interface
+ * only. (SO_REUSEADDR, which most servers set, is in JSON only.)
  */
-static void put_sockopts(struct strbuf *sb, const struct v6t_view *v)
+static void put_sockopts(struct strbuf *sb, struct v6t_view *v)
 {
 	uint8_t o = v->e->sockopts;
+	const char *sep = "; with ";
 
-	if (!(v->has & V6T_HAS_SOCKOPTS) || !(o & (V6T_SO_REUSEPORT | V6T_SO_FREEBIND)))
+	if (!(v->has & V6T_HAS_SOCKOPTS))
 		return;
-	sb_lit(sb, "; with ");
-	if (o & V6T_SO_REUSEPORT)
+	if (o & V6T_SO_REUSEPORT) {
+		sb_puts(sb, sep);
 		sb_lit(sb, "SO_REUSEPORT");
-	if ((o & V6T_SO_REUSEPORT) && (o & V6T_SO_FREEBIND))
-		sb_lit(sb, ", ");
-	if (o & V6T_SO_FREEBIND)
+		sep = ", ";
+	}
+	if (o & V6T_SO_FREEBIND) {
+		sb_puts(sb, sep);
 		sb_lit(sb, "IP_FREEBIND");
+		sep = ", ";
+	}
+	if (v->has & V6T_HAS_BOUND_DEV) {
+		sb_puts(sb, sep);
+		sb_lit(sb, "SO_BINDTODEVICE ");
+		sb_putn(sb, v->bound_dev, v->bound_dev_len);
+		v->note_plain = false;	/* a name can hold any byte: each output makes it safe */
+	}
 }
 
 void v6t_note(struct strbuf *sb, struct v6t_view *v)

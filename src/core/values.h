@@ -275,6 +275,9 @@ v6t_put_value(struct strbuf *sb, const struct v6t_view *v, const struct v6t_show
 	case V6T_VAL_SOCKOPT:
 		put_bool(sb, v->e->sockopts & s->offset);
 		break;
+	case V6T_VAL_BOUND_DEV:
+		put_chosen(sb, v->bound_dev, v->bound_dev_len, flags);
+		break;
 	case V6T_VAL_V6ONLY:
 		put_v6only(sb, v, flags);
 		break;

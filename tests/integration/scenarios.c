@@ -5,6 +5,7 @@
  * alone (-s -q), whose accepts are counted in the kernel by every backend's accept hook; and
  * more threads blocked in accept() than a kretprobe has instances for.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -348,6 +349,19 @@ static void assert_sockopts(json_object *e, int reuseaddr, int reuseport, int fr
 	assert_int_equal(ev_bool(e, "freebind"), freebind);
 }
 
+/* A UDP socket bound to device dev (SO_BINDTODEVICE) and then to addr:port. */
+static int bind_to_device(const char *dev, const char *addr, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(inet_pton(AF_INET, addr, &sa.sin_addr), 1);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, strlen(dev)), 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
 /*
  * The options that decide whether two binds collide, read from the socket by every backend,
  * set and not set: at bind (also a failed one) and at listen.
@@ -361,7 +375,7 @@ static void test_bind_options(void **state)
 	const struct sockopt reuse[] = { { SOL_SOCKET, SO_REUSEADDR, 1 }, { 0 } };
 	struct tracer *t = *state;
 	uint64_t ns = netns_enter_new();
-	int a, b, c;
+	int a, b, c, d;
 	json_object *e;
 
 	start_traced(t, ns, NULL);
@@ -375,6 +389,7 @@ static void test_bind_options(void **state)
 	assert_true(c >= 0);
 	assert_int_equal(sock_bind_opts(AF_INET, SOCK_STREAM, "192.0.2.1", 8453, reuse),
 			 -EADDRNOTAVAIL);
+	d = bind_to_device("lo", "127.0.0.1", 8454);
 	stop_traced(t);
 
 	assert_sockopts(ev_find(t, "bind", 8450, 0), 1, 1, 1);
@@ -383,12 +398,17 @@ static void test_bind_options(void **state)
 	assert_non_null(strstr(ev_str(e, "note"), "; with SO_REUSEPORT, IP_FREEBIND"));
 	e = ev_find(t, "bind", 8451, 0);
 	assert_sockopts(e, 0, 0, 0);
+	assert_true(ev_is_null(e, "bound_dev"));
 	assert_null(strstr(ev_str(e, "note"), "; with"));
 	assert_sockopts(ev_find(t, "bind", 8452, 0), 0, 0, 1);
 	e = ev_find(t, "bind", 8453, 0);
 	assert_str(ev_str(e, "error"), "EADDRNOTAVAIL");
 	assert_sockopts(e, 1, 0, 0);
-	close(a), close(b), close(c);
+	e = ev_find(t, "bind", 8454, 0);
+	assert_sockopts(e, 0, 0, 0);
+	assert_str(ev_str(e, "bound_dev"), "lo");
+	assert_non_null(strstr(ev_str(e, "note"), "; with SO_BINDTODEVICE lo"));
+	close(a), close(b), close(c), close(d);
 }
 
 /* bind to port 0 reports the ephemeral port the kernel picked, as getsockname() does */

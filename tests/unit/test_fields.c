@@ -38,6 +38,8 @@ static void full_view(enum v6t_row row, struct v6t_sock_event *e, struct v6t_vie
 	v6t_decode(e, 0, v);
 	v6t_explain(v, false);
 	v->error = "EINVAL";
+	strcpy(v->bound_dev, "eth0");
+	v->bound_dev_len = 4;
 	v->container = "box";
 	v->accepts = &counts;
 	v->count = 5;
@@ -178,6 +180,7 @@ static const struct documented {
 	{ V6T_ROW_EVENT, "requested", { "null" } },
 	{ V6T_ROW_EVENT, "reuse", { "null", "null" } },
 	{ V6T_ROW_EVENT, "freebind", { "null" } },
+	{ V6T_ROW_EVENT, "bound_dev", { "null" } },
 	{ V6T_ROW_EVENT, "mapped", { "false", "null" } },
 	{ V6T_ROW_EVENT, "listener", { "null", "null" } },
 	{ V6T_ROW_EVENT, "error", { "null" } },

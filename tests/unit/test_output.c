@@ -98,7 +98,7 @@ static void test_json_mapped_accept(void **state)
 		"\"local_port\":80,\"peer_addr\":\"::ffff:10.0.0.20\",\"peer_port\":51234,"
 		"\"v6only\":false,\"v6only_source\":\"default\",\"v6only_set_by\":null,"
 		"\"bindv6only\":0,\"requested\":null,\"reuseaddr\":null,\"reuseport\":null,"
-		"\"freebind\":null,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
+		"\"freebind\":null,\"bound_dev\":null,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
 		"\"listener_port\":80,\"error\":null,"
 		"\"note\":\"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\","
 		"\"backend\":\"tracepoint\"}\n");
@@ -192,7 +192,48 @@ static void test_bind_sockopts(void **state)
 
 	e.sockopts = V6T_SO_REUSEADDR;	/* not read: bits without V6T_SO_KNOWN mean nothing */
 	render(&e, text, json);
-	assert_non_null(strstr(json, "\"reuseaddr\":null,\"reuseport\":null,\"freebind\":null,"));
+	assert_non_null(strstr(json, "\"reuseaddr\":null,\"reuseport\":null,\"freebind\":null,"
+				     "\"bound_dev\":null,"));
+
+	e.kind = V6T_EV_ACCEPT;		/* nor on an event that does not read them */
+	e.sockopts = V6T_SO_KNOWN | V6T_SO_REUSEPORT;
+	e.bound_dev_if = 2;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"reuseport\":null,\"freebind\":null,\"bound_dev\":null,"));
+	assert_null(strstr(text, "; with"));
+}
+
+/*
+ * SO_BINDTODEVICE's interface by name; an interface name is chosen by whoever made it (any
+ * byte but '/', ':' and spaces), so both formats escape it; "ifindex N" without a name.
+ */
+static void test_bound_dev(void **state)
+{
+	struct v6t_sock_event e = base(V6T_EV_BIND, V6T_AF_INET);
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	e.local_port = 53;
+	e.sockopts = V6T_SO_KNOWN;
+	e.bound_dev_if = 7;
+	memcpy(e.bound_dev, "eth0", 4);
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"freebind\":false,\"bound_dev\":\"eth0\","));
+	assert_non_null(strstr(text, "IPv4 socket; with SO_BINDTODEVICE eth0\n"));
+
+	memcpy(e.bound_dev, "\033[2Jx\"y\x7fzzzzzzzzz", 16);	/* 16 bytes, no NUL */
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"bound_dev\":\"\\u001b[2Jx\\\"y\\u007fzzzzzzzz\","));
+	assert_null(strchr(text, '\033'));
+	assert_null(strchr(text, '\x7f'));
+	assert_non_null(strstr(text, "; with SO_BINDTODEVICE "));
+
+	memset(e.bound_dev, 0, sizeof(e.bound_dev));
+	e.kind = V6T_EV_LISTEN;
+	e.sockopts = V6T_SO_KNOWN | V6T_SO_REUSEPORT;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"bound_dev\":\"ifindex 7\","));
+	assert_non_null(strstr(text, "; with SO_REUSEPORT, SO_BINDTODEVICE ifindex 7\n"));
 }
 
 /* comm is chosen by whoever runs the traced program: JSON must stay valid whatever it holds */
@@ -388,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_setter_named),
 		cmocka_unit_test(test_bind_eaddrinuse_ipv4),
 		cmocka_unit_test(test_bind_sockopts),
+		cmocka_unit_test(test_bound_dev),
 		cmocka_unit_test(test_hostile_comm_is_escaped),
 		cmocka_unit_test(test_every_key_on_every_event),
 		cmocka_unit_test(test_lost_lines),
