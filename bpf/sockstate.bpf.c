@@ -251,7 +251,10 @@ int v6t_iter_holders(struct bpf_iter__task_file *ctx)
 /*
  * Second: each listener of the namespace this runs in (user space enters each in turn)
  * that has a holder and no record yet gets one, as listen() would have made it; a listener
- * already remembered (at listen(), or by an earlier run) is left alone.
+ * already remembered (at listen(), or by an earlier run) is left alone. The kernel hands
+ * over the listeners first and then every other TCP socket, each locked in turn: at the
+ * first of those the program ends the walk (returning 1, which read() sees as EAGAIN), so
+ * a busy server's connections are neither visited nor locked.
  */
 SEC("iter/tcp")
 int v6t_iter_listeners(struct bpf_iter__tcp *ctx)
@@ -264,8 +267,10 @@ int v6t_iter_listeners(struct bpf_iter__tcp *ctx)
 	struct sock *sk;
 	__u64 ino;
 
-	if (!skc || skc->skc_state != TCP_LISTEN_STATE)
+	if (!skc)
 		return 0;
+	if (skc->skc_state != TCP_LISTEN_STATE)
+		return 1;
 	tp = bpf_skc_to_tcp_sock(skc);
 	if (!tp)
 		return 0;

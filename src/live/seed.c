@@ -6,20 +6,24 @@
 #include "netns_walk.h"
 #include "seed.h"
 
-/* Runs an iterator to its end in the current namespace (a TCP iterator walks the opener's). */
+/*
+ * Runs an iterator to its end in the current namespace (a TCP iterator walks the opener's).
+ * EAGAIN is an end too: v6t_iter_listeners stops the walk there once past the listeners.
+ */
 static int run_iter(void *arg)
 {
 	struct bpf_link *link = arg;
 	char buf[64];
 	ssize_t n;
-	int fd = bpf_iter_create(bpf_link__fd(link));
+	int fd = bpf_iter_create(bpf_link__fd(link)), err;
 
 	if (fd < 0)
 		return -errno;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		;
+	err = n < 0 && errno != EAGAIN ? -errno : 0;
 	close(fd);
-	return n < 0 ? -errno : 0;
+	return err;
 }
 
 /* Empties listener_holders: an inode number is reused once its socket is gone. */
