@@ -19,7 +19,11 @@
 #include <unistd.h>
 #include "harness.h"
 
-#define READY_TIMEOUT_MS 30000
+/*
+ * How long v6trace may take to start before a test fails: generous, as under qemu TCG with a
+ * connection storm (test_startup_storm) two guests sharing two cores slow everything down.
+ */
+#define READY_TIMEOUT_MS 90000
 #define EXIT_TIMEOUT_MS 30000
 
 uint64_t netns_current(void)
