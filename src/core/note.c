@@ -107,21 +107,44 @@ static void put_wording(struct strbuf *sb, struct v6t_view *v, const struct word
 		put_setter(sb, v);
 }
 
+/* Why a bind failed, for the failures people meet, and how to get past them. */
+static void note_bind_failed(struct v6t_view *v, struct strbuf *sb)
+{
+	const struct v6t_sock_event *e = v->e;
+
+	sb_lit(sb, "failed: ");
+	sb_puts(sb, v->error);
+	if (e->err == -EADDRINUSE && v->cls.sock == V6T_SOCK_DUALSTACK) {
+		sb_lit(sb, ": a dual-stack [::]:");
+		sb_u64(sb, e->local_port);
+		sb_lit(sb, " also needs IPv4 port ");
+		sb_u64(sb, e->local_port);
+		sb_lit(sb, " free; set IPV6_V6ONLY to share it");
+	} else if (e->err == -EACCES && e->local_port && e->local_port < 1024) {
+		sb_lit(sb, ": port ");
+		sb_u64(sb, e->local_port);
+		sb_lit(sb, " is below net.ipv4.ip_unprivileged_port_start (1024 unless set): "
+			   "binding it needs CAP_NET_BIND_SERVICE");
+	} else if (e->err == -EADDRNOTAVAIL && !(e->sockopts & V6T_SO_FREEBIND)) {
+		sb_lit(sb, ": ");
+		sb_putn(sb, v->local_addr, v->local_addr_len);
+		sb_lit(sb, " is no address of this namespace; IP_FREEBIND (or the "
+			   "ip_nonlocal_bind sysctl) binds it before it exists");
+	} else if (e->err == -EINVAL) {
+		sb_lit(sb, ": the socket is bound already (bind works once), or the address "
+			   "is not of its family");
+	} else {
+		put_setter(sb, v);
+	}
+}
+
 static void note_bind(struct v6t_view *v, struct strbuf *sb)
 {
 	const struct v6t_sock_event *e = v->e;
 	char v4[INET_ADDRSTRLEN];
 
-	if (e->err == -EADDRINUSE && v->cls.sock == V6T_SOCK_DUALSTACK) {
-		sb_lit(sb, "failed: EADDRINUSE: a dual-stack [::]:");
-		sb_u64(sb, e->local_port);
-		sb_lit(sb, " also needs IPv4 port ");
-		sb_u64(sb, e->local_port);
-		sb_lit(sb, " free; set IPV6_V6ONLY to share it");
-	} else if (e->err) {
-		sb_lit(sb, "failed: ");
-		sb_puts(sb, v->error);
-		put_setter(sb, v);
+	if (e->err) {
+		note_bind_failed(v, sb);
 	} else if (v->cls.sock == V6T_SOCK_V4MAPPED) {
 		sb_lit(sb, "v4-mapped address: this tcp6/udp6 socket serves IPv4 ");
 		sb_putn(sb, v4, v6t_addr_str(v4, AF_INET, e->local_addr + 12));

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "itest.h"
 
@@ -404,11 +405,66 @@ static void test_bind_options(void **state)
 	e = ev_find(t, "bind", 8453, 0);
 	assert_str(ev_str(e, "error"), "EADDRNOTAVAIL");
 	assert_sockopts(e, 1, 0, 0);
+	assert_str(ev_str(e, "note"), "failed: EADDRNOTAVAIL: 192.0.2.1 is no address of this "
+				      "namespace; IP_FREEBIND (or the ip_nonlocal_bind sysctl) binds "
+				      "it before it exists");
 	e = ev_find(t, "bind", 8454, 0);
 	assert_sockopts(e, 0, 0, 0);
 	assert_str(ev_str(e, "bound_dev"), "lo");
 	assert_non_null(strstr(ev_str(e, "note"), "; with SO_BINDTODEVICE lo"));
 	close(a), close(b), close(c), close(d);
+}
+
+/* A child that is nobody, without capabilities, binds port 80: its errno as exit status. */
+static int bind_privileged_as_nobody(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(200);
+		fd = sock_bind(AF_INET, SOCK_STREAM, "0.0.0.0", 80, -1);
+		_exit(fd >= 0 ? 0 : -fd);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* The failed binds people meet, from real calls: each note says why and the way past it. */
+static void test_bind_failures_explained(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(8456) };
+	json_object *e;
+	int fd;
+
+	start_traced(t, ns, NULL);
+	assert_int_equal(bind_privileged_as_nobody(), EACCES);
+	fd = sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", 8455, -1);
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), -1);	/* a second bind */
+	assert_int_equal(errno, EINVAL);
+	stop_traced(t);
+
+	e = ev_find(t, "bind", 80, 0);
+	assert_non_null(e);
+	assert_int_equal(ev_int(e, "uid"), 65534);
+	assert_str(ev_str(e, "error"), "EACCES");
+	assert_str(ev_str(e, "note"), "failed: EACCES: port 80 is below "
+				      "net.ipv4.ip_unprivileged_port_start (1024 unless set): binding it "
+				      "needs CAP_NET_BIND_SERVICE");
+	e = ev_find(t, "bind", 8456, 0);
+	assert_non_null(e);
+	assert_str(ev_str(e, "error"), "EINVAL");
+	assert_str(ev_str(e, "note"), "failed: EINVAL: the socket is bound already (bind works "
+				      "once), or the address is not of its family");
+	close(fd);
 }
 
 /* bind to port 0 reports the ephemeral port the kernel picked, as getsockname() does */
@@ -632,6 +688,8 @@ int run_scenario_tests(void)
 		cmocka_unit_test_setup_teardown(test_bind_eaddrinuse, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp6_bind, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_options, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_bind_failures_explained, itest_setup,
+						itest_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_port_zero, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_summary_only_hooks, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_many_blocked_acceptors, itest_setup, itest_teardown),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Decoding and rendering: exact text and JSON lines for known events. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -236,6 +237,40 @@ static void test_bound_dev(void **state)
 	assert_non_null(strstr(text, "; with SO_REUSEPORT, SO_BINDTODEVICE ifindex 7\n"));
 }
 
+/* The failed binds people meet, each explained with the way past it. */
+static void test_bind_failures_explained(void **state)
+{
+	struct v6t_sock_event e = base(V6T_EV_BIND, V6T_AF_INET);
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	e.err = -EACCES;
+	e.local_port = 80;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"note\":\"failed: EACCES: port 80 is below "
+				     "net.ipv4.ip_unprivileged_port_start (1024 unless set): binding it "
+				     "needs CAP_NET_BIND_SERVICE\""));
+	e.local_port = 8080;	/* above the default: the sysctl was raised, or an LSM said no */
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"note\":\"failed: EACCES\""));
+
+	e.err = -EADDRNOTAVAIL;
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.1", e.local_addr), 1);
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"note\":\"failed: EADDRNOTAVAIL: 192.0.2.1 is no address "
+				     "of this namespace; IP_FREEBIND (or the ip_nonlocal_bind sysctl) "
+				     "binds it before it exists\""));
+	e.sockopts = V6T_SO_KNOWN | V6T_SO_FREEBIND;	/* it had it: some other cause */
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"note\":\"failed: EADDRNOTAVAIL; with IP_FREEBIND\""));
+
+	e.err = -EINVAL;
+	e.sockopts = 0;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"note\":\"failed: EINVAL: the socket is bound already "
+				     "(bind works once), or the address is not of its family\""));
+}
+
 /* comm is chosen by whoever runs the traced program: JSON must stay valid whatever it holds */
 static void test_hostile_comm_is_escaped(void **state)
 {
@@ -430,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_bind_eaddrinuse_ipv4),
 		cmocka_unit_test(test_bind_sockopts),
 		cmocka_unit_test(test_bound_dev),
+		cmocka_unit_test(test_bind_failures_explained),
 		cmocka_unit_test(test_hostile_comm_is_escaped),
 		cmocka_unit_test(test_every_key_on_every_event),
 		cmocka_unit_test(test_lost_lines),
