@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdlib.h>
+#include "grow.h"
 #include "netns_set.h"
 
 #define MIN_SLOTS 64
@@ -44,13 +45,12 @@ static int grow_slots(struct v6t_netns_set *s)
 int v6t_netns_set_add(struct v6t_netns_set *s, const struct v6t_netns_info *info)
 {
 	if (s->n == s->cap) {
-		unsigned int cap = s->cap ? s->cap * 2 : MIN_SLOTS / 2;
-		struct v6t_netns_info *items = reallocarray(s->items, cap, sizeof(*items));
+		struct v6t_netns_info *items = v6t_grow(s->items, &s->cap, sizeof(*items),
+							MIN_SLOTS / 2);
 
 		if (!items)
 			return -ENOMEM;
 		s->items = items;
-		s->cap = cap;
 	}
 	if (2 * (s->n + 1) > s->n_slots && grow_slots(s))
 		return -ENOMEM;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "grow.h"
 #include "netns.h"
 #include "netns_walk.h"
 #include "strbuf.h"
@@ -49,15 +50,13 @@ static void add_netns(struct netns_list *l, const char *path, const char *pid)
 		return;
 	}
 	if (l->n == l->cap) {
-		unsigned int cap = l->cap ? l->cap * 2 : 64;
-		struct netns_entry *e = cap > l->cap ? reallocarray(l->e, cap, sizeof(*e)) : NULL;
+		struct netns_entry *e = v6t_grow(l->e, &l->cap, sizeof(*e), 64);
 
 		if (!e) {
 			l->hidden++;	/* out of memory: not seen either */
 			return;
 		}
 		l->e = e;
-		l->cap = cap;
 	}
 	l->e[l->n].ino = st.st_ino;
 	snprintf(l->e[l->n++].path, sizeof(l->e->path), "%s", path);

@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "clock.h"
 #include "diag.h"
+#include "grow.h"
 #include "netns.h"
 #include "netns_walk.h"
 #include "snapshot.h"
@@ -27,17 +28,6 @@ struct found {
 	uint64_t now_boot_ns;
 };
 
-/* The array with room for twice as many (64 at first), or NULL with array and *cap as they were. */
-static void *grow(void *array, unsigned int *cap, size_t size)
-{
-	unsigned int n = *cap ? *cap * 2 : 64;
-	void *p = n > *cap ? reallocarray(array, n, size) : NULL;
-
-	if (p)
-		*cap = n;
-	return p;
-}
-
 static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
 {
 	const struct inet_diag_msg *m = s->msg;
@@ -48,7 +38,7 @@ static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
 	if (!m->id.idiag_sport)
 		return 0;
 	if (f->n == f->cap) {
-		e = grow(f->ev, &f->cap, sizeof(*f->ev));
+		e = v6t_grow(f->ev, &f->cap, sizeof(*f->ev), 64);
 		if (!e)
 			return -ENOMEM;
 		f->ev = e;
