@@ -32,7 +32,13 @@
 #define V6T_EV_SOCKET 5		/* already listening/bound when tracing began (sock_diag) */
 #define V6T_EV_CONNECT 6
 #define V6T_EV_UDP_MAPPED 7	/* first datagram from a v4-mapped source on a udp6 socket */
-#define V6T_EV_MAX 7
+/*
+ * A TCP SYN or UDP datagram for a port served in its namespace, but not for the packet's
+ * family or address: family, addresses and netns are the packet's, local_* its destination;
+ * there is no task (it arrives in softirq).
+ */
+#define V6T_EV_REFUSED 8
+#define V6T_EV_MAX 8
 
 /* Which backend produced an event, in v6t_sock_event.backend and in probe results. */
 #define V6T_BACKEND_AUTO 0
@@ -111,7 +117,11 @@ struct v6t_sock_event {
 	__u32 tid;
 	__u32 uid;
 	__s32 err;			/* 0 or a negative errno */
-	__u32 setter_pid;
+	union {
+		__u32 setter_pid;
+		/* refused: packets of the same (netns, port, family, proto) not reported since the last */
+		__u32 suppressed;
+	};
 	__u16 local_port;
 	__u16 peer_port;
 	__u16 listen_port;

@@ -86,7 +86,8 @@ static const char usage_text[] =
 	"                         or /run/netns/NAME\n"
 	"      --cgroup PATH      only tasks in this cgroup v2 directory (e.g. a container's)\n"
 	"      --event KIND       only events of this kind (repeatable, or a list: accept,connect):\n"
-	"                         bind, v6only, listen, accept, listening, connect, udp-mapped;\n"
+	"                         bind, v6only, listen, accept, listening, connect, udp-mapped,\n"
+	"                         refused;\n"
 	"                         the hooks of other kinds are not attached at all\n"
 	"      --since TIME       only events at or after TIME (RFC 3339, or @UNIX_SECONDS)\n"
 	"      --until TIME       only events at or before TIME\n"
@@ -247,8 +248,8 @@ static int parse_events(const char *arg, struct v6t_config *cfg, FILE *err)
 		k = v6t_event_kind(kind);
 		if (!k)
 			return bad(err, "event", arg,
-				   "expected bind, v6only, listen, accept, listening, connect or "
-				   "udp-mapped");
+				   "expected bind, v6only, listen, accept, listening, connect, "
+				   "udp-mapped or refused");
 		cfg->event_mask |= 1U << k;
 		p += strcspn(p, ",");
 		if (!*p)

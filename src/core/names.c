@@ -12,6 +12,7 @@ static const char *const event_names[V6T_EV_MAX + 1] = {
 	[V6T_EV_SOCKET] = "listening",
 	[V6T_EV_CONNECT] = "connect",
 	[V6T_EV_UDP_MAPPED] = "udp-mapped",
+	[V6T_EV_REFUSED] = "refused",
 };
 
 static const char *const source_names[V6T_SRC_COUNT] = {

@@ -409,6 +409,7 @@ unsigned int v6t_hooks_for_events(uint32_t event_mask)
 		[V6T_EV_SOCKET] = -1,	/* the start-up snapshot, not a hook */
 		[V6T_EV_CONNECT] = V6T_HOOK_CONNECT,
 		[V6T_EV_UDP_MAPPED] = V6T_HOOK_UDP_RECV,
+		[V6T_EV_REFUSED] = -1,	/* no hook yet */
 	};
 	unsigned int mask = 0;
 
