@@ -15,6 +15,7 @@ const volatile __u64 cfg_wakeup_events = 0;
 const volatile __u32 cfg_events = 0;
 const volatile __u32 cfg_setters_traced = 0;
 const volatile __u32 cfg_count_accepts = 0;
+const volatile __u32 cfg_refused = 0;
 
 __u32 v6t_setters_used = 0;
 

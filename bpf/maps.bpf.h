@@ -171,6 +171,22 @@ V6T_MAP struct {
 	__type(value, __u8);
 } udp_mapped_seen SEC(".maps");
 
+/* refused: the ports served in each namespace (see struct v6t_port_key) */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, V6T_SERVED_MAX);
+	__type(key, struct v6t_port_key);
+	__type(value, __s32);
+} served_ports SEC(".maps");
+
+/* refused: each (namespace, port, protocol, family)'s window (see struct v6t_refused_window) */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, V6T_REFUSED_WINDOWS_MAX);
+	__type(key, struct v6t_refused_key);
+	__type(value, struct v6t_refused_window);
+} refused_windows SEC(".maps");
+
 /* Set by the loader through skel->rodata before load; the verifier prunes what is off. */
 extern const volatile __u32 cfg_filter_pids;
 extern const volatile __u32 cfg_filter_ports;
@@ -186,5 +202,6 @@ extern const volatile __u64 cfg_wakeup_events;	/* per CPU: wake the reader every
 extern const volatile __u32 cfg_events;	/* bit V6T_EV_x: kinds to send (--event); 0 = all */
 extern const volatile __u32 cfg_setters_traced;	/* the setsockopt(IPV6_V6ONLY) hook is attached */
 extern const volatile __u32 cfg_count_accepts;	/* -s -q: count accepts in accept_counts */
+extern const volatile __u32 cfg_refused;	/* the refused hook is on: keep served_ports */
 
 #endif /* V6TRACE_MAPS_BPF_H */

@@ -182,11 +182,21 @@ static __always_inline void on_connect_done(struct sock *sk, int newstate)
 		bpf_map_delete_elem(&connecting, &key);
 }
 
+/* refused: a TCP listener came (to LISTEN) or went (from it) */
+static __always_inline void count_listener(struct sock *sk, int delta)
+{
+	if (cfg_refused && v6t_sock_proto(V6T_BTF, sk) == V6T_IPPROTO_TCP)
+		v6t_served(V6T_BTF, sk, V6T_IPPROTO_TCP, delta);
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(v6t_tp_sock_state, struct sock *sk, int oldstate, int newstate)
 {
 	if (newstate == TCP_LISTEN_STATE) {
+		count_listener(sk, 1);
 		on_listen(sk, 1);
+	} else if (oldstate == TCP_LISTEN_STATE) {
+		count_listener(sk, -1);
 	} else if (oldstate == TCP_SYN_RECV_STATE && newstate == TCP_ESTABLISHED_STATE) {
 		if (cfg_state_hooks & (1 << V6T_HOOK_ACCEPT))
 			on_accepted(sk);
@@ -207,8 +217,12 @@ int BPF_PROG(v6t_tp_sock_state, struct sock *sk, int oldstate, int newstate)
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(v6t_tp_listen, struct sock *sk, int oldstate, int newstate)
 {
-	if (newstate == TCP_LISTEN_STATE)
+	if (newstate == TCP_LISTEN_STATE) {
+		count_listener(sk, 1);
 		on_listen(sk, 0);
+	} else if (oldstate == TCP_LISTEN_STATE) {
+		count_listener(sk, -1);
+	}
 	return 0;
 }
 

@@ -226,6 +226,31 @@ static __always_inline void v6t_emit(struct v6t_sock_event *e, __u8 kind, __u8 b
 }
 
 /*
+ * refused: sk's port is now served by one more (delta 1) or one fewer (-1) socket of proto.
+ * TCP counts its listeners; UDP marks a bind and never takes it back (nothing tells us of a
+ * UDP close), which user space corrects when it finds nobody on the port (v6t_port_key).
+ */
+static __always_inline void v6t_served(int how, const struct sock *sk, __u8 proto, int delta)
+{
+	struct v6t_port_key k = {};
+	__s32 one = 1, *n;
+
+	if (!cfg_refused)
+		return;
+	k.netns_ino = v6t_net_ino(how, v6t_sock_net(how, sk));
+	k.port = v6t_sock_port(how, sk);
+	k.proto = proto;
+	n = bpf_map_lookup_elem(&served_ports, &k);
+	/* two first listeners at once: the one whose insert loses adds itself below */
+	if (!n && delta > 0 && !bpf_map_update_elem(&served_ports, &k, &one, BPF_NOEXIST))
+		return;
+	if (!n)
+		n = bpf_map_lookup_elem(&served_ports, &k);
+	if (n && proto == V6T_IPPROTO_TCP)
+		__sync_fetch_and_add(n, delta);
+}
+
+/*
  * The handlers below are what each backend calls once it has the kernel objects in hand; a
  * backend's only job is to find them.
  */
@@ -285,8 +310,15 @@ static __always_inline void v6t_on_bind(const struct socket *sock, const void *u
 					int ret, __u8 backend)
 {
 	struct v6t_sock_event e = {};
-	const struct sock *sk = v6t_begin_socket_event(&e, sock);
+	const struct sock *sk;
 
+	/* whoever bound it: the port is served, whatever the task filters keep */
+	if (cfg_refused && ret == 0) {
+		sk = V6T_LOAD(V6T_PROBED, sock, sk);
+		if (sk && v6t_sock_proto(V6T_PROBED, sk) == V6T_IPPROTO_UDP)
+			v6t_served(V6T_PROBED, sk, V6T_IPPROTO_UDP, 1);
+	}
+	sk = v6t_begin_socket_event(&e, sock);
 	if (!sk)
 		return;
 	/* AF_INET sockets accept AF_UNSPEC as INADDR_ANY: the zeroed address stands for it */

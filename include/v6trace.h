@@ -53,7 +53,8 @@
 #define V6T_HOOK_LISTEN 3
 #define V6T_HOOK_CONNECT 4
 #define V6T_HOOK_UDP_RECV 5
-#define V6T_HOOK_COUNT 6
+#define V6T_HOOK_REFUSED 6
+#define V6T_HOOK_COUNT 7
 
 /*
  * Connects the tracepoint backend follows in SYN_SENT at once: those in distinct slots of the
@@ -69,6 +70,12 @@
 #define V6T_F_HAS_LISTENER 0x04	/* listen_addr/listen_port are valid (accept) */
 #define V6T_F_SETTER_UNTRACED 0x08	/* setsockopt(IPV6_V6ONLY) was not traced (--event) */
 #define V6T_F_LISTENER_UNKNOWN 0x10	/* accept: its listener was not found (docs/format.md) */
+/*
+ * refused, made at exit from the last event sent: it stands for the packets refused since,
+ * the last of them itself and the others in suppressed (so every refused event counts
+ * 1 + suppressed packets); their peers are not known (V6T_F_HAS_PEER is clear)
+ */
+#define V6T_F_TALLY 0x20
 
 /*
  * v6t_sock_event.sockopts: the options that decide whether two binds of one port collide, read
@@ -158,6 +165,45 @@ struct v6t_accept_counts {
 	__u64 ipv4_mapped;		/* v4-mapped peers on an AF_INET6 listener */
 	__u64 ipv4;			/* peers of an AF_INET listener */
 	__u64 ipv6;
+};
+
+/*
+ * refused: the ports served in each namespace, which the kernel consults before it reports a
+ * refused packet (a packet for a port nobody serves is a scan, not news). TCP: the number of
+ * listeners, kept by listen and close and seeded at start-up; UDP: 1 once a socket was bound
+ * there. Either may be stale (a UDP socket closed, a listener counted twice at start-up):
+ * user space finds no listener for the event then, drops it, and clears the entry.
+ */
+#define V6T_SERVED_MAX 16384
+
+struct v6t_port_key {
+	__u64 netns_ino;
+	__u16 port;
+	__u8 proto;			/* V6T_IPPROTO_* */
+	__u8 pad[5];
+};
+
+/*
+ * refused: at most one event per (namespace, port, protocol, family) each window; the packets
+ * refused in between are counted and that count goes with the next event, or, at exit, with a
+ * copy of the last event sent (user space reads them all then, so none is lost).
+ */
+#define V6T_REFUSED_WINDOW_NS 1000000000ULL
+#define V6T_REFUSED_WINDOWS_MAX 4096
+
+struct v6t_refused_key {
+	__u64 netns_ino;
+	__u16 port;
+	__u8 proto;
+	__u8 pad;
+	__u16 family;			/* the packet's */
+	__u16 pad2;
+};
+
+struct v6t_refused_window {
+	__u64 start_ns;			/* when the last event was sent (boot clock) */
+	__u64 suppressed;		/* refused since, not sent (64 bits: BPF's atomics) */
+	struct v6t_sock_event last;	/* the last event sent */
 };
 
 /* Events lost because the ring buffer was full (user space emits these). */
@@ -252,11 +298,12 @@ static inline __u64 v6t_accept_counts_total(const struct v6t_accept_counts *c)
  * Is this event about dual-stack behaviour (what --mapped-only keeps)? A v4-mapped peer (accept,
  * connect, UDP source), an
  * AF_INET6 socket bound to a v4-mapped address, an AF_INET6 wildcard socket without V6ONLY
- * (it takes IPv4 too), and every IPV6_V6ONLY change.
+ * (it takes IPv4 too), every IPV6_V6ONLY change, and every refused packet (its family was
+ * not served).
  */
 static inline int v6t_event_is_dualstack(const struct v6t_sock_event *e)
 {
-	if (e->kind == V6T_EV_V6ONLY)
+	if (e->kind == V6T_EV_V6ONLY || e->kind == V6T_EV_REFUSED)
 		return 1;
 	if (e->family != V6T_AF_INET6)
 		return 0;
@@ -271,6 +318,8 @@ static inline int v6t_event_is_dualstack(const struct v6t_sock_event *e)
 _Static_assert(sizeof(struct v6t_rec_hdr) == 8, "v6t_rec_hdr size is ABI");
 _Static_assert(sizeof(struct v6t_sock_event) == 160, "v6t_sock_event size is ABI");
 _Static_assert(sizeof(struct v6t_lost) == 24, "v6t_lost size is ABI");
+_Static_assert(sizeof(struct v6t_port_key) == 16, "v6t_port_key size is ABI");
+_Static_assert(sizeof(struct v6t_refused_key) == 16, "v6t_refused_key size is ABI");
 _Static_assert(sizeof(struct v6t_netns_rec) == 24, "netns record size is format");
 _Static_assert(sizeof(struct v6t_sock_event) % 8 == 0, "records keep 8-byte alignment");
 /* docs/format.md lists these offsets: recordings depend on them */

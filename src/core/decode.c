@@ -61,7 +61,12 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 	v->has = (e->pid ? V6T_HAS_OWNER : 0) | (v->comm_len ? V6T_HAS_COMM : 0) |
 		 (v->has_peer ? V6T_HAS_PEER : 0) | (v->has_listener ? V6T_HAS_LISTENER : 0) |
 		 (v->setter_known ? V6T_HAS_SETTER : 0) | (v->mapped ? V6T_HAS_MAPPED : 0) |
-		 (v->error ? V6T_HAS_ERROR : 0) | (inet6 ? V6T_HAS_V6ONLY : 0);
+		 (v->error ? V6T_HAS_ERROR : 0);
+	/* a refused packet's family is the packet's: no socket, no V6ONLY */
+	if (e->kind == V6T_EV_REFUSED)
+		v->has |= V6T_HAS_SUPPRESSED;
+	else if (inet6)
+		v->has |= V6T_HAS_V6ONLY;
 	if (e->kind == V6T_EV_V6ONLY && e->requested != V6T_REQUESTED_UNKNOWN)
 		v->has |= V6T_HAS_REQUESTED;
 	v->bound_dev_len = 0;

@@ -31,6 +31,7 @@
 #define V6T_HAS_WIDE 0x0400		/* --wide: the container is shown */
 #define V6T_HAS_SOCKOPTS 0x0800	/* bind, listen: the socket options were read */
 #define V6T_HAS_BOUND_DEV 0x1000	/* bind, listen: bound to a device (SO_BINDTODEVICE) */
+#define V6T_HAS_SUPPRESSED 0x2000	/* refused: how many like it were not reported */
 
 struct v6t_view {
 	const struct v6t_sock_event *e;

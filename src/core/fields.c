@@ -60,6 +60,8 @@ static const struct v6t_field event_fields[] = {
 			KEY("listener_port", NUM(listen_port), "null") },
 	  .needs = V6T_HAS_LISTENER },
 	{ "error", { KEY("error", VAL(ERROR), "null") }, .needs = V6T_HAS_ERROR },
+	/* refused: in text, in the note */
+	{ "suppressed", { KEY("suppressed", NUM(suppressed), "null") }, .needs = V6T_HAS_SUPPRESSED },
 	{ "note", { KEY("note", VAL(NOTE), NULL) }, TEXT("NOTE", 125, VAL(NOTE)) },
 	{ "backend", { KEY("backend", NAME(backend), NULL) } },
 };

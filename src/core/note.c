@@ -303,5 +303,8 @@ void v6t_note(struct strbuf *sb, struct v6t_view *v)
 	case V6T_EV_UDP_MAPPED:
 		note_udp_mapped(v, sb);
 		break;
+	case V6T_EV_REFUSED:
+		v6t_note_refused(sb, v);
+		break;
 	}
 }

@@ -12,6 +12,9 @@
 
 /* The note of v (addresses formatted); clears v->note_plain when a process name goes in. */
 void v6t_note(struct strbuf *sb, struct v6t_view *v);
+/* A refused event's note (note_refused.c). */
+void v6t_note_refused(struct strbuf *sb, struct v6t_view *v);
+
 /* Why netstat shows a listener of this class as it does, for the summary. */
 const char *v6t_verdict(unsigned int sock_class);
 

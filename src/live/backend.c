@@ -51,6 +51,11 @@ struct hook_desc {
 	unsigned int tp_needs;
 	/* listen: served by these instead when the tracepoint backend loads them for another hook */
 	const struct prog_ref *state_progs;
+	/*
+	 * Its event kind is an extra the tool works without: on a kernel that cannot serve it the
+	 * hook is off (-v says why), unless --event asked for that kind.
+	 */
+	bool optional;
 };
 
 #define SYSCALL_TP_NEEDS (V6T_FEAT(V6T_FEAT_TASK_BTF) | V6T_FEAT(V6T_FEAT_TASK_PT_REGS))
@@ -136,6 +141,14 @@ static const struct hook_desc hooks[V6T_HOOK_COUNT] = {
 		.name = "listen",
 		.progs = { [V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_listen)) },
 		.state_progs = PROGS(PROG(v6t_tp_sock_state)),
+	},
+	/* skb:kfree_skb with SKB_DROP_REASON_NO_SOCKET, in every backend: see refused.bpf.c */
+	[V6T_HOOK_REFUSED] = {
+		.name = "refused",
+		.progs = { [V6T_BACKEND_TRACEPOINT] = PROGS(PROG(v6t_tp_refused)) },
+		.needs = { [V6T_BACKEND_TRACEPOINT] = V6T_FEAT(V6T_FEAT_DROP_REASON) |
+						      V6T_FEAT(V6T_FEAT_ATOMICS) },
+		.optional = true,
 	},
 };
 
@@ -409,7 +422,7 @@ unsigned int v6t_hooks_for_events(uint32_t event_mask)
 		[V6T_EV_SOCKET] = -1,	/* the start-up snapshot, not a hook */
 		[V6T_EV_CONNECT] = V6T_HOOK_CONNECT,
 		[V6T_EV_UDP_MAPPED] = V6T_HOOK_UDP_RECV,
-		[V6T_EV_REFUSED] = -1,	/* no hook yet */
+		[V6T_EV_REFUSED] = V6T_HOOK_REFUSED,
 	};
 	unsigned int mask = 0;
 
@@ -418,6 +431,21 @@ unsigned int v6t_hooks_for_events(uint32_t event_mask)
 	for (int kind = 1; kind <= V6T_EV_MAX; kind++)
 		if ((event_mask & (1U << kind)) && hook_of[kind] >= 0)
 			mask |= 1U << hook_of[kind];
+	/* which ports are served: listen and close keep TCP's, bind UDP's */
+	if (mask & (1U << V6T_HOOK_REFUSED))
+		mask |= 1U << V6T_HOOK_LISTEN | 1U << V6T_HOOK_BIND;
+	return mask;
+}
+
+unsigned int v6t_hooks_optional(uint32_t event_mask)
+{
+	unsigned int mask = 0;
+
+	if (event_mask)
+		return 0;
+	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++)
+		if (hooks[hook].optional)
+			mask |= 1U << hook;
 	return mask;
 }
 
@@ -465,9 +493,10 @@ static int choose_for_hook(struct v6t_plan *plan, int hook, int forced, unsigned
 	return 0;
 }
 
-int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, const unsigned int *excluded,
-		    FILE *err)
+int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, unsigned int optional,
+		    const unsigned int *excluded, FILE *err)
 {
+	plan->unavailable = 0;
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
 		plan->backend[hook] = V6T_BACKEND_AUTO;
 		plan->tp_err[hook] = 0;
@@ -480,6 +509,10 @@ int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, cons
 		if (!(wanted & (1U << hook)))
 			continue;
 		chosen = choose_for_hook(plan, hook, forced, excluded[hook]);
+		if (!chosen && (optional & (1U << hook))) {
+			plan->unavailable |= 1U << hook;
+			continue;
+		}
 		if (!chosen)
 			return refuse(plan, hook, forced != V6T_BACKEND_AUTO ? forced : V6T_BACKEND_TRACEPOINT,
 				      err);
@@ -490,12 +523,29 @@ int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, cons
 	return 0;
 }
 
+/* An optional hook no backend serves here: off, and why, as refuse() would say it. */
+static void print_unavailable(const struct v6t_plan *plan, int hook, FILE *err)
+{
+	int b = V6T_BACKEND_TRACEPOINT, e = plan->probe_err[hook][b];
+
+	fprintf(err, "v6trace: hook %-8s -> off        (%s events are unavailable: ", hooks[hook].name,
+		hooks[hook].name);
+	if (plan->missing[hook][b])
+		fprintf(err, "needs %s)\n", v6t_feature_describe(plan->missing[hook][b]));
+	else
+		fprintf(err, "%s)\n", e == -ENOEXEC ? "failed to load or attach" : strerror(-e));
+}
+
 void v6t_plan_print(const struct v6t_plan *plan, FILE *err)
 {
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
 		int chosen = plan->backend[hook];
 		const struct prog_ref *progs = plan_programs(plan, hook);
 
+		if (plan->unavailable & (1U << hook)) {
+			print_unavailable(plan, hook, err);
+			continue;
+		}
 		if (chosen == V6T_BACKEND_AUTO) {
 			fprintf(err, "v6trace: hook %-8s -> off        (no event kind traced needs it)\n",
 				hooks[hook].name);

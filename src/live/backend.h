@@ -20,6 +20,7 @@ struct v6t_plan {
 	/* tracepoint hooks: 0 when served by syscalls:sys_exit_* tracepoints, else why not */
 	int tp_err[V6T_HOOK_COUNT];
 	uint8_t tp_missing[V6T_HOOK_COUNT];	/* V6T_FEAT_* those programs lack, if that is why */
+	unsigned int unavailable;	/* optional hooks wanted that no backend serves here */
 };
 
 const char *v6t_hook_name(int hook);
@@ -52,13 +53,17 @@ unsigned int v6t_plan_hooks_of(const struct v6t_plan *plan, const struct v6trace
  * Chooses a backend per hook: the forced one, or in auto the first of fentry, kprobe,
  * tracepoint that probes well and is not in excluded[hook] (a bitmask of 1 << backend that
  * failed to load or attach earlier). Hooks not in wanted (1 << V6T_HOOK_*) are left unattached.
+ * A hook in optional that none can serve is left off and noted in plan->unavailable.
  * Returns 0, or -errno after printing why to err.
  */
-int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, const unsigned int *excluded,
-		    FILE *err);
+int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, unsigned int optional,
+		    const unsigned int *excluded, FILE *err);
 
 /* The hooks (bit 1 << V6T_HOOK_*) that make the event kinds in event_mask; 0: every kind. */
 unsigned int v6t_hooks_for_events(uint32_t event_mask);
+
+/* Of those, the ones tracing can go on without (no --event asked for their kind). */
+unsigned int v6t_hooks_optional(uint32_t event_mask);
 
 /* One line per hook on err: what was chosen and why the better ones were not. */
 void v6t_plan_print(const struct v6t_plan *plan, FILE *err);

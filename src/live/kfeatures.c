@@ -31,6 +31,7 @@ static const struct feature features[V6T_FEAT_COUNT] = {
 	[V6T_FEAT_TASK_PT_REGS] = { "bpf_task_pt_regs", "5.15", 515 },
 	/* x86_64 has had them since 5.5; arm64 attaches only to BPF programs before 6.4 */
 	[V6T_FEAT_KFUNC_TRAMPOLINE] = { "fentry on kernel functions", KFUNC_TRAMPOLINE_SINCE },
+	[V6T_FEAT_DROP_REASON] = { "skb:kfree_skb's drop reason", "5.17", 517 },
 };
 
 const char *v6t_feature_describe(int f)
@@ -110,6 +111,39 @@ static int atomics_present(void)
 	return load_tp_btf(cmpxchg, sizeof(cmpxchg) / sizeof(cmpxchg[0]), NULL, 0);
 }
 
+/* Non-zero if BTF's enum name has a value named value. */
+static int enum_has(const struct btf *btf, const char *name, const char *value)
+{
+	int id = btf__find_by_name_kind(btf, name, BTF_KIND_ENUM);
+	const struct btf_type *t = id < 0 ? NULL : btf__type_by_id(btf, id);
+	const struct btf_enum *v = t ? btf_enum(t) : NULL;
+
+	for (int i = 0; t && i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, v[i].name_off), value))
+			return 1;
+	return 0;
+}
+
+/* The kernel's BTF: kfree_skb's tracepoint passes a reason, and the reason NO_SOCKET exists. */
+static int drop_reason_present(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
+	int id, found = 0;
+
+	if (!btf)
+		return 0;
+	/* typedef void (*btf_trace_kfree_skb)(void *, struct sk_buff *, void *, reason, ...) */
+	id = btf__find_by_name_kind(btf, "btf_trace_kfree_skb", BTF_KIND_TYPEDEF);
+	t = id < 0 ? NULL : btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	if (t && btf_is_ptr(t))
+		t = btf__type_by_id(btf, t->type);
+	if (t && btf_is_func_proto(t) && btf_vlen(t) >= 4)
+		found = enum_has(btf, "skb_drop_reason", "SKB_DROP_REASON_NO_SOCKET");
+	btf__free(btf);
+	return found;
+}
+
 static int probe(int f)
 {
 	switch (f) {
@@ -124,6 +158,8 @@ static int probe(int f)
 		return tracing_helper_present(BPF_FUNC_sk_storage_get);
 	case V6T_FEAT_ATOMICS:
 		return atomics_present();
+	case V6T_FEAT_DROP_REASON:
+		return drop_reason_present();
 	default:
 		/* FUNC_ARGS, STRUCT_ARGS: the fentry probe finds them at each function (backend.c) */
 		return 1;

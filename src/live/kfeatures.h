@@ -18,6 +18,7 @@ enum v6t_feature {
 	V6T_FEAT_ATOMICS,		/* BPF_ATOMIC instructions (cmpxchg) */
 	V6T_FEAT_TASK_PT_REGS,		/* bpf_task_pt_regs */
 	V6T_FEAT_KFUNC_TRAMPOLINE,	/* fentry/fexit on a kernel function (ftrace direct calls) */
+	V6T_FEAT_DROP_REASON,		/* skb:kfree_skb's reason, with SKB_DROP_REASON_NO_SOCKET */
 	V6T_FEAT_COUNT
 };
 

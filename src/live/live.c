@@ -141,6 +141,9 @@ static int trace(struct v6t_pipeline *p, struct v6t_tracer *t, const struct v6t_
 	if (!v6t_pipeline_done(p))
 		v6t_tracer_drain(t);
 	report_lost(p, t, &lost);
+	/* refused packets still only counted in their window */
+	if (!v6t_pipeline_done(p))
+		v6t_tracer_refused_tally(t, on_record, p);
 	err = 0;
 	/* -s -q: the accepts the kernel counted rather than sent */
 	if (v6t_summary_only(cfg)) {

@@ -8,8 +8,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "clock.h"
 #include "libbpf_log.h"
 #include "seed.h"
+#include "served.h"
 #include "skel.h"
 #include "tracefs.h"
 #include "tracer.h"
@@ -75,6 +77,7 @@ static void configure_rodata(struct v6trace_bpf *skel, const struct v6t_config *
 	skel->rodata->cfg_events = cfg->event_mask;
 	skel->rodata->cfg_setters_traced = plan->backend[V6T_HOOK_V6ONLY] != V6T_BACKEND_AUTO;
 	skel->rodata->cfg_count_accepts = v6t_summary_only(cfg);
+	skel->rodata->cfg_refused = plan->backend[V6T_HOOK_REFUSED] != V6T_BACKEND_AUTO;
 	skel->rodata->cfg_raw_hooks = 0;
 	skel->rodata->cfg_state_hooks = 0;
 	for (int hook = 0; hook < V6T_HOOK_COUNT; hook++) {
@@ -234,6 +237,23 @@ static void seed_listeners(struct v6t_tracer *t, uint64_t netns)
 	}
 }
 
+/*
+ * refused: the ports served by sockets older than the trace, once attached, so none made in
+ * between is missed (one counted twice only costs a lookup, see v6t_port_key). Without it the
+ * packets for those ports go unreported: a warning.
+ */
+static void seed_served(struct v6t_tracer *t, uint64_t netns)
+{
+	int err;
+
+	if (t->plan.backend[V6T_HOOK_REFUSED] == V6T_BACKEND_AUTO)
+		return;
+	err = v6t_served_seed(bpf_map__fd(t->skel->maps.served_ports), netns);
+	if (err)
+		fprintf(stderr, "v6trace: warning: cannot list the ports served before tracing (%s); "
+			"packets refused on them may go unreported\n", strerror(-err));
+}
+
 /* Attaches every program of the plan; on failure reports which hook failed. */
 static int attach_all(struct v6t_tracer *t, int *failed_hook)
 {
@@ -285,6 +305,12 @@ static int watch_ring(struct v6t_tracer *t)
 /* Try again: auto had another backend to fall back on (see try_plan). */
 #define RETRY 1
 
+/* Non-zero if hooks are all ones tracing goes on without (see v6t_hooks_optional). */
+static int optional_only(unsigned int hooks, const struct v6t_config *cfg)
+{
+	return hooks && !(hooks & ~v6t_hooks_optional(cfg->event_mask));
+}
+
 /*
  * The load failed: say which program and backend, and under auto exclude that backend for the
  * hooks the program serves; the next try plans those hooks on the next backend.
@@ -300,7 +326,9 @@ static int load_failed(struct v6t_tracer *t, const struct v6t_config *cfg, unsig
 	hook_list(hooks, names, sizeof(names));
 	if (*prog)
 		snprintf(what, sizeof(what), "program %s, ", prog);
-	if (b == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
+	/* an optional hook's program goes off instead (the next plan finds no backend for it) */
+	if (!optional_only(hooks, cfg) &&
+	    (b == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO)) {
 		fprintf(stderr, "v6trace: cannot load the BPF programs (%sthe %s backend's, for %s): %s%s\n",
 			what, v6t_backend_name(b), names, strerror(-err),
 			cfg->verbose ? "" : " (run with -v for libbpf's log)");
@@ -322,7 +350,8 @@ static int attach_failed(struct v6t_tracer *t, const struct v6t_config *cfg, uns
 {
 	int b = failed_hook >= 0 ? t->plan.backend[failed_hook] : V6T_BACKEND_TRACEPOINT;
 
-	if (b == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO) {
+	if (!(failed_hook >= 0 && optional_only(1U << failed_hook, cfg)) &&
+	    (b == V6T_BACKEND_TRACEPOINT || cfg->backend != V6T_BACKEND_AUTO)) {
 		fprintf(stderr, "v6trace: cannot attach the %s hook (%s backend): %s\n",
 			v6t_hook_name(failed_hook), v6t_backend_name(b), strerror(-err));
 		return err;
@@ -342,8 +371,8 @@ static int try_plan(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned
 {
 	int failed_hook = -1, err;
 
-	err = v6t_plan_choose(&t->plan, cfg->backend, v6t_hooks_for_events(cfg->event_mask), excluded,
-			      stderr);
+	err = v6t_plan_choose(&t->plan, cfg->backend, v6t_hooks_for_events(cfg->event_mask),
+			      v6t_hooks_optional(cfg->event_mask), excluded, stderr);
 	if (err)
 		return err;
 	t->skel = v6trace_bpf__open();
@@ -421,6 +450,7 @@ int v6t_tracer_start(struct v6t_tracer **out, const struct v6t_config *cfg, v6t_
 		goto fail;
 	/* again, for listeners made between the first run and the attach */
 	seed_listeners(t, cfg->netns);
+	seed_served(t, cfg->netns);
 	err = start_reading(t);
 	if (err)
 		goto fail;
@@ -496,6 +526,48 @@ int v6t_tracer_accept_counts(struct v6t_tracer *t, v6t_counts_fn fn, void *ctx)
 	}
 	free(per_cpu);
 	return err;
+}
+
+/* The window's last event, standing for the packets refused since (V6T_F_TALLY). */
+static void make_tally(struct v6t_sock_event *e, const struct v6t_refused_window *w, uint64_t now)
+{
+	*e = w->last;
+	e->ts_boot_ns = now;
+	e->suppressed = w->suppressed - 1 > UINT32_MAX ? UINT32_MAX : w->suppressed - 1;
+	e->flags = (e->flags & ~V6T_F_HAS_PEER) | V6T_F_TALLY;
+	memset(e->peer_addr, 0, sizeof(e->peer_addr));
+	e->peer_port = 0;
+}
+
+int v6t_tracer_refused_tally(struct v6t_tracer *t, v6t_record_fn fn, void *ctx)
+{
+	struct bpf_map *map = t->skel->maps.refused_windows;
+	uint64_t now = v6t_clock_ns(CLOCK_BOOTTIME);
+	struct v6t_refused_key key, next;
+	struct v6t_refused_window w;
+	struct v6t_sock_event e;
+	void *prev = NULL;
+
+	if (t->plan.backend[V6T_HOOK_REFUSED] == V6T_BACKEND_AUTO)
+		return 0;
+	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (bpf_map__lookup_elem(map, &key, sizeof(key), &w, sizeof(w), 0))
+			return -errno;
+		if (!w.suppressed || w.last.kind != V6T_EV_REFUSED)
+			continue;
+		make_tally(&e, &w, now);
+		if (fn(ctx, &e, sizeof(e)))
+			break;
+	}
+	return 0;
+}
+
+void v6t_tracer_forget_served(struct v6t_tracer *t, uint64_t netns, uint16_t port, uint8_t proto)
+{
+	if (t->plan.backend[V6T_HOOK_REFUSED] != V6T_BACKEND_AUTO)
+		v6t_served_forget(bpf_map__fd(t->skel->maps.served_ports), netns, port, proto);
 }
 
 const struct v6t_plan *v6t_tracer_plan(const struct v6t_tracer *t)

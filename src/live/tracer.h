@@ -37,6 +37,13 @@ void v6t_tracer_reads(const struct v6t_tracer *t, struct v6t_reads *r);
 typedef void (*v6t_counts_fn)(void *ctx, const struct v6t_count_key *k,
 			      const struct v6t_accept_counts *c);
 int v6t_tracer_accept_counts(struct v6t_tracer *t, v6t_counts_fn fn, void *ctx);
+/*
+ * refused: hands fn, as records, the packets each window counted and sent no event for yet
+ * (V6T_F_TALLY events, boot time now); call once, after the last drain. 0 or -errno.
+ */
+int v6t_tracer_refused_tally(struct v6t_tracer *t, v6t_record_fn fn, void *ctx);
+/* refused: port of proto in netns proved not served (v6t_served_forget). */
+void v6t_tracer_forget_served(struct v6t_tracer *t, uint64_t netns, uint16_t port, uint8_t proto);
 /* Events the kernel side could not queue since start (ring buffer full). */
 uint64_t v6t_tracer_lost(struct v6t_tracer *t);
 const struct v6t_plan *v6t_tracer_plan(const struct v6t_tracer *t);

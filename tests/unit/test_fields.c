@@ -184,6 +184,7 @@ static const struct documented {
 	{ V6T_ROW_EVENT, "mapped", { "false", "null" } },
 	{ V6T_ROW_EVENT, "listener", { "null", "null" } },
 	{ V6T_ROW_EVENT, "error", { "null" } },
+	{ V6T_ROW_EVENT, "suppressed", { "null" } },
 	{ V6T_ROW_SUMMARY, "v6only", { "false", "\"n/a\"" }, "-" },
 };
 

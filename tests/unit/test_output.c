@@ -100,7 +100,7 @@ static void test_json_mapped_accept(void **state)
 		"\"v6only\":false,\"v6only_source\":\"default\",\"v6only_set_by\":null,"
 		"\"bindv6only\":0,\"requested\":null,\"reuseaddr\":null,\"reuseport\":null,"
 		"\"freebind\":null,\"bound_dev\":null,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
-		"\"listener_port\":80,\"error\":null,"
+		"\"listener_port\":80,\"error\":null,\"suppressed\":null,"
 		"\"note\":\"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\","
 		"\"backend\":\"tracepoint\"}\n");
 }
