@@ -84,13 +84,15 @@ static enum v6t_v6only_source v6only_source(const struct v6t_sock_event *e, int 
 /*
  * What --mapped-only keeps, from the classes: the kernel's rule (v6t_event_is_dualstack) in
  * words the classifier already has. A v4-mapped peer where there is a peer, a socket that
- * takes IPv4 through AF_INET6 otherwise, and every V6ONLY change. test_classify checks
+ * takes IPv4 through AF_INET6 otherwise, every V6ONLY change and every refused packet.
+ * test_classify checks
  * that both agree on every combination.
  */
 static bool dualstack(const struct v6t_sock_event *e, const struct v6t_class *c)
 {
 	switch (e->kind) {
 	case V6T_EV_V6ONLY:
+	case V6T_EV_REFUSED:	/* the port is served, only not for this family or address */
 		return true;
 	case V6T_EV_ACCEPT:
 	case V6T_EV_CONNECT:

@@ -235,6 +235,29 @@ static void test_refused_only(void **state)
 	close(fd);
 }
 
+/* -P selects by the packet's destination port, in the kernel; -m keeps every refused packet. */
+static void test_refused_filters(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	const char *const args[] = { "-P", "8607", "-m", NULL };
+	uint16_t src;
+	int a, b;
+
+	start_traced(t, ns, args);
+	a = tcp_listen(AF_INET6, "::", 8607, 1);
+	b = tcp_listen(AF_INET6, "::", 8608, 1);
+	assert_true(a >= 0 && b >= 0);
+	assert_int_equal(client(AF_INET, SOCK_STREAM, "127.0.0.1", 8608, &src), -ECONNREFUSED);
+	assert_int_equal(client(AF_INET, SOCK_STREAM, "127.0.0.1", 8607, &src), -ECONNREFUSED);
+	stop_traced(t);
+
+	assert_int_equal(ev_int(refused_event(t, ns, 8607), "peer_port"), src);
+	assert_int_equal(ev_count(t, "refused", 0), 1);
+	close(a);
+	close(b);
+}
+
 /* -v names the refused hook, on or off; a kernel without the drop reason says why it is off. */
 static void test_refused_hook_listed(void **state)
 {
@@ -262,6 +285,7 @@ int run_refused_tests(void)
 		cmocka_unit_test_setup_teardown(test_refused_udp, refused_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_flood, refused_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_only, refused_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_filters, refused_setup, itest_teardown),
 		cmocka_unit_test(test_refused_hook_listed),
 	};
 

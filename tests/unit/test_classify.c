@@ -155,10 +155,13 @@ static void test_agrees_with_the_kernel(void **state)
 	struct v6t_class c;
 
 	(void)state;
-	for (unsigned int i = 0; i < 8 * 3 * 2 * 8 * n * n * n; i++) {
+	/* every kind, and one past them (a crafted recording's) */
+	const unsigned int kinds = V6T_EV_MAX + 2;
+
+	for (unsigned int i = 0; i < kinds * 3 * 2 * 8 * n * n * n; i++) {
 		unsigned int r = i;
 
-		e.kind = r % 8, r /= 8;
+		e.kind = r % kinds, r /= kinds;
 		e.family = families[r % 3], r /= 3;
 		e.v6only = r % 2, r /= 2;
 		e.flags = (r % 8) * V6T_F_SETTER_KNOWN, r /= 8;
