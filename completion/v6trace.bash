@@ -76,7 +76,7 @@ _v6trace()
 		;;
 	--event)
 		mapfile -t COMPREPLY < <(compgen -W 'bind v6only listen accept listening connect
-			udp-mapped' -- "$cur")
+			udp-mapped refused' -- "$cur")
 		return
 		;;
 	--color)
