@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The hint table: plain text only (outputs copy it as it is), a generic text for every class,
- * never more than a comm proves, and the sysctl only where it would change the socket.
+ * never more than a comm proves, the sysctl only where it would change the socket, and
+ * README's "How to change it" listing the table's texts as they are (run from the source tree).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -88,12 +89,57 @@ static void test_sysctl_where_it_applies(void **state)
 	assert_null(h.sysctl);
 }
 
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	static char buf[1 << 20];
+	size_t n;
+
+	if (!f)
+		fail_msg("%s: cannot open (the unit tests run from the source tree)", path);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void assert_documented(const char *readme, const char *text)
+{
+	if (text && !strstr(readme, text))
+		fail_msg("README.md (How to change it) lacks the table's \"%s\"", text);
+}
+
+/* README lists every program, name and text of the table, word for word */
+static void test_readme_lists_the_table(void **state)
+{
+	const char *readme = slurp("README.md");
+	unsigned int n;
+	const struct v6t_hint_row *rows = v6t_hint_rows(&n);
+	char name[64];
+
+	(void)state;
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "**%s**", rows[i].program);
+		assert_documented(readme, name);
+		for (const char *const *c = rows[i].comms; c && *c; c++) {
+			snprintf(name, sizeof(name), "`%s`", *c);
+			assert_documented(readme, name);
+		}
+		for (unsigned int c = 0; c < V6T_SOCK_CLASSES; c++)
+			assert_documented(readme, rows[i].how[c]);
+	}
+	for (unsigned int c = 0; c < V6T_SOCK_CLASSES; c++)
+		for (unsigned int src = 0; src < V6T_SRC_COUNT; src++)
+			assert_documented(readme, v6t_hint_sysctl(c, src));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_texts_plain_and_hedged),
 		cmocka_unit_test(test_pick_by_comm_and_class),
 		cmocka_unit_test(test_sysctl_where_it_applies),
+		cmocka_unit_test(test_readme_lists_the_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
