@@ -324,6 +324,31 @@ static void test_sshd(void **state)
 	assert_one(&l, "inet6", 1, "if this is sshd");
 }
 
+/* One run of a program: the one listener it must show, and what its hint must say. */
+struct step {
+	const char *const *argv;
+	const char *family;
+	int v6only;
+	const char *hint;
+};
+
+#define STEPS(p, ...) run_steps(p, (const struct step[]){ __VA_ARGS__, { NULL } })
+
+/* Runs each step's program in this test's namespace, one after the other, and checks it. */
+static void run_steps(struct prog *p, const struct step *steps)
+{
+	struct listeners l;
+
+	enter_netns(p);
+	for (const struct step *s = steps; s->argv; s++) {
+		run_until_listening(p, s->argv, 1, &l);
+		assert_one(&l, s->family, s->v6only, s->hint);
+	}
+}
+
+#define JAVA_SERVER "public class Server { public static void main(String[] a) throws Exception {\n" \
+		    "  new java.net.ServerSocket(Integer.parseInt(a[0])); Thread.sleep(600000); } }\n"
+
 /* OpenJDK: a ServerSocket is dual-stack; -Djava.net.preferIPv4Stack=true makes it AF_INET */
 static void test_java(void **state)
 {
@@ -332,92 +357,60 @@ static void test_java(void **state)
 	const char *plain[] = { "/usr/bin/java", src, PORT_STR, NULL };
 	const char *ipv4[] = { "/usr/bin/java", "-Djava.net.preferIPv4Stack=true", src, PORT_STR,
 			       NULL };
-	struct listeners l;
 
-	enter_netns(p);
 	snprintf(src, sizeof(src), "%s/Server.java", p->dir);
-	write_file(src, "public class Server { public static void main(String[] a) throws Exception {\n"
-			"  java.net.ServerSocket s = new java.net.ServerSocket(Integer.parseInt(a[0]));\n"
-			"  Thread.sleep(600000); } }\n");
-	run_until_listening(p, plain, 1, &l);
-	assert_one(&l, "inet6", 0, "if this is Java: it clears IPV6_V6ONLY itself");
-
-	run_until_listening(p, ipv4, 1, &l);
-	assert_one(&l, "inet", 0, "if this is Java: without -Djava.net.preferIPv4Stack=true");
+	write_file(src, JAVA_SERVER);
+	STEPS(p, { plain, "inet6", 0, "if this is Java: it clears IPV6_V6ONLY itself" },
+		 { ipv4, "inet", 0, "if this is Java: without -Djava.net.preferIPv4Stack=true" });
 }
+
+#define PY_V6ONLY "import socket, time\ns = socket.socket(socket.AF_INET6)\n" \
+		  "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)\n" \
+		  "s.bind(('::', " PORT_STR "))\ns.listen()\ntime.sleep(600)\n"
 
 /* Python: http.server --bind :: is dual-stack; 0.0.0.0, or IPV6_V6ONLY 1, as the hint says */
 static void test_python(void **state)
 {
-	struct prog *p = *state;
 	const char *dual[] = { "/usr/bin/python3", "-m", "http.server", "--bind", "::", PORT_STR,
 			       NULL };
 	const char *ipv4[] = { "/usr/bin/python3", "-m", "http.server", "--bind", "0.0.0.0",
 			       PORT_STR, NULL };
-	const char *v6only[] = { "/usr/bin/python3", "-c",
-		"import socket, time\n"
-		"s = socket.socket(socket.AF_INET6)\n"
-		"s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)\n"
-		"s.bind(('::', " PORT_STR "))\ns.listen()\ntime.sleep(600)\n", NULL };
-	struct listeners l;
+	const char *v6only[] = { "/usr/bin/python3", "-c", PY_V6ONLY, NULL };
 
-	enter_netns(p);
-	run_until_listening(p, dual, 1, &l);
-	assert_one(&l, "inet6", 0, "if this is Python: bind 0.0.0.0 with AF_INET");
-
-	run_until_listening(p, ipv4, 1, &l);
-	assert_one(&l, "inet", 0, "if this is Python: bind :: with AF_INET6");
-
-	run_until_listening(p, v6only, 1, &l);
-	assert_one(&l, "inet6", 1, "if this is Python: socket.create_server");
+	STEPS(*state, { dual, "inet6", 0, "if this is Python: bind 0.0.0.0 with AF_INET" },
+		      { ipv4, "inet", 0, "if this is Python: bind :: with AF_INET6" },
+		      { v6only, "inet6", 1, "if this is Python: socket.create_server" });
 }
+
+#define NODE_LISTEN(args) "require('net').createServer().listen(" args ")"
 
 /* Node.js: listen(port) is dual-stack; ipv6Only: true and host 0.0.0.0 as the hint says */
 static void test_node(void **state)
 {
-	struct prog *p = *state;
-	const char *dual[] = { "/usr/bin/node", "-e",
-			       "require('net').createServer().listen(" PORT_STR ")", NULL };
+	const char *dual[] = { "/usr/bin/node", "-e", NODE_LISTEN(PORT_STR), NULL };
 	const char *v6only[] = { "/usr/bin/node", "-e",
-		"require('net').createServer().listen({port: " PORT_STR ", host: '::', "
-		"ipv6Only: true})", NULL };
-	const char *ipv4[] = { "/usr/bin/node", "-e",
-			       "require('net').createServer().listen(" PORT_STR ", '0.0.0.0')", NULL };
-	struct listeners l;
+		NODE_LISTEN("{port: " PORT_STR ", host: '::', ipv6Only: true}"), NULL };
+	const char *ipv4[] = { "/usr/bin/node", "-e", NODE_LISTEN(PORT_STR ", '0.0.0.0'"), NULL };
 
-	enter_netns(p);
-	run_until_listening(p, dual, 1, &l);
-	assert_one(&l, "inet6", 0, "if this is Node.js: listen({port, host: '::', ipv6Only: true})");
-
-	run_until_listening(p, v6only, 1, &l);
-	assert_one(&l, "inet6", 1, "if this is Node.js: listen without ipv6Only");
-
-	run_until_listening(p, ipv4, 1, &l);
-	assert_one(&l, "inet", 0, "if this is Node.js: listen with host '::'");
+	STEPS(*state,
+	      { dual, "inet6", 0, "if this is Node.js: listen({port, host: '::', ipv6Only: true})" },
+	      { v6only, "inet6", 1, "if this is Node.js: listen without ipv6Only" },
+	      { ipv4, "inet", 0, "if this is Node.js: listen with host '::'" });
 }
 
-/* socat: TCP6-LISTEN follows the sysctl; ipv6only=1 and TCP4-LISTEN as the hint says */
+/* socat: TCP6-LISTEN follows the sysctl (below); ipv6only=1 and TCP4-LISTEN as the hint says */
 static void test_socat(void **state)
 {
-	struct prog *p = *state;
 	const char *dual[] = { "/usr/bin/socat", "TCP6-LISTEN:" PORT_STR, "STDIO", NULL };
 	const char *v6only[] = { "/usr/bin/socat", "TCP6-LISTEN:" PORT_STR ",ipv6only=1", "STDIO",
 				 NULL };
 	const char *ipv4[] = { "/usr/bin/socat", "TCP4-LISTEN:" PORT_STR, "STDIO", NULL };
-	struct listeners l;
 
-	enter_netns(p);
-	run_until_listening(p, dual, 1, &l);
-	assert_one(&l, "inet6", 0, "if this is socat: TCP6-LISTEN:PORT,ipv6only=1");
-	assert_str(l.l[0].source, "default");
-	assert_non_null(strstr(l.l[0].hint, "net.ipv6.bindv6only=1 makes new [::] sockets"));
-
-	run_until_listening(p, v6only, 1, &l);
-	assert_one(&l, "inet6", 1, "if this is socat: TCP6-LISTEN:PORT,ipv6only=0");
-	assert_null(strstr(l.l[0].hint, "bindv6only"));
-
-	run_until_listening(p, ipv4, 1, &l);
-	assert_one(&l, "inet", 0, "if this is socat: TCP6-LISTEN:PORT");
+	/* the sysctl's part only where the socket took V6ONLY from it */
+	STEPS(*state,
+	      { dual, "inet6", 0, "TCP4-LISTEN:PORT for IPv4 only; namespace-wide: net.ipv6" },
+	      { v6only, "inet6", 1, "if this is socat: TCP6-LISTEN:PORT,ipv6only=0 takes IPv4 too" },
+	      { ipv4, "inet", 0, "if this is socat: TCP6-LISTEN:PORT" });
 }
 
 /* The namespace's sysctl: a [::] listener that leaves V6ONLY alone follows it either way. */
