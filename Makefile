@@ -20,6 +20,9 @@ comma := ,
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
 BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux
+# the programs whose hints the integration group "hints" tries (tests/integration/hints.c);
+# the JDK, not a JRE: the test runs its server as a single-file source program
+HINT_TEST_PKGS := nginx-light apache2 openssh-server default-jdk-headless nodejs socat python3 systemd
 # the man page, completion, service and .deb tests (tests/packaging)
 PKG_TEST_PKGS := scdoc bash-completion man-db python3 util-linux systemd debhelper dpkg-dev lintian \
 	build-essential
@@ -76,7 +79,8 @@ ROOTLESS_BINS := $(OUTPUT)/tests/golden
 all: $(OUTPUT)/v6trace
 
 deps:
-	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS) $(PKG_TEST_PKGS) $(CROSS_TEST_PKGS)
+	$(Q)scripts/install-deps.sh $(BUILD_PKGS) $(TEST_PKGS) $(HINT_TEST_PKGS) $(PKG_TEST_PKGS) \
+		$(CROSS_TEST_PKGS)
 
 $(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/src $(OUTPUT)/src/core $(OUTPUT)/src/live $(OUTPUT)/tests \
 		$(OUTPUT)/tests/integration:

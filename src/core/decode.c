@@ -76,6 +76,18 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 		if (e->bound_dev_if)
 			decode_bound_dev(e, v);
 	}
+	/* listeners found at start-up and by -l; the summary's rows pick theirs (summary.c) */
+	if (e->kind == V6T_EV_SOCKET && e->proto == V6T_IPPROTO_TCP)
+		v6t_view_hint(v);
+}
+
+void v6t_view_hint(struct v6t_view *v)
+{
+	v6t_hint_pick(&v->hint, v->comm, v->cls.sock, v->cls.source);
+	if (v->hint.how)
+		v->has |= V6T_HAS_HINT;
+	else
+		v->has &= ~V6T_HAS_HINT;
 }
 
 void v6t_explain(struct v6t_view *v, bool wide)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "classify.h"
+#include "hints.h"
 #include "names.h"
 #include "v6trace.h"
 
@@ -32,6 +33,7 @@
 #define V6T_HAS_SOCKOPTS 0x0800	/* bind, listen: the socket options were read */
 #define V6T_HAS_BOUND_DEV 0x1000	/* bind, listen: bound to a device (SO_BINDTODEVICE) */
 #define V6T_HAS_SUPPRESSED 0x2000	/* refused: how many like it were not reported */
+#define V6T_HAS_HINT 0x4000		/* a TCP listener (-l, -s) with a hint to show */
 
 struct v6t_view {
 	const struct v6t_sock_event *e;
@@ -56,6 +58,7 @@ struct v6t_view {
 	/* SO_BINDTODEVICE's interface: its name, or "ifindex N" if the record has none */
 	char bound_dev[24];
 	uint8_t bound_dev_len;
+	struct v6t_hint hint;		/* a TCP listener's: how to get the other behaviour */
 
 	/* the rest is filled by v6t_explain(), for the display only */
 	/* no process name went into the note: plain ASCII, shown as it is (else made safe) */
@@ -80,6 +83,8 @@ struct v6t_view {
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v);
 /* What the display needs on top: the addresses as text, the note, and with wide the container. */
 void v6t_explain(struct v6t_view *v, bool wide);
+/* A TCP listener's hint, from its class, V6ONLY source and comm as the view has them now. */
+void v6t_view_hint(struct v6t_view *v);
 /* A lost record's row: count lost now, total in all; replayed: a gap in a recording. */
 void v6t_view_lost(struct v6t_view *v, uint64_t wall_ns, uint64_t count, uint64_t total,
 		   bool replayed);

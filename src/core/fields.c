@@ -16,6 +16,10 @@
 #define SOCKOPT(bit) { V6T_VAL_SOCKOPT, 0, bit }
 /* the text column: its title, where it starts, how its value shows */
 #define TEXT(title_, col_, how) .title = title_, .col = col_, .text = how, .in_text = true
+/* how to get the other behaviour (hints.h), continuing the column at col: null when none */
+#define HINT_FIELD(col_) \
+	{ "hint", { KEY("hint", VAL(HINT), "null") }, TEXT(NULL, col_, VAL(HINT)), .text_absent = "", \
+	  .needs = V6T_HAS_HINT }
 
 static const struct v6t_field event_fields[] = {
 	{ "time", { KEY("time", VAL(TIME), NULL) }, TEXT("TIME", 0, VAL(TIME)) },
@@ -63,6 +67,8 @@ static const struct v6t_field event_fields[] = {
 	/* refused: in text, in the note */
 	{ "suppressed", { KEY("suppressed", NUM(suppressed), "null") }, .needs = V6T_HAS_SUPPRESSED },
 	{ "note", { KEY("note", VAL(NOTE), NULL) }, TEXT("NOTE", 125, VAL(NOTE)) },
+	/* a listener's (listening rows: -l and the start-up snapshot), under the row in text */
+	HINT_FIELD(125),
 	{ "backend", { KEY("backend", NAME(backend), NULL) } },
 };
 
@@ -95,6 +101,7 @@ static const struct v6t_field summary_fields[] = {
 	{ "accepts_ipv6", { KEY("accepts_ipv6", ACCEPTS(V6T_PEER_IPV6), NULL) },
 	  TEXT("IPV6", 93, ACCEPTS(V6T_PEER_IPV6)) },
 	{ "verdict", { KEY("verdict", VAL(VERDICT), NULL) }, TEXT("VERDICT", 101, VAL(VERDICT)) },
+	HINT_FIELD(101),
 };
 
 /* the summary's footers: accepts that have no row, as a line in parentheses in text */

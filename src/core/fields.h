@@ -52,6 +52,7 @@ enum v6t_value {
 	V6T_VAL_LOST,		/* text: "lost N events (...), T in total" */
 	V6T_VAL_ACCEPTS,	/* a summary row's accepts of peers of class offset (V6T_PEER_*) */
 	V6T_VAL_VERDICT,
+	V6T_VAL_HINT,		/* text: a line of its own under the row */
 	V6T_VAL_OVERFLOW,	/* text: the summary's footers */
 	V6T_VAL_UNKNOWN,
 };

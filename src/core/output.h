@@ -10,7 +10,7 @@
 #include "fields.h"
 #include "strbuf.h"
 
-#define V6T_LINE_MAX 1024
+#define V6T_LINE_MAX 2048	/* an event with a note and a hint, all escaped */
 
 /* The titles of the row's text columns. */
 void v6t_text_header(struct strbuf *sb, enum v6t_row row);

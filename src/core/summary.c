@@ -160,6 +160,7 @@ static void row_view(const struct listener *l, struct v6t_sock_event *e, struct 
 	/* where its V6ONLY came from was decided by the record that described it */
 	v->cls.source = l->source;
 	v->v6only_source = v6t_source_name(l->source);
+	v6t_view_hint(v);
 	v->accepts = &l->n;
 }
 

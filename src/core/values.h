@@ -232,6 +232,25 @@ static inline void put_footer(struct strbuf *sb, const struct v6t_view *v, const
 	sb_putc(sb, ')');
 }
 
+/*
+ * A listener's hint: the program's way, then the sysctl's where it applies. In text a line
+ * of its own under the row, indented; the table's texts are plain (hints.h).
+ */
+static inline void put_hint(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
+{
+	if (flags & V6T_OUT_JSON)
+		sb_putc(sb, '"');
+	else
+		sb_lit(sb, "\n    hint: ");
+	sb_puts(sb, v->hint.how);
+	if (v->hint.sysctl) {
+		sb_lit(sb, "; ");
+		sb_puts(sb, v->hint.sysctl);
+	}
+	if (flags & V6T_OUT_JSON)
+		sb_putc(sb, '"');
+}
+
 /* Always inlined: each format's renderer gets a copy without the other format's branches. */
 static inline __attribute__((always_inline)) void
 v6t_put_value(struct strbuf *sb, const struct v6t_view *v, const struct v6t_show *s,
@@ -290,6 +309,9 @@ v6t_put_value(struct strbuf *sb, const struct v6t_view *v, const struct v6t_show
 		break;
 	case V6T_VAL_NOTE:
 		put_note(sb, v, flags);
+		break;
+	case V6T_VAL_HINT:
+		put_hint(sb, v, flags);
 		break;
 	case V6T_VAL_LOST:
 		put_lost(sb, v);

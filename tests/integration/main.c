@@ -105,5 +105,7 @@ int main(void)
 		failed += run_compat_tests();
 	if (wanted("refused"))
 		failed += run_refused_tests();
+	if (wanted("hints"))
+		failed += run_hint_tests();
 	return failed ? 1 : 0;
 }

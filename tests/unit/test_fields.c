@@ -41,6 +41,8 @@ static void full_view(enum v6t_row row, struct v6t_sock_event *e, struct v6t_vie
 	strcpy(v->bound_dev, "eth0");
 	v->bound_dev_len = 4;
 	v->container = "box";
+	v->hint.how = "how";
+	v->hint.sysctl = "sysctl";
 	v->accepts = &counts;
 	v->count = 5;
 	v->total = 7;
@@ -185,6 +187,8 @@ static const struct documented {
 	{ V6T_ROW_EVENT, "listener", { "null", "null" } },
 	{ V6T_ROW_EVENT, "error", { "null" } },
 	{ V6T_ROW_EVENT, "suppressed", { "null" } },
+	{ V6T_ROW_EVENT, "hint", { "null" }, "" },
+	{ V6T_ROW_SUMMARY, "hint", { "null" }, "" },
 	{ V6T_ROW_SUMMARY, "v6only", { "false", "\"n/a\"" }, "-" },
 };
 

@@ -102,6 +102,7 @@ static void test_json_mapped_accept(void **state)
 		"\"freebind\":null,\"bound_dev\":null,\"mapped\":true,\"ipv4\":\"10.0.0.20\",\"listener_addr\":\"::\","
 		"\"listener_port\":80,\"error\":null,\"suppressed\":null,"
 		"\"note\":\"::ffff:10.0.0.20 = IPv4 10.0.0.20 via dual-stack [::]:80\","
+		"\"hint\":null,"
 		"\"backend\":\"tracepoint\"}\n");
 }
 
