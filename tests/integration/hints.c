@@ -47,6 +47,7 @@ struct prog {
 	uint64_t ns;
 	char dir[64];
 	char path[128];		/* scratch: a file in dir */
+	void *tracer;		/* a test that traces too: its struct tracer (itest_setup) */
 };
 
 static const char *in_dir(struct prog *p, const char *name)
@@ -174,6 +175,8 @@ static int hints_teardown(void **state)
 	char cmd[96];
 
 	prog_stop(p);
+	if (p->tracer)
+		itest_teardown(&p->tracer);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", p->dir);
 	if (system(cmd))
 		fprintf(stderr, "hints: could not remove %s\n", p->dir);
@@ -243,6 +246,39 @@ static void test_nginx(void **state)
 	run_until_listening(p, argv, 2, &l);
 	assert_int_equal(of_family(&l, "inet6")->v6only, 1);
 	assert_str(of_family(&l, "inet")->addr, "0.0.0.0");
+}
+
+/*
+ * refused, with the real server: Debian's nginx makes [::] IPv6 only, so an IPv4 client is
+ * refused, and v6trace says so (and which listener it missed).
+ */
+static void test_nginx_refused(void **state)
+{
+	struct prog *p = *state;
+	char conf[128];
+	const char *argv[] = { "/usr/sbin/nginx", "-p", p->dir, "-c", conf, NULL };
+	struct listeners l;
+	struct tracer *t;
+	json_object *e;
+
+	enter_netns(p);
+	assert_int_equal(itest_setup(&p->tracer), 0);
+	t = p->tracer;
+	start_traced(t, p->ns, NULL);
+	snprintf(conf, sizeof(conf), "%s/nginx.conf", p->dir);
+	nginx_config(p, "listen [::]:" PORT_STR ";");
+	prog_start(p, argv);
+	await_listeners(p, 1, &l);
+	assert_int_equal(tcp_connect(AF_INET, "127.0.0.1", PORT), -ECONNREFUSED);
+	prog_stop(p);
+	stop_traced(t);
+
+	assert_int_equal(ev_count(t, "refused", PORT), 1);
+	e = ev_find(t, "refused", PORT, 0);
+	assert_str(ev_str(e, "family"), "inet");
+	assert_str(ev_str(e, "local_addr"), "127.0.0.1");
+	assert_str(ev_str(e, "error"), "ECONNREFUSED");
+	assert_int_equal(ev_int(e, "netns"), (int64_t)p->ns);
 }
 
 static void apache_config(struct prog *p, const char *listen)
@@ -485,6 +521,7 @@ int run_hint_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_nginx, hints_setup, hints_teardown),
+		cmocka_unit_test_setup_teardown(test_nginx_refused, hints_setup, hints_teardown),
 		cmocka_unit_test_setup_teardown(test_apache, hints_setup, hints_teardown),
 		cmocka_unit_test_setup_teardown(test_sshd, hints_setup, hints_teardown),
 		cmocka_unit_test_setup_teardown(test_java, hints_setup, hints_teardown),
