@@ -3,6 +3,8 @@
  * Load for the benchmark, in a network namespace of its own:
  *   storm   a dual-stack listener on [::] and K client threads connecting from 127.0.0.1
  *           (v4-mapped accepts) and ::1 alternately, each connection accepted and closed
+ *   refused an IPv6-only listener on [::] and K client threads connecting to it from 127.0.0.1,
+ *           each refused (a RST): the flood v6trace's refused hook rate-limits
  *   getppid a tight loop of one cheap syscall: the tax tracing puts on unrelated work
  *   pipe    a 1-byte ping-pong between two threads over two pipes
  *   hold    N sockets held by one child process from the start, for the tracer's start-up
@@ -165,6 +167,48 @@ static void storm(void)
 	       t1 - t0, atomic_load(&accepted) / (t1 - t0));
 }
 
+static atomic_ulong refused;
+
+static void *refused_client(void *arg)
+{
+	unsigned long id = (unsigned long)arg, n = total / clients + (id < total % clients);
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr = { htonl(INADDR_LOOPBACK) } };
+
+	for (unsigned long i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			die("socket");
+		if (connect(fd, (struct sockaddr *)&a4, sizeof(a4)) && errno == ECONNREFUSED)
+			atomic_fetch_add(&refused, 1);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void refused_flood(void)
+{
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	pthread_t cl[MAX_CLIENTS];
+	int one = 1;
+	double t0, t1;
+
+	listen_fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (listen_fd < 0 || setsockopt(listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
+	    bind(listen_fd, (struct sockaddr *)&any, sizeof(any)) || listen(listen_fd, 4096))
+		die("listener");
+	t0 = now();
+	for (unsigned long i = 0; i < clients; i++)
+		pthread_create(&cl[i], NULL, refused_client, (void *)i);
+	for (unsigned long i = 0; i < clients; i++)
+		pthread_join(cl[i], NULL);
+	t1 = now();
+	printf("{\"mode\":\"refused\",\"connections\":%lu,\"refused\":%lu,\"seconds\":%.6f,"
+	       "\"per_second\":%.1f}\n", total, atomic_load(&refused), t1 - t0,
+	       atomic_load(&refused) / (t1 - t0));
+}
+
 static void getppid_loop(void)
 {
 	double t0 = now(), t1;
@@ -307,7 +351,7 @@ int main(int argc, char **argv)
 			port = strtoul(optarg, NULL, 10);
 			break;
 		default:
-			fprintf(stderr, "usage: acceptstorm [-m storm|getppid|pipe|hold] [-n N] [-k CLIENTS] [-p PORT]\n");
+			fprintf(stderr, "usage: acceptstorm [-m storm|refused|getppid|pipe|hold] [-n N] [-k CLIENTS] [-p PORT]\n");
 			return 2;
 		}
 	}
@@ -327,6 +371,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (!strcmp(mode, "storm"))
 		storm();
+	else if (!strcmp(mode, "refused"))
+		refused_flood();
 	else if (!strcmp(mode, "getppid"))
 		getppid_loop();
 	else if (!strcmp(mode, "pipe"))

@@ -12,6 +12,10 @@ medians and ratios side by side, as these machines are shared and noisy.
                  syscall tracepoints, with the raw sys_exit fallback, and with no syscall hook
   start-up       exec to ready: v6trace --ready-fd | bpftrace BEGIN (after its probes attach)
   per event      BPF run time per program (kernel.bpf_stats_enabled), CPU and peak RSS
+  refused        the refused hook (skb:kfree_skb) under an accept storm, where it must send
+                 nothing, and under a flood of refused SYNs, which it rate-limits: runs, ns
+                 per run, events sent against packets refused, and the flood's rate untraced
+                 and traced
 
 Every traced run starts the tracer on the load's own network namespace and waits for its
 readiness signal before the load starts: no sleeps decide anything here.
@@ -312,6 +316,67 @@ def bpf_prog_costs(n, rounds=3):
         open("/proc/sys/kernel/bpf_stats_enabled", "w").write(old)
 
 
+def refused_events(path):
+    """(events, packets) of the refused events in a JSON Lines file: each stands for
+    1 + suppressed packets."""
+    events = packets = 0
+    with open(path) as f:
+        for line in f:
+            if '"event":"refused"' in line:
+                events += 1
+                packets += 1 + json.loads(line)["suppressed"]
+    return events, packets
+
+
+def refused_costs(rounds, storm_n, flood_n):
+    """The refused hook's cost, measured by the kernel (bpf_stats): during an accept storm
+    (which must not make it send anything) and during a flood of refused SYNs; and the
+    flood's connect rate untraced and traced, alternated round by round."""
+    def prog_stats():
+        progs = json.loads(subprocess.run(["bpftool", "prog", "show", "-j"], capture_output=True,
+                                          text=True, check=True).stdout)
+        return next(((p.get("run_time_ns", 0), p.get("run_cnt", 0)) for p in progs
+                     if p.get("name") == "v6t_tp_refused"), (0, 0))
+
+    def traced(mode, n, args):
+        load, netns = start_load(mode, n)
+        path = os.path.join(OUT, "out-refused")
+        tracer, out, _ = start_v6trace(args, netns, path)
+        before = prog_stats()
+        res = finish_load(load)
+        after = prog_stats()
+        stop(tracer, out)
+        ev, packets = refused_events(path)
+        return res, after[0] - before[0], after[1] - before[1], ev, packets, count(path, '"event":"lost"')
+
+    old = open("/proc/sys/kernel/bpf_stats_enabled").read().strip()
+    open("/proc/sys/kernel/bpf_stats_enabled", "w").write("1")
+    try:
+        rows, rates = {}, {"untraced": [], "traced": []}
+        res, dt, dc, ev, _, lost = traced("storm", storm_n, ["-j"])
+        rows["accept storm"] = (res["accepted"], dc, dt / max(dc, 1), ev, 0, lost)
+        for i in range(rounds):
+            for config in (("untraced", "traced") if i % 2 == 0 else ("traced", "untraced")):
+                if config == "untraced":
+                    load, _ = start_load("refused", flood_n)
+                    rates["untraced"].append(finish_load(load)["per_second"])
+                    continue
+                # the refused kind alone: the flood's connects are not also reported
+                res, dt, dc, ev, packets, lost = traced("refused", flood_n,
+                                                        ["-j", "--event", "refused"])
+                rates["traced"].append(res["per_second"])
+                rows.setdefault("refused SYN flood", []).append(
+                    (res["refused"], dc, dt / max(dc, 1), ev, packets, lost))
+        flood = rows["refused SYN flood"]
+        mid = sorted(flood, key=lambda r: r[2])[len(flood) // 2]
+        rows["refused SYN flood"] = mid
+        ratios = [t / u for t, u in zip(rates["traced"], rates["untraced"])]
+        return rows, statistics.median(rates["untraced"]), statistics.median(rates["traced"]), \
+            statistics.median(ratios)
+    finally:
+        open("/proc/sys/kernel/bpf_stats_enabled", "w").write(old)
+
+
 def rotated(configs, i):
     """Round i's order: rotated so no configuration always runs first or last."""
     return configs[i % len(configs):] + configs[:i % len(configs)]
@@ -330,6 +395,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=60000)
     ap.add_argument("--syscalls", type=int, default=2000000)
+    ap.add_argument("--refused", type=int, default=100000, help="SYNs in each refused flood")
     a = ap.parse_args()
     if not os.path.ismount("/sys/kernel/tracing"):
         # bpftrace's tracepoint probes need tracefs; v6trace does not
@@ -350,6 +416,8 @@ def main():
         print(f"bench: round {i + 1}/{a.rounds} done ({time.monotonic() - t0:.0f} s)", file=sys.stderr)
     start_v6, start_bt = startup(a.rounds)
     costs, per_conn = bpf_prog_costs(a.connections)
+    refused_rows, flood_untraced, flood_traced, flood_ratio = refused_costs(a.rounds, a.connections,
+                                                                            a.refused)
 
     med = {c: statistics.median(r["rate"] for r in storms[c]) for c in configs}
 
@@ -431,6 +499,16 @@ def main():
     emit("|---|---:|")
     for label, ns in per_conn.items():
         emit(f"| {label} | {ns:.0f} |")
+    emit("\n## The refused hook (skb:kfree_skb, reason NO_SOCKET; kernel.bpf_stats_enabled)\n")
+    emit("| workload | connections made or refused | program runs | ns per run | refused events "
+         "sent | packets they account for | lost |")
+    emit("|---|---:|---:|---:|---:|---:|---:|")
+    for label, (made, runs, ns, ev, packets, lost) in refused_rows.items():
+        emit(f"| {label} | {made} | {runs} | {ns:.0f} | {ev} | {packets} | {lost} |")
+    emit(f"\nThe storm ran v6trace -j (every kind); the flood v6trace -j --event refused. "
+         f"The flood's refused connects per second (median of {a.rounds} rounds, alternated): "
+         f"untraced {flood_untraced:.0f}, traced {flood_traced:.0f}, median per-round ratio "
+         f"{flood_ratio:.3f}.")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(os.path.join(OUT, "results.md"), "w") as f:
