@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "itest.h"
 
@@ -258,22 +259,39 @@ static void test_refused_filters(void **state)
 	close(b);
 }
 
-/* -v names the refused hook, on or off; a kernel without the drop reason says why it is off. */
+#define NEEDS "skb:kfree_skb's drop reason (Linux 5.17)"
+
+/*
+ * -v names the refused hook, on or off; a kernel without the drop reason says why it is off,
+ * and refuses --event refused with that reason (everything else runs as before).
+ */
 static void test_refused_hook_listed(void **state)
 {
 	const char *argv[] = { tracer_binary(), "-v", "-d", "1", NULL };
+	const char *only[] = { tracer_binary(), "--event", "refused", "-d", "1", NULL };
+	static const char on[] = "hook refused  -> tracepoint (v6t_tp_refused)\n";
+	static const char off[] = "hook refused  -> off        (refused events are unavailable: "
+				  "needs " NEEDS ")\n";
 	char out[4096], err[8192];
 	const char *line;
+	int status;
 
 	(void)state;
 	assert_int_equal(run_capture(argv, out, sizeof(out), err, sizeof(err)), 0);
 	line = strstr(err, "hook refused  -> ");
 	assert_non_null(line);
 	if (kernel_has_drop_reason())
-		assert_true(!strncmp(line, "hook refused  -> tracepoint (v6t_tp_refused)", 44));
+		assert_true(!strncmp(line, on, sizeof(on) - 1));
 	else
-		assert_true(!strncmp(line, "hook refused  -> off        (refused events are unavailable: "
-				     "needs skb:kfree_skb's drop reason (Linux 5.17))", 108));
+		assert_true(!strncmp(line, off, sizeof(off) - 1));
+	status = run_capture(only, out, sizeof(out), err, sizeof(err));
+	if (kernel_has_drop_reason()) {
+		assert_int_equal(status, 0);
+		return;
+	}
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	assert_non_null(strstr(err, "cannot hook refused on this kernel"));
+	assert_non_null(strstr(err, "it needs " NEEDS "\n"));
 }
 
 int run_refused_tests(void)
