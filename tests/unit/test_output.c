@@ -272,6 +272,50 @@ static void test_bind_failures_explained(void **state)
 				     "(bind works once), or the address is not of its family\""));
 }
 
+/* A refused packet: no process, no V6ONLY; suppressed in JSON and the note; the exit tally. */
+static void test_refused(void **state)
+{
+	struct v6t_sock_event e = base(V6T_EV_REFUSED, V6T_AF_INET);
+	char text[V6T_LINE_MAX], json[V6T_LINE_MAX];
+
+	(void)state;
+	e.pid = e.tid = e.uid = 0;
+	e.cgroup_id = 0;
+	memset(e.comm, 0, sizeof(e.comm));
+	e.err = -ECONNREFUSED;
+	e.flags = V6T_F_HAS_PEER;
+	assert_int_equal(inet_pton(AF_INET, "10.0.0.1", e.local_addr), 1);
+	assert_int_equal(inet_pton(AF_INET, "10.0.0.5", e.peer_addr), 1);
+	e.local_port = 8080;
+	e.peer_port = 51234;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"event\":\"refused\",\"pid\":0,"));
+	assert_non_null(strstr(json, "\"v6only\":false,\"v6only_source\":\"n/a\","));
+	assert_non_null(strstr(json, "\"error\":\"ECONNREFUSED\",\"suppressed\":0,"));
+	assert_non_null(strstr(json, "\"note\":\"IPv4 SYN from 10.0.0.5:51234 to 10.0.0.1:8080 "
+				     "refused: no socket on the port takes IPv4 to this address\""));
+	assert_non_null(strstr(text, " refused    tcp   10.0.0.1:8080             10.0.0.5:51234 "));
+
+	e.family = V6T_AF_INET6;
+	e.proto = V6T_IPPROTO_UDP;
+	set6(e.local_addr, "::1");
+	set6(e.peer_addr, "::1");
+	e.suppressed = 41;
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"v6only\":false,\"v6only_source\":\"n/a\","));
+	assert_non_null(strstr(json, "\"suppressed\":41,"));
+	assert_non_null(strstr(json, "\"note\":\"IPv6 datagram from [::1]:51234 to [::1]:8080 "
+				     "refused: no socket on the port takes IPv6 to this address (and 41 "
+				     "more since the last report)\""));
+
+	e.flags = V6T_F_TALLY;	/* at exit: the packets still counted, without a peer */
+	e.suppressed = UINT32_MAX;	/* 2^32 packets: not wrapped */
+	render(&e, text, json);
+	assert_non_null(strstr(json, "\"peer_addr\":null,\"peer_port\":null,"));
+	assert_non_null(strstr(json, "\"note\":\"4294967296 more IPv6 datagrams to [::1]:8080 "
+				     "refused since the last report\""));
+}
+
 /* comm is chosen by whoever runs the traced program: JSON must stay valid whatever it holds */
 static void test_hostile_comm_is_escaped(void **state)
 {
@@ -467,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_bind_sockopts),
 		cmocka_unit_test(test_bound_dev),
 		cmocka_unit_test(test_bind_failures_explained),
+		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_hostile_comm_is_escaped),
 		cmocka_unit_test(test_every_key_on_every_event),
 		cmocka_unit_test(test_lost_lines),
