@@ -2,7 +2,9 @@
 /*
  * libFuzzer harness for the recording reader: any bytes as a recording, read to the end and
  * every record sent through the same path as a replay (filter, decode, text and JSON, summary),
- * once per configuration below, so the fuzzer reaches the filters and the summary too.
+ * once per configuration below, so the fuzzer reaches the filters and the summary too. The
+ * same bytes also go to the other parser of what others write: the container recogniser, as
+ * a cgroup path and as a runtime's JSON state file (src/core/container.c).
  * Built with -fsanitize=fuzzer,address,undefined; `make fuzz` runs it for a bounded time and
  * `make check` replays the corpus and any saved crash through it.
  */
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "container.h"
 #include "options.h"
 #include "pipeline.h"
 #include "reader.h"
@@ -79,6 +82,22 @@ static void replay(int in, int out, const struct v6t_config *cfg)
 	v6t_reader_close(r);
 }
 
+static void container_parsers(const uint8_t *data, size_t size)
+{
+	char *path = malloc(size + 1), out[64];
+	struct v6t_container c;
+
+	if (!path)
+		abort();
+	memcpy(path, data, size);
+	path[size] = '\0';
+	v6t_container_parse(path, &c);
+	v6t_json_string((const char *)data, size, "Name", 1, out, sizeof(out));
+	v6t_json_string((const char *)data, size, "io.kubernetes.cri.container-name", 0, out,
+			sizeof(out));
+	free(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int devnull = -1;
@@ -94,5 +113,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < N_CONFIGS; i++)
 		replay(fd, devnull, &cfgs[i]);
 	close(fd);
+	container_parsers(data, size);
 	return 0;
 }
