@@ -140,3 +140,93 @@ void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c)
 	c->dualstack = dualstack(e, c);
 	c->emphasis = emphasis(e, c);
 }
+
+/* Where a listed socket's V6ONLY came from, by the same rule as an event's. */
+uint8_t v6t_port_sock_source(const struct v6t_port_sock *s, uint8_t sysctl_v6only, bool setter_known)
+{
+	struct v6t_sock_event e = {
+		.family = s->family,
+		.v6only = s->v6only,
+		.sysctl_v6only = sysctl_v6only,
+		.flags = setter_known ? V6T_F_SETTER_KNOWN : 0,
+	};
+
+	return v6only_source(&e, addr_kind(s->addr));
+}
+
+/* Which IPv4 and IPv6 addresses a socket takes; an address of 0 is the wildcard. */
+struct takes {
+	bool v4, v6;
+	uint32_t addr4;
+	const uint8_t *addr6;
+};
+
+static struct takes takes(uint16_t family, const uint8_t *addr, bool v6only)
+{
+	struct takes t = { .addr6 = addr };
+	enum addr_kind kind = addr_kind(addr);
+
+	if (family != V6T_AF_INET6) {
+		t.v4 = true;
+		memcpy(&t.addr4, addr, 4);
+	} else if (kind == ADDR_V4MAPPED) {
+		t.v4 = true;
+		memcpy(&t.addr4, addr + 12, 4);
+	} else {
+		t.v6 = true;
+		/* the kernel's rule: only a wildcard without V6ONLY takes IPv4 (as 0.0.0.0) */
+		t.v4 = kind == ADDR_ANY && !v6only;
+	}
+	return t;
+}
+
+static bool overlap(const struct takes *a, const struct takes *b)
+{
+	if (a->v4 && b->v4 && (!a->addr4 || !b->addr4 || a->addr4 == b->addr4))
+		return true;
+	return a->v6 && b->v6 && (v6t_addr_is_any6(a->addr6) || v6t_addr_is_any6(b->addr6) ||
+				  !memcmp(a->addr6, b->addr6, 16));
+}
+
+#define TCP_LISTEN_STATE 10
+
+/* Two sockets on one address and port: what the kernel's bind conflict check asks of them. */
+static enum v6t_conflict same_address(const struct v6t_sock_event *e, const struct v6t_port_sock *h)
+{
+	uint8_t both = e->sockopts & h->sockopts;
+
+	if (!(both & V6T_SO_KNOWN))
+		return h->state == TCP_LISTEN_STATE ? V6T_CONFLICT_LISTENING : V6T_CONFLICT_SAME;
+	if (both & V6T_SO_REUSEPORT)
+		return e->uid != h->uid ? V6T_CONFLICT_OTHER_UID : V6T_CONFLICT_SAME;
+	if (e->proto == V6T_IPPROTO_TCP && h->state == TCP_LISTEN_STATE)
+		return V6T_CONFLICT_LISTENING;
+	return V6T_CONFLICT_REUSE;
+}
+
+enum v6t_conflict v6t_bind_conflict(const struct v6t_sock_event *e, const struct v6t_port_sock *h)
+{
+	struct takes mine = takes(e->family, e->local_addr, e->v6only);
+	struct takes its = takes(h->family, h->addr, h->v6only);
+
+	if (!overlap(&mine, &its))
+		return V6T_CONFLICT_NONE;
+	/* only IPv4 is shared: the dual-stack one's IPv4 half is what collides */
+	if (mine.v4 && mine.v6 && !its.v6)
+		return V6T_CONFLICT_NEEDS_IPV4;
+	if (its.v4 && its.v6 && !mine.v6)
+		return V6T_CONFLICT_HOLDER_DUALSTACK;
+	return same_address(e, h);
+}
+
+int v6t_pick_holder(const struct v6t_sock_event *e, const struct v6t_port_socks_rec *r,
+		    enum v6t_conflict *why)
+{
+	for (unsigned int i = 0; i < r->count; i++) {
+		*why = v6t_bind_conflict(e, &r->socks[i]);
+		if (*why != V6T_CONFLICT_NONE)
+			return i;
+	}
+	*why = V6T_CONFLICT_NONE;
+	return r->count ? 0 : -1;
+}

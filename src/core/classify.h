@@ -55,4 +55,24 @@ struct v6t_class {
 
 void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c);
 
+/* A socket of a port's list: where its V6ONLY came from (enum v6t_v6only_source). */
+uint8_t v6t_port_sock_source(const struct v6t_port_sock *s, uint8_t sysctl_v6only, bool setter_known);
+
+/* Why a bind collides with a socket that holds its port: the rule the kernel applied. */
+enum v6t_conflict {
+	V6T_CONFLICT_NONE,		/* other addresses: this one is not what collides */
+	V6T_CONFLICT_NEEDS_IPV4,	/* a dual-stack [::] needs the IPv4 port an IPv4 socket has */
+	V6T_CONFLICT_HOLDER_DUALSTACK,	/* an IPv4 bind against a dual-stack [::] holder */
+	V6T_CONFLICT_LISTENING,		/* SO_REUSEADDR does not share a listening port */
+	V6T_CONFLICT_REUSE,		/* one address: SO_REUSEPORT is needed on both */
+	V6T_CONFLICT_OTHER_UID,		/* SO_REUSEPORT on both, but of other users */
+	V6T_CONFLICT_SAME,		/* one address, the options not known */
+	V6T_CONFLICTS,
+};
+
+enum v6t_conflict v6t_bind_conflict(const struct v6t_sock_event *e, const struct v6t_port_sock *h);
+/* The holder that explains a failed bind best (the first that collides), or -1 if none. */
+int v6t_pick_holder(const struct v6t_sock_event *e, const struct v6t_port_socks_rec *r,
+		    enum v6t_conflict *why);
+
 #endif

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "cgroup.h"
@@ -65,12 +66,26 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 	if (e->kind == V6T_EV_V6ONLY && e->requested != V6T_REQUESTED_UNKNOWN)
 		v->has |= V6T_HAS_REQUESTED;
 	v->bound_dev_len = 0;
+	v->socks = NULL;
 	/* only bind and listen read them; elsewhere (a crafted recording) the bytes mean nothing */
 	if ((e->kind == V6T_EV_BIND || e->kind == V6T_EV_LISTEN) && (e->sockopts & V6T_SO_KNOWN)) {
 		v->has |= V6T_HAS_SOCKOPTS;
 		if (e->bound_dev_if)
 			decode_bound_dev(e, v);
 	}
+}
+
+void v6t_view_attach_socks(struct v6t_view *v, const struct v6t_port_socks_rec *r)
+{
+	const struct v6t_sock_event *e = v->e;
+
+	if (e->kind == V6T_EV_BIND && e->err == -EADDRINUSE)
+		v->has |= V6T_HAS_HOLDERS;
+	else if (e->kind == V6T_EV_REFUSED)
+		v->has |= V6T_HAS_LISTENERS;
+	else
+		return;
+	v->socks = r;
 }
 
 void v6t_explain(struct v6t_view *v, bool wide)

@@ -31,6 +31,8 @@
 #define V6T_HAS_WIDE 0x0400		/* --wide: the container is shown */
 #define V6T_HAS_SOCKOPTS 0x0800	/* bind, listen: the socket options were read */
 #define V6T_HAS_BOUND_DEV 0x1000	/* bind, listen: bound to a device (SO_BINDTODEVICE) */
+#define V6T_HAS_HOLDERS 0x2000		/* a bind's EADDRINUSE, with the port's sockets looked up */
+#define V6T_HAS_LISTENERS 0x4000	/* a refused packet, with the port's listeners looked up */
 
 struct v6t_view {
 	const struct v6t_sock_event *e;
@@ -55,6 +57,8 @@ struct v6t_view {
 	/* SO_BINDTODEVICE's interface: its name, or "ifindex N" if the record has none */
 	char bound_dev[24];
 	uint8_t bound_dev_len;
+	/* the sockets that held the port (V6T_HAS_HOLDERS, _LISTENERS), or NULL */
+	const struct v6t_port_socks_rec *socks;
 
 	/* the rest is filled by v6t_explain(), for the display only */
 	/* no process name went into the note: plain ASCII, shown as it is (else made safe) */
@@ -77,6 +81,11 @@ struct v6t_view {
 
 /* What the filters and the summary need: names and classification, no text formatting. */
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v);
+/*
+ * The port's sockets looked up for the event (the record before it), if it is an event that
+ * shows them: a bind that failed with EADDRINUSE, or a refused packet.
+ */
+void v6t_view_attach_socks(struct v6t_view *v, const struct v6t_port_socks_rec *r);
 /* What the display needs on top: the addresses as text, the note, and with wide the container. */
 void v6t_explain(struct v6t_view *v, bool wide);
 /* A lost record's row: count lost now, total in all; replayed: a gap in a recording. */

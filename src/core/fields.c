@@ -60,6 +60,11 @@ static const struct v6t_field event_fields[] = {
 			KEY("listener_port", NUM(listen_port), "null") },
 	  .needs = V6T_HAS_LISTENER },
 	{ "error", { KEY("error", VAL(ERROR), "null") }, .needs = V6T_HAS_ERROR },
+	/* only on the events they explain: in text, the note names the one that matters */
+	{ "holders", { KEY("holders", VAL(PORT_SOCKS), NULL) }, .needs = V6T_HAS_HOLDERS,
+	  .omitted = true },
+	{ "listeners", { KEY("listeners", VAL(PORT_SOCKS), NULL) }, .needs = V6T_HAS_LISTENERS,
+	  .omitted = true },
 	{ "note", { KEY("note", VAL(NOTE), NULL) }, TEXT("NOTE", 125, VAL(NOTE)) },
 	{ "backend", { KEY("backend", NAME(backend), NULL) } },
 };
@@ -161,6 +166,7 @@ static void list_keys(struct v6t_layout *l, bool wide)
 			s->key = f->keys[k];
 			s->absent_len = f->keys[k].absent ? strlen(f->keys[k].absent) : 0;
 			s->needs = f->needs;
+			s->omitted = f->omitted;
 		}
 	}
 }
