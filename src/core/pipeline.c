@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "filter.h"
 #include "output.h"
+#include "owners.h"
 #include "pipeline.h"
 #include "sink.h"
 #include "summary.h"
@@ -25,6 +26,7 @@ struct v6t_pipeline {
 	uint64_t printed;
 	uint64_t lost_total;
 	struct v6t_sink out;		/* events and summary */
+	struct v6t_owners *owners;	/* live: told of every socket, or NULL */
 	/* the port's sockets, waiting for the event they belong to (the next record) */
 	bool socks_pending;
 	union {
@@ -179,6 +181,7 @@ static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e
 	const struct v6t_port_socks_rec *socks = take_socks(p, e);
 	struct v6t_view v;
 
+	v6t_owners_note(p->owners, e);
 	v6t_decode(e, p->boot_to_wall, &v);
 	if (socks)
 		v6t_view_attach_socks(&v, socks);
@@ -243,6 +246,11 @@ static void keep_socks(struct v6t_pipeline *p, const struct v6t_port_socks_rec *
 		return;
 	memcpy(&p->socks, r, r->hdr.size);
 	p->socks_pending = true;
+}
+
+void v6t_pipeline_track_owners(struct v6t_pipeline *p, struct v6t_owners *owners)
+{
+	p->owners = owners;
 }
 
 void v6t_pipeline_set_clock(struct v6t_pipeline *p, int64_t boot_to_wall)
