@@ -34,7 +34,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototy
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Isrc/core -Isrc/live -I$(OUTPUT)
-LDLIBS := -lbpf -lelf -lz
+LDLIBS := -lbpf -lelf -lz -pthread
 # A cross build (ARCH is not the build machine's, mk/cross.mk) sets the compiler, where the
 # target's libraries are (TARGET_LDFLAGS) and the sysroot every compile waits for.
 TARGET_LDFLAGS :=

@@ -230,3 +230,10 @@ int v6t_pick_holder(const struct v6t_sock_event *e, const struct v6t_port_socks_
 	*why = V6T_CONFLICT_NONE;
 	return r->count ? 0 : -1;
 }
+
+enum v6t_port_list v6t_port_list_of(const struct v6t_sock_event *e)
+{
+	if (e->kind == V6T_EV_BIND && e->err == -EADDRINUSE)
+		return V6T_LIST_HOLDERS;
+	return e->kind == V6T_EV_REFUSED ? V6T_LIST_LISTENERS : V6T_LIST_NONE;
+}

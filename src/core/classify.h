@@ -55,6 +55,15 @@ struct v6t_class {
 
 void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c);
 
+/* Which of a port's sockets an event is explained by, looked up after it arrives. */
+enum v6t_port_list {
+	V6T_LIST_NONE,
+	V6T_LIST_HOLDERS,	/* a bind's EADDRINUSE: every socket bound to the port */
+	V6T_LIST_LISTENERS,	/* a refused packet: the port's listeners (UDP: bound sockets) */
+};
+
+enum v6t_port_list v6t_port_list_of(const struct v6t_sock_event *e);
+
 /* A socket of a port's list: where its V6ONLY came from (enum v6t_v6only_source). */
 uint8_t v6t_port_sock_source(const struct v6t_port_sock *s, uint8_t sysctl_v6only, bool setter_known);
 

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "cgroup.h"
@@ -77,14 +76,15 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 
 void v6t_view_attach_socks(struct v6t_view *v, const struct v6t_port_socks_rec *r)
 {
-	const struct v6t_sock_event *e = v->e;
+	static const uint16_t has[] = {
+		[V6T_LIST_HOLDERS] = V6T_HAS_HOLDERS,
+		[V6T_LIST_LISTENERS] = V6T_HAS_LISTENERS,
+	};
+	enum v6t_port_list list = v6t_port_list_of(v->e);
 
-	if (e->kind == V6T_EV_BIND && e->err == -EADDRINUSE)
-		v->has |= V6T_HAS_HOLDERS;
-	else if (e->kind == V6T_EV_REFUSED)
-		v->has |= V6T_HAS_LISTENERS;
-	else
+	if (list == V6T_LIST_NONE)
 		return;
+	v->has |= has[list];
 	v->socks = r;
 }
 

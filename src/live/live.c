@@ -10,6 +10,7 @@
 #include "output.h"
 #include "preflight.h"
 #include "pipeline.h"
+#include "portsocks.h"
 #include "snapshot.h"
 #include "stop.h"
 #include "tracer.h"
@@ -17,9 +18,40 @@
 
 #define POLL_MS 100
 
+/* Where the ring's records go: the pipeline, some after a lookup of their port's sockets. */
+struct live {
+	struct v6t_pipeline *p;
+	struct v6t_owners *owners;
+	struct v6t_portsocks *ps;
+};
+
 static int on_record(void *ctx, const void *rec, size_t size)
 {
-	return v6t_pipeline_push(ctx, rec, size);
+	const struct v6t_rec_hdr *h = rec;
+	struct live *l = ctx;
+
+	if (h->type == V6T_REC_SOCK_EVENT && size >= sizeof(struct v6t_sock_event))
+		return v6t_portsocks_push(l->ps, l->p, rec);
+	return v6t_pipeline_push(l->p, rec, size);
+}
+
+/* Who holds what, learnt from the events, for the lookups. 0 or -ENOMEM. */
+static int live_init(struct live *l, struct v6t_pipeline *p)
+{
+	int err = v6t_owners_new(&l->owners);
+
+	l->p = p;
+	if (!err)
+		err = v6t_portsocks_new(&l->ps, l->owners);
+	if (!err)
+		v6t_pipeline_track_owners(p, l->owners);
+	return err;
+}
+
+static void live_fini(struct live *l)
+{
+	v6t_portsocks_free(l->ps);
+	v6t_owners_free(l->owners);
 }
 
 /*
@@ -158,6 +190,7 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 {
 	struct v6t_pipeline *p = NULL;
 	struct v6t_tracer *t = NULL;
+	struct live l = { 0 };
 	int64_t boot_to_wall = v6t_boot_to_wall_offset();
 	int err, ferr;
 
@@ -168,7 +201,9 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	err = v6t_pipeline_new(&p, cfg, boot_to_wall, V6T_DISPLAY_DEFAULT);
 	if (err)
 		return err;
-	err = v6t_tracer_start(&t, cfg, on_record, p);
+	err = live_init(&l, p);
+	if (!err)
+		err = v6t_tracer_start(&t, cfg, on_record, &l);
 	if (err)
 		goto out;
 	if (cfg->verbose)
@@ -189,5 +224,6 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 out:
 	v6t_tracer_destroy(t);
 	ferr = v6t_pipeline_close(p);
+	live_fini(&l);
 	return err ? err : ferr;
 }
