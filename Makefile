@@ -19,7 +19,7 @@ comma := ,
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
 BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
-TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux
+TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux socat
 # the man page, completion, service and .deb tests (tests/packaging)
 PKG_TEST_PKGS := scdoc bash-completion man-db python3 util-linux systemd debhelper dpkg-dev lintian \
 	build-essential

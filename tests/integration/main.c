@@ -103,5 +103,7 @@ int main(void)
 		failed += run_attrib_tests();
 	if (wanted("compat"))
 		failed += run_compat_tests();
+	if (wanted("holders"))
+		failed += run_holders_tests();
 	return failed ? 1 : 0;
 }
