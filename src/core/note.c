@@ -134,6 +134,17 @@ static void put_owner(struct strbuf *sb, struct v6t_view *v, const struct v6t_po
 	sb_putc(sb, ']');
 }
 
+/* "0.0.0.0:80 (held by) socat[812]": a socket of a port's list, and whose */
+static void put_port_sock(struct strbuf *sb, struct v6t_view *v, const struct v6t_port_sock *s,
+			  const char *between)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	v6t_put_endpoint(sb, s->family, addr, v6t_addr_str(addr, s->family, s->addr), s->port);
+	sb_puts(sb, between);
+	put_owner(sb, v, s);
+}
+
 /*
  * What holds the port and which rule collides: the holder that explains it best, named; the
  * others are in JSON (holders). Without a holder, what was said before the lookup existed.
@@ -141,9 +152,7 @@ static void put_owner(struct strbuf *sb, struct v6t_view *v, const struct v6t_po
 static bool put_holder(struct strbuf *sb, struct v6t_view *v)
 {
 	const struct v6t_port_socks_rec *r = v->socks;
-	const struct v6t_port_sock *h;
 	enum v6t_conflict why;
-	char addr[INET6_ADDRSTRLEN];
 	int i;
 
 	if (r->flags & V6T_PS_SKIPPED) {
@@ -153,11 +162,8 @@ static bool put_holder(struct strbuf *sb, struct v6t_view *v)
 	i = v6t_pick_holder(v->e, r, &why);
 	if (i < 0)
 		return false;
-	h = &r->socks[i];
 	sb_lit(sb, ": ");
-	v6t_put_endpoint(sb, h->family, addr, v6t_addr_str(addr, h->family, h->addr), h->port);
-	sb_lit(sb, " is held by ");
-	put_owner(sb, v, h);
+	put_port_sock(sb, v, &r->socks[i], " is held by ");
 	if (conflict_words[why])
 		sb_puts(sb, conflict_words[why]);
 	if (r->count > 1 || (r->flags & V6T_PS_MORE)) {
@@ -342,6 +348,30 @@ static void put_sockopts(struct strbuf *sb, struct v6t_view *v)
 	}
 }
 
+/* Text names the first few listeners of a refused packet's port; JSON has them all. */
+#define LISTENERS_NAMED 3
+
+/* Who serves the port a packet was refused on, and for which families. */
+static void note_refused(struct v6t_view *v, struct strbuf *sb)
+{
+	const struct v6t_port_socks_rec *r = v->socks;
+
+	sb_lit(sb, "refused: port ");
+	sb_u64(sb, v->e->local_port);
+	if (!(v->has & V6T_HAS_LISTENERS) || !r->count) {
+		sb_lit(sb, " is served, but not for this family or address");
+		return;
+	}
+	sb_lit(sb, " is served only by ");
+	for (unsigned int i = 0; i < r->count && i < LISTENERS_NAMED; i++) {
+		if (i)
+			sb_lit(sb, ", ");
+		put_port_sock(sb, v, &r->socks[i], " ");
+	}
+	if (r->count > LISTENERS_NAMED || (r->flags & V6T_PS_MORE))
+		sb_lit(sb, " and more");
+}
+
 void v6t_note(struct strbuf *sb, struct v6t_view *v)
 {
 	switch (v->e->kind) {
@@ -367,6 +397,9 @@ void v6t_note(struct strbuf *sb, struct v6t_view *v)
 		break;
 	case V6T_EV_UDP_MAPPED:
 		note_udp_mapped(v, sb);
+		break;
+	case V6T_EV_REFUSED:
+		note_refused(v, sb);
 		break;
 	}
 }

@@ -338,6 +338,32 @@ static void test_hostile_holder(void **state)
 		assert_true(*c == '\n' || (unsigned char)*c >= 0x20);
 }
 
+/* A refused packet's listeners: under their own key, named in the note. */
+static void test_refused_listeners(void **state)
+{
+	struct v6t_sock_event e = failed_bind(V6T_AF_INET, "127.0.0.1", 0);
+	union socks_rec *u = socks_at(TS);
+
+	(void)state;
+	e.kind = V6T_EV_REFUSED;
+	e.pid = 0;
+	memset(e.comm, 0, sizeof(e.comm));
+	add_sock(u, V6T_AF_INET6, "::1", "nginx", 812, 0);
+	u->r.socks[0].v6only = 1;
+	u->r.socks[0].v6only_source = V6T_SRC_BIND_ADDRESS;
+	run((const struct v6t_rec_hdr *[]){ &u->r.hdr, &e.hdr, NULL }, false);
+	assert_null(strstr(out, "holders"));
+	assert_non_null(strstr(out, ",\"listeners\":[{\"pid\":812,\"comm\":\"nginx\",\"local_addr\":"
+				    "\"::1\",\"local_port\":80,\"family\":\"inet6\",\"v6only\":true,"
+				    "\"v6only_source\":\"bind-address\",\"reuseaddr\":null,"
+				    "\"reuseport\":null}],"));
+	assert_non_null(strstr(out, "\"note\":\"refused: port 80 is served only by [::1]:80 "
+				    "nginx[812]\""));
+	/* without its list (an older recording): no key, and the note says what it can */
+	run((const struct v6t_rec_hdr *[]){ &e.hdr, NULL }, false);
+	assert_null(strstr(out, "listeners"));
+}
+
 /* Who holds a socket, as this run saw it: a later listing keeps what a bind read. */
 static void test_owners_table(void **state)
 {
@@ -374,6 +400,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_owners_table),
+		cmocka_unit_test(test_refused_listeners),
 		cmocka_unit_test(test_rules_named),
 		cmocka_unit_test(test_hostile_holder),
 		cmocka_unit_test(test_pairing),
