@@ -152,8 +152,9 @@ static void record_timed(struct v6t_pipeline *p, const void *rec, size_t size)
 static void display(struct v6t_pipeline *p, struct v6t_view *v)
 {
 	struct strbuf sb;
+	size_t max = V6T_LINE_MAX + (v->socks ? V6T_PORT_SOCKS_LINE_MAX : 0);
 
-	if (v6t_sink_begin(&p->out, &sb, V6T_LINE_MAX)) {
+	if (v6t_sink_begin(&p->out, &sb, max)) {
 		display_failed(p);
 		return;
 	}

@@ -338,6 +338,30 @@ static void test_hostile_holder(void **state)
 		assert_true(*c == '\n' || (unsigned char)*c >= 0x20);
 }
 
+/* A full list of the longest names still makes one whole JSON line. */
+static void test_full_list_fits(void **state)
+{
+	struct v6t_sock_event e = failed_bind(V6T_AF_INET6, "::", -EADDRINUSE);
+	union socks_rec *u = socks_at(TS);
+	char comm[V6T_COMM_LEN];
+	json_object *h;
+
+	(void)state;
+	memset(comm, 1, sizeof(comm));	/* each byte \u0001: six for one */
+	memcpy(e.comm, comm, sizeof(comm));
+	for (int i = 0; i < V6T_PORT_SOCKS_MAX; i++) {
+		add_sock(u, V6T_AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1", "", 4000000000U,
+			 V6T_SO_KNOWN);
+		memcpy(u->r.socks[i].comm, comm, sizeof(comm));
+	}
+	u->r.flags = V6T_PS_MORE;
+	run((const struct v6t_rec_hdr *[]){ &u->r.hdr, &e.hdr, NULL }, false);
+	h = holders_of(out);
+	assert_non_null(h);
+	assert_int_equal(json_object_array_length(h), V6T_PORT_SOCKS_MAX);
+	json_object_put(h);
+}
+
 /* A refused packet's listeners: under their own key, named in the note. */
 static void test_refused_listeners(void **state)
 {
@@ -401,6 +425,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_owners_table),
 		cmocka_unit_test(test_refused_listeners),
+		cmocka_unit_test(test_full_list_fits),
 		cmocka_unit_test(test_rules_named),
 		cmocka_unit_test(test_hostile_holder),
 		cmocka_unit_test(test_pairing),
