@@ -237,3 +237,8 @@ enum v6t_port_list v6t_port_list_of(const struct v6t_sock_event *e)
 		return V6T_LIST_HOLDERS;
 	return e->kind == V6T_EV_REFUSED ? V6T_LIST_LISTENERS : V6T_LIST_NONE;
 }
+
+bool v6t_port_list_keeps(const struct v6t_sock_event *e, const struct v6t_port_socks_rec *r)
+{
+	return v6t_port_list_of(e) != V6T_LIST_LISTENERS || r->count || r->flags;
+}

@@ -63,6 +63,12 @@ enum v6t_port_list {
 };
 
 enum v6t_port_list v6t_port_list_of(const struct v6t_sock_event *e);
+/*
+ * Whether e is worth showing with the list r looked up for it: not a refused packet whose
+ * port nobody serves after all (the kernel's map of served ports can be stale: a listener
+ * just closed), unless the lookup was skipped or failed and cannot tell.
+ */
+bool v6t_port_list_keeps(const struct v6t_sock_event *e, const struct v6t_port_socks_rec *r);
 
 /* A socket of a port's list: where its V6ONLY came from (enum v6t_v6only_source). */
 uint8_t v6t_port_sock_source(const struct v6t_port_sock *s, uint8_t sysctl_v6only, bool setter_known);

@@ -158,6 +158,7 @@ static int open_diag_in(struct v6t_portsocks *ps, const struct v6t_sock_event *e
 
 struct collect {
 	struct v6t_port_socks_rec *r;
+	int64_t deadline;		/* CLOCK_MONOTONIC: a namespace of very many sockets */
 	uint64_t exclude_ino;
 	uint16_t port;
 	uint8_t proto;
@@ -169,6 +170,8 @@ static int on_port_sock(void *data, const struct v6t_diag_sock *s)
 	struct collect *c = data;
 	struct v6t_port_sock *p;
 
+	if (v6t_clock_ns(CLOCK_MONOTONIC) >= c->deadline)
+		return -ETIME;
 	if (ntohs(m->id.idiag_sport) != c->port || m->idiag_inode == c->exclude_ino)
 		return 0;
 	if (c->r->count == V6T_PORT_SOCKS_MAX) {
@@ -189,10 +192,11 @@ static int on_port_sock(void *data, const struct v6t_diag_sock *s)
 }
 
 static int dump_port(struct v6t_diag *d, const struct v6t_sock_event *e, bool listeners_only,
-		     struct v6t_port_socks_rec *r)
+		     struct v6t_port_socks_rec *r, int64_t deadline)
 {
 	static const uint8_t families[] = { AF_INET, AF_INET6 };
-	struct collect c = { .r = r, .port = e->local_port, .proto = e->proto };
+	struct collect c = { .r = r, .deadline = deadline, .port = e->local_port,
+			     .proto = e->proto };
 	struct inet_diag_req_v2 req = { .sdiag_protocol = e->proto, .idiag_states = ~0U };
 	int err = 0;
 
@@ -298,7 +302,8 @@ void v6t_portsocks_lookup(struct v6t_portsocks *ps, const struct v6t_sock_event 
 	r->ts_boot_ns = e->ts_boot_ns;
 	if (!rate_ok(ps)) {
 		r->flags = V6T_PS_SKIPPED;
-	} else if (open_diag_in(ps, e, &d, deadline) || dump_port(d, e, listeners_only, r)) {
+	} else if (open_diag_in(ps, e, &d, deadline) ||
+		   dump_port(d, e, listeners_only, r, deadline)) {
 		/* the namespace is gone, or the dump failed: what was found is listed */
 		r->flags |= V6T_PS_FAILED;
 	}
@@ -320,11 +325,7 @@ bool v6t_portsocks_push(struct v6t_portsocks *ps, struct v6t_pipeline *p,
 	if (list == V6T_LIST_NONE || v6t_pipeline_done(p))
 		return v6t_pipeline_push(p, &e->hdr, sizeof(*e));
 	v6t_portsocks_lookup(ps, e, list == V6T_LIST_LISTENERS, &u.r);
-	/*
-	 * The kernel's map of served ports can be stale (a listener just closed): a packet for
-	 * a port nobody serves is not news.
-	 */
-	if (list == V6T_LIST_LISTENERS && !u.r.count && !u.r.flags)
+	if (!v6t_port_list_keeps(e, &u.r))
 		return v6t_pipeline_done(p);
 	v6t_pipeline_push(p, &u.r.hdr, u.r.hdr.size);
 	return v6t_pipeline_push(p, &e->hdr, sizeof(*e));

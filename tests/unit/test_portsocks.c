@@ -383,6 +383,15 @@ static void test_refused_listeners(void **state)
 				    "\"reuseport\":null}],"));
 	assert_non_null(strstr(out, "\"note\":\"refused: port 80 is served only by [::1]:80 "
 				    "nginx[812]\""));
+	assert_true(v6t_port_list_keeps(&e, &u->r));
+	/* nobody serves the port after all: the kernel's map was stale, the packet no news */
+	u = socks_at(TS);
+	assert_false(v6t_port_list_keeps(&e, &u->r));
+	u->r.flags = V6T_PS_SKIPPED;	/* unless nobody looked */
+	assert_true(v6t_port_list_keeps(&e, &u->r));
+	/* a failed bind is shown with or without holders */
+	assert_true(v6t_port_list_keeps(&(struct v6t_sock_event){ .kind = V6T_EV_BIND,
+								   .err = -EADDRINUSE }, &socks_at(TS)->r));
 	/* without its list (an older recording): no key, and the note says what it can */
 	run((const struct v6t_rec_hdr *[]){ &e.hdr, NULL }, false);
 	assert_null(strstr(out, "listeners"));
