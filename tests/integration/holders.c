@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "itest.h"
@@ -177,6 +178,78 @@ static void test_udp(void **state)
 	close(fd);
 }
 
+/* Linux 6.9 lists bound TCP sockets that do not listen (TCP_BOUND_INACTIVE), older ones not */
+static bool lists_bound_sockets(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	assert_int_equal(uname(&u), 0);
+	assert_int_equal(sscanf(u.release, "%d.%d", &major, &minor), 2);
+	return major * 100 + minor >= 609;
+}
+
+/* A socket bound and not listening holds its port too. */
+static void test_bound_not_listening(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int fd;
+	json_object *h;
+
+	start_traced(t, ns, NULL);
+	fd = sock_bind(AF_INET, SOCK_STREAM, "0.0.0.0", 8465, -1);
+	assert_true(fd >= 0);
+	assert_int_equal(sock_bind(AF_INET6, SOCK_STREAM, "::", 8465, 0), -EADDRINUSE);
+	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
+	stop_traced(t);
+
+	if (!lists_bound_sockets()) {
+		assert_true(json_object_object_get_ex(failed_bind(t, 8465), "holders", &h));
+		assert_int_equal(json_object_array_length(h), 0);
+		close(fd);
+		return;
+	}
+	h = only_holder(t, 8465);
+	assert_int_equal(ev_int(h, "pid"), getpid());
+	assert_str(ev_str(h, "local_addr"), "0.0.0.0");
+	close(fd);
+}
+
+/* A loop of failing binds gets 20 lookups a second; the rest say they were skipped. */
+static void test_rate_limited(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	int fd, listed = 0, skipped = 0;
+
+	start_traced(t, ns, NULL);
+	fd = tcp_listen(AF_INET, "0.0.0.0", 8466, -1);
+	assert_true(fd >= 0);
+	for (int i = 0; i < 25; i++)
+		assert_int_equal(sock_bind(AF_INET6, SOCK_STREAM, "::", 8466, 0), -EADDRINUSE);
+	assert_int_equal(wait_file_output(t->out_path, "\"holders\"", 25, WAIT_MS), 0);
+	stop_traced(t);
+
+	for (int i = 0; ev_find(t, "bind", 8466, i); i++) {
+		json_object *e = ev_find(t, "bind", 8466, i), *h;
+
+		if (!ev_str(e, "error"))
+			continue;
+		assert_true(json_object_object_get_ex(e, "holders", &h));
+		if (json_object_array_length(h)) {
+			listed++;
+		} else {
+			assert_non_null(strstr(ev_str(e, "note"), "(holders not looked up: too "
+								  "many failed binds this second)"));
+			skipped++;
+		}
+	}
+	assert_int_equal(listed, 20);
+	assert_int_equal(skipped, 5);
+	close(fd);
+}
+
 /* A recording keeps the list with its event: the replay shows what the live run showed. */
 static void test_recorded_and_replayed(void **state)
 {
@@ -222,6 +295,8 @@ int run_holders_tests(void)
 		cmocka_unit_test_setup_teardown(test_reuseport_seen, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_older_holder, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_udp, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_bound_not_listening, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limited, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_and_replayed, itest_setup,
 						itest_teardown),
 	};
