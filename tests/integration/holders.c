@@ -42,6 +42,27 @@ static json_object *only_holder(struct tracer *t, int port)
 	return json_object_array_get_idx(h, 0);
 }
 
+/*
+ * In a namespace of its own, traced with args: this process holds 0.0.0.0:port (listening
+ * if listens), and a dual-stack [::] bind of it fails. The holder's fd.
+ */
+static int collide(struct tracer *t, const char *const *args, int type, bool listens,
+		   uint16_t port)
+{
+	uint64_t ns = netns_enter_new();
+	int fd;
+
+	start_traced(t, ns, args);
+	fd = sock_bind(AF_INET, type, "0.0.0.0", port, -1);
+	assert_true(fd >= 0);
+	if (listens)
+		assert_int_equal(listen(fd, 8), 0);
+	assert_int_equal(sock_bind(AF_INET6, type, "::", port, 0), -EADDRINUSE);
+	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
+	stop_traced(t);
+	return fd;
+}
+
 /* The case: a dual-stack [::] bind against socat's TCP4-LISTEN, which this run saw. */
 static void test_socat_named(void **state)
 {
@@ -157,17 +178,9 @@ static void test_older_holder(void **state)
 /* UDP: a dual-stack [::] socket against a bound IPv4 one. */
 static void test_udp(void **state)
 {
+	int fd = collide(*state, NULL, SOCK_DGRAM, false, 8463);
 	struct tracer *t = *state;
-	uint64_t ns = netns_enter_new();
-	int fd;
 	json_object *h;
-
-	start_traced(t, ns, NULL);
-	fd = sock_bind(AF_INET, SOCK_DGRAM, "0.0.0.0", 8463, -1);
-	assert_true(fd >= 0);
-	assert_int_equal(sock_bind(AF_INET6, SOCK_DGRAM, "::", 8463, 0), -EADDRINUSE);
-	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
-	stop_traced(t);
 
 	h = only_holder(t, 8463);
 	assert_int_equal(ev_int(h, "pid"), getpid());
@@ -192,17 +205,9 @@ static bool lists_bound_sockets(void)
 /* A socket bound and not listening holds its port too. */
 static void test_bound_not_listening(void **state)
 {
+	int fd = collide(*state, NULL, SOCK_STREAM, false, 8465);
 	struct tracer *t = *state;
-	uint64_t ns = netns_enter_new();
-	int fd;
 	json_object *h;
-
-	start_traced(t, ns, NULL);
-	fd = sock_bind(AF_INET, SOCK_STREAM, "0.0.0.0", 8465, -1);
-	assert_true(fd >= 0);
-	assert_int_equal(sock_bind(AF_INET6, SOCK_STREAM, "::", 8465, 0), -EADDRINUSE);
-	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
-	stop_traced(t);
 
 	if (!lists_bound_sockets()) {
 		assert_true(json_object_object_get_ex(failed_bind(t, 8465), "holders", &h));
@@ -255,7 +260,6 @@ static void test_recorded_and_replayed(void **state)
 {
 	char path[] = "/tmp/v6t-holders-XXXXXX";
 	struct tracer *t = *state;
-	uint64_t ns = netns_enter_new();
 	int fd = mkstemp(path), holder;
 	const char *live;
 	json_object *replayed;
@@ -263,12 +267,7 @@ static void test_recorded_and_replayed(void **state)
 
 	assert_true(fd >= 0);
 	close(fd);
-	start_traced(t, ns, (const char *[]){ "-w", path, NULL });
-	holder = tcp_listen(AF_INET, "0.0.0.0", 8464, -1);
-	assert_true(holder >= 0);
-	assert_int_equal(sock_bind(AF_INET6, SOCK_STREAM, "::", 8464, 0), -EADDRINUSE);
-	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
-	stop_traced(t);
+	holder = collide(t, (const char *[]){ "-w", path, NULL }, SOCK_STREAM, true, 8464);
 	assert_int_equal(ev_int(only_holder(t, 8464), "pid"), getpid());
 	live = json_object_to_json_string(failed_bind(t, 8464));
 
