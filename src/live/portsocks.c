@@ -213,8 +213,12 @@ static int dump_port(struct v6t_diag *d, const struct v6t_sock_event *e, bool li
 	return err;
 }
 
-/* The sockets of the list whose owner is not known yet among pid's fds are pid's. */
-static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int unknown)
+/*
+ * The sockets of the list whose owner is not known yet among pid's fds are pid's. A process
+ * may have a million fds: the walk stops at the deadline too.
+ */
+static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int unknown,
+			     int64_t deadline)
 {
 	char path[32];
 	struct dirent *de;
@@ -224,7 +228,7 @@ static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int
 	fds = opendir(path);
 	char comm[V6T_COMM_LEN + 1] = "";
 
-	while (fds && unknown && (de = readdir(fds))) {
+	while (fds && unknown && v6t_clock_ns(CLOCK_MONOTONIC) < deadline && (de = readdir(fds))) {
 		uint64_t ino = v6t_proc_fd_socket(dirfd(fds), de->d_name);
 
 		for (unsigned int i = 0; ino && i < r->count; i++) {
@@ -261,7 +265,7 @@ static void scan_owners(struct v6t_port_socks_rec *r, unsigned int unknown, int6
 			break;
 		}
 		if (pid > 0)
-			unknown = claim_in(pid, r, unknown);
+			unknown = claim_in(pid, r, unknown, deadline);
 	}
 	if (proc)
 		closedir(proc);
