@@ -2,11 +2,8 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +12,19 @@
 #include <unistd.h>
 #include "classify.h"
 #include "clock.h"
-#include "diag.h"
+#include "diag_netns.h"
 #include "netns.h"
 #include "portsocks.h"
 #include "procfs.h"
 
 /* A user looping failing binds must not keep v6trace busy: lookups past these are skipped. */
 #define LOOKUPS_PER_S 20
-#define LOOKUP_BUDGET_NS (50 * 1000000LL)	/* finding the namespace and the owners */
-#define OWNER_SCAN_BUDGET_NS (20 * 1000000LL)	/* of it, scanning /proc for owners */
+#define LOOKUP_WALL_NS (250 * 1000000LL)	/* a hard cap on the whole lookup, whatever the load */
+/*
+ * Scanning /proc for owners, in this thread's CPU time: a loaded machine that keeps us
+ * waiting does not cut it short. With the rate limit, at most 2/5 of a CPU a second.
+ */
+#define OWNER_SCAN_CPU_NS (20 * 1000000LL)
 /* Linux 6.9's TCP_BOUND_INACTIVE: bound, not listening; older kernels ignore the bit */
 #define TCP_BOUND_INACTIVE 13
 
@@ -32,8 +33,7 @@ struct v6t_portsocks {
 	uint64_t own_netns;
 	int64_t window_start;		/* CLOCK_MONOTONIC of the rate limit's second */
 	unsigned int in_window;
-	uint64_t netns_ino;		/* the namespace last entered, and a path to it */
-	char netns_path[64];
+	struct v6t_netns_place last;	/* the namespace last entered */
 };
 
 int v6t_portsocks_new(struct v6t_portsocks **out, const struct v6t_owners *owners)
@@ -64,96 +64,13 @@ static bool rate_ok(struct v6t_portsocks *ps)
 	return ps->in_window++ < LOOKUPS_PER_S;
 }
 
-/* The namespace file at path if it is the one wanted: its fd, else -1 (cached when it is). */
-static int open_if(struct v6t_portsocks *ps, const char *path, uint64_t want)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) || st.st_ino != want) {
-		close(fd);
-		return -1;
-	}
-	ps->netns_ino = want;
-	snprintf(ps->netns_path, sizeof(ps->netns_path), "%s", path);
-	return fd;
-}
-
-/* Some process's, or a name in /run/netns, until the deadline. */
-static int scan_for(struct v6t_portsocks *ps, const char *dir, const char *fmt, uint64_t want,
-		    int64_t deadline)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[64];
-	int fd = -1;
-
-	while (d && fd < 0 && (de = readdir(d)) && v6t_clock_ns(CLOCK_MONOTONIC) < deadline) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), fmt, de->d_name);
-		fd = open_if(ps, path, want);
-	}
-	if (d)
-		closedir(d);
-	return fd;
-}
-
-/* An fd of network namespace e is in: where we found it last, its task's, or by a scan. */
-static int open_netns(struct v6t_portsocks *ps, const struct v6t_sock_event *e, int64_t deadline)
-{
-	char path[64];
-	int fd = -1;
-
-	if (ps->netns_ino == e->netns_ino)
-		fd = open_if(ps, ps->netns_path, e->netns_ino);
-	if (fd < 0 && e->pid) {
-		snprintf(path, sizeof(path), "/proc/%u/ns/net", e->pid);
-		fd = open_if(ps, path, e->netns_ino);
-	}
-	if (fd < 0)
-		fd = scan_for(ps, "/run/netns", "/run/netns/%.40s", e->netns_ino, deadline);
-	if (fd < 0)
-		fd = scan_for(ps, "/proc", "/proc/%.16s/ns/net", e->netns_ino, deadline);
-	return fd;
-}
-
-struct diag_in {
-	int netns_fd;
-	struct v6t_diag *d;
-	int err;
-};
-
-/* setns changes the calling thread's namespace only: ours stays where it is */
-static void *open_diag_thread(void *arg)
-{
-	struct diag_in *in = arg;
-
-	in->err = setns(in->netns_fd, CLONE_NEWNET) ? -errno : v6t_diag_open(&in->d);
-	return NULL;
-}
-
 /* A sock_diag socket of e's namespace: a socket stays in the namespace it was made in. */
 static int open_diag_in(struct v6t_portsocks *ps, const struct v6t_sock_event *e,
 			struct v6t_diag **d, int64_t deadline)
 {
-	struct diag_in in = { .err = -ENOENT };
-	pthread_t t;
-	int err;
-
 	if (e->netns_ino == ps->own_netns)
 		return v6t_diag_open(d);
-	in.netns_fd = open_netns(ps, e, deadline);
-	if (in.netns_fd < 0)
-		return -ENOENT;
-	err = -pthread_create(&t, NULL, open_diag_thread, &in);
-	if (!err)
-		err = -pthread_join(t, NULL);
-	close(in.netns_fd);
-	*d = in.d;
-	return err ? err : in.err;
+	return v6t_diag_open_netns(d, e->netns_ino, e->pid, &ps->last, deadline);
 }
 
 struct collect {
@@ -213,12 +130,23 @@ static int dump_port(struct v6t_diag *d, const struct v6t_sock_event *e, bool li
 	return err;
 }
 
+struct budget {
+	int64_t wall_end;	/* CLOCK_MONOTONIC */
+	int64_t cpu_end;	/* CLOCK_THREAD_CPUTIME_ID */
+};
+
+static bool budget_left(const struct budget *b)
+{
+	return v6t_clock_ns(CLOCK_MONOTONIC) < b->wall_end &&
+	       v6t_clock_ns(CLOCK_THREAD_CPUTIME_ID) < b->cpu_end;
+}
+
 /*
  * The sockets of the list whose owner is not known yet among pid's fds are pid's. A process
- * may have a million fds: the walk stops at the deadline too.
+ * may have a million fds: the walk stops when the budget does too.
  */
 static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int unknown,
-			     int64_t deadline)
+			     const struct budget *b)
 {
 	char path[32];
 	struct dirent *de;
@@ -228,7 +156,7 @@ static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int
 	fds = opendir(path);
 	char comm[V6T_COMM_LEN + 1] = "";
 
-	while (fds && unknown && v6t_clock_ns(CLOCK_MONOTONIC) < deadline && (de = readdir(fds))) {
+	while (fds && unknown && budget_left(b) && (de = readdir(fds))) {
 		uint64_t ino = v6t_proc_fd_socket(dirfd(fds), de->d_name);
 
 		for (unsigned int i = 0; ino && i < r->count; i++) {
@@ -248,33 +176,50 @@ static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int
 	return unknown;
 }
 
+static bool in_netns(const char *pid, uint64_t netns_ino)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%.16s/ns/net", pid);
+	return !stat(path, &st) && st.st_ino == netns_ino;
+}
+
 /*
  * Owners this run did not see, as ss -p finds them, until the budget runs out (a machine of
- * many processes): a socket not found stays pid 0, its options unknown.
+ * many processes): a socket not found stays pid 0, its options unknown. The processes of
+ * the socket's namespace first, which hold its sockets but for a passed fd: on a machine of
+ * many containers, the few of one.
  */
-static void scan_owners(struct v6t_port_socks_rec *r, unsigned int unknown, int64_t deadline)
+static void scan_owners(struct v6t_port_socks_rec *r, unsigned int unknown, uint64_t netns_ino,
+			const struct budget *b)
 {
-	DIR *proc = opendir("/proc");
-	struct dirent *pd;
+	for (int pass = 0; pass < 2 && unknown; pass++) {
+		DIR *proc = opendir("/proc");
+		struct dirent *pd;
 
-	while (proc && unknown && (pd = readdir(proc))) {
-		int pid = atoi(pd->d_name);
+		while (proc && unknown && (pd = readdir(proc))) {
+			int pid = atoi(pd->d_name);
 
-		if (v6t_clock_ns(CLOCK_MONOTONIC) >= deadline) {
-			r->flags |= V6T_PS_FAILED;
-			break;
+			if (!budget_left(b)) {
+				r->flags |= V6T_PS_FAILED;
+				break;
+			}
+			if (pid > 0 && in_netns(pd->d_name, netns_ino) == !pass)
+				unknown = claim_in(pid, r, unknown, b);
 		}
-		if (pid > 0)
-			unknown = claim_in(pid, r, unknown, deadline);
+		if (proc)
+			closedir(proc);
 	}
-	if (proc)
-		closedir(proc);
 }
 
 static void find_owners(struct v6t_portsocks *ps, const struct v6t_sock_event *e,
 			struct v6t_port_socks_rec *r, int64_t deadline)
 {
-	int64_t scan_end = v6t_clock_ns(CLOCK_MONOTONIC) + OWNER_SCAN_BUDGET_NS;
+	struct budget b = {
+		.wall_end = deadline,
+		.cpu_end = v6t_clock_ns(CLOCK_THREAD_CPUTIME_ID) + OWNER_SCAN_CPU_NS,
+	};
 	unsigned int unknown = 0;
 
 	for (unsigned int i = 0; i < r->count; i++) {
@@ -292,13 +237,13 @@ static void find_owners(struct v6t_portsocks *ps, const struct v6t_sock_event *e
 		s->v6only_source = v6t_port_sock_source(s, e->sysctl_v6only, o.setter_known);
 	}
 	if (unknown)
-		scan_owners(r, unknown, scan_end < deadline ? scan_end : deadline);
+		scan_owners(r, unknown, e->netns_ino, &b);
 }
 
 void v6t_portsocks_lookup(struct v6t_portsocks *ps, const struct v6t_sock_event *e,
 			  bool listeners_only, struct v6t_port_socks_rec *r)
 {
-	int64_t deadline = v6t_clock_ns(CLOCK_MONOTONIC) + LOOKUP_BUDGET_NS;
+	int64_t deadline = v6t_clock_ns(CLOCK_MONOTONIC) + LOOKUP_WALL_NS;
 	struct v6t_diag *d = NULL;
 
 	memset(r, 0, sizeof(*r));

@@ -255,6 +255,51 @@ static void test_rate_limited(void **state)
 	close(fd);
 }
 
+/*
+ * The failed bind in another namespace than v6trace's: the lookup enters the event's
+ * namespace (from a thread of its own) and finds the holder there, through /proc.
+ */
+static void test_other_namespace(void **state)
+{
+	struct tracer *t = *state;
+	int go[2], ready[2], status;
+	uint64_t holder_ns;
+	json_object *h;
+	pid_t child;
+	char c;
+
+	netns_enter_new();
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	child = fork();
+	if (child == 0) {
+		uint64_t ns = netns_enter_new();
+		int fd = tcp_listen(AF_INET, "0.0.0.0", 8467, -1);
+
+		if (fd < 0 || write(ready[1], &ns, sizeof(ns)) != sizeof(ns) ||
+		    read(go[0], &c, 1) != 1)
+			_exit(1);
+		fd = sock_bind(AF_INET6, SOCK_STREAM, "::", 8467, 0);
+		/* held until the parent saw the lookup */
+		_exit(fd == -EADDRINUSE && read(go[0], &c, 1) == 1 ? 0 : 1);
+	}
+	assert_int_equal(read(ready[0], &holder_ns, sizeof(holder_ns)), sizeof(holder_ns));
+	assert_int_not_equal(holder_ns, netns_current());
+	assert_int_equal(tracer_start(t, (const char *[]){ "--no-snapshot", "-P", "8467", NULL }), 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	stop_traced(t);
+
+	assert_int_equal(ev_int(failed_bind(t, 8467), "netns"), holder_ns);
+	h = only_holder(t, 8467);
+	assert_int_equal(ev_int(h, "pid"), child);
+	assert_str(ev_str(h, "local_addr"), "0.0.0.0");
+	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
+}
+
 /* A recording keeps the list with its event: the replay shows what the live run showed. */
 static void test_recorded_and_replayed(void **state)
 {
@@ -296,6 +341,7 @@ int run_holders_tests(void)
 		cmocka_unit_test_setup_teardown(test_udp, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_bound_not_listening, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limited, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_other_namespace, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_and_replayed, itest_setup,
 						itest_teardown),
 	};
