@@ -19,7 +19,7 @@ comma := ,
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
 BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
-TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux
+TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux socat
 # the programs whose hints the integration group "hints" tries (tests/integration/hints.c);
 # the JDK, not a JRE: the test runs its server as a single-file source program
 HINT_TEST_PKGS := nginx-light apache2 openssh-server default-jdk-headless nodejs socat python3 systemd
@@ -37,7 +37,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototy
 	-Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Isrc/core -Isrc/live -I$(OUTPUT)
-LDLIBS := -lbpf -lelf -lz
+LDLIBS := -lbpf -lelf -lz -pthread
 # A cross build (ARCH is not the build machine's, mk/cross.mk) sets the compiler, where the
 # target's libraries are (TARGET_LDFLAGS) and the sysroot every compile waits for.
 TARGET_LDFLAGS :=

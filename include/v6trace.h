@@ -23,6 +23,7 @@
 #define V6T_REC_SOCK_EVENT 1	/* struct v6t_sock_event, from the kernel */
 #define V6T_REC_LOST 2		/* struct v6t_lost, made in user space */
 #define V6T_REC_NETNS 3		/* struct v6t_netns_rec, in recordings only */
+#define V6T_REC_PORT_SOCKS 4	/* struct v6t_port_socks_rec, made in user space */
 
 /* Event kinds, in v6t_sock_event.kind. */
 #define V6T_EV_BIND 1
@@ -227,6 +228,56 @@ struct v6t_netns_rec {
 };
 
 /*
+ * The sockets that hold a port, looked up in user space (sock_diag) after a failed bind
+ * (EADDRINUSE: what holds it) or a refused packet (what listens there). The record goes
+ * immediately before the event it belongs to, which has the same ts_boot_ns.
+ */
+#define V6T_PORT_SOCKS_MAX 16
+
+/* v6t_port_socks_rec.flags */
+#define V6T_PS_MORE 0x01	/* more sockets held the port than the record has room for */
+#define V6T_PS_SKIPPED 0x02	/* not looked up: too many lookups this second */
+#define V6T_PS_FAILED 0x04	/* the lookup failed or ran out of time: the list may be short */
+
+struct v6t_port_sock {
+	__u64 sock_ino;
+	__u64 cgroup_id;		/* of the owner, 0 if not known */
+	__u8 addr[16];			/* as in v6t_sock_event, by family */
+	char comm[V6T_COMM_LEN];	/* the owner's, "" if not known */
+	__u32 pid;			/* the owner's tgid, 0 if not known */
+	__u32 uid;			/* the socket's (sock_diag's idiag_uid) */
+	__u16 port;
+	__u16 family;			/* V6T_AF_* */
+	__u8 proto;			/* V6T_IPPROTO_* */
+	__u8 v6only;
+	__u8 v6only_source;		/* enum v6t_v6only_source (src/core/classify.h) */
+	__u8 sockopts;			/* V6T_SO_*; without V6T_SO_KNOWN none was seen */
+	__u8 state;			/* the kernel's TCP state (10 LISTEN), 7 for UDP */
+	__u8 pad[7];
+};
+
+struct v6t_port_socks_rec {
+	struct v6t_rec_hdr hdr;
+	__u64 ts_boot_ns;		/* of the event it belongs to */
+	__u16 count;			/* entries in socks, at most V6T_PORT_SOCKS_MAX */
+	__u8 flags;			/* V6T_PS_* */
+	__u8 pad[5];
+	struct v6t_port_sock socks[];
+};
+
+/* The one size a record of count entries has: anything else is corrupt. */
+static inline unsigned int v6t_port_socks_size(unsigned int count)
+{
+	return sizeof(struct v6t_port_socks_rec) + count * sizeof(struct v6t_port_sock);
+}
+
+static inline int v6t_port_socks_valid(const struct v6t_port_socks_rec *r, unsigned long size)
+{
+	return size >= sizeof(*r) && r->count <= V6T_PORT_SOCKS_MAX &&
+	       r->hdr.size == v6t_port_socks_size(r->count) && r->hdr.size <= size;
+}
+
+/*
  * Address classification shared by the BPF programs (kernel-side filters) and user space
  * (decoding, replay filters), so both sides decide "mapped" the same way.
  */
@@ -321,6 +372,11 @@ _Static_assert(sizeof(struct v6t_lost) == 24, "v6t_lost size is ABI");
 _Static_assert(sizeof(struct v6t_port_key) == 16, "v6t_port_key size is ABI");
 _Static_assert(sizeof(struct v6t_refused_key) == 16, "v6t_refused_key size is ABI");
 _Static_assert(sizeof(struct v6t_netns_rec) == 24, "netns record size is format");
+_Static_assert(sizeof(struct v6t_port_sock) == 72, "port socket size is format");
+_Static_assert(sizeof(struct v6t_port_socks_rec) == 24, "port sockets record size is format");
+_Static_assert(__builtin_offsetof(struct v6t_port_sock, pid) == 48, "format offset");
+_Static_assert(__builtin_offsetof(struct v6t_port_sock, port) == 56, "format offset");
+_Static_assert(__builtin_offsetof(struct v6t_port_socks_rec, count) == 16, "format offset");
 _Static_assert(sizeof(struct v6t_sock_event) % 8 == 0, "records keep 8-byte alignment");
 /* docs/format.md lists these offsets: recordings depend on them */
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, local_addr) == 40, "ABI offset");

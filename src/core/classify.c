@@ -127,6 +127,23 @@ static enum v6t_emphasis emphasis(const struct v6t_sock_event *e, const struct v
 	return V6T_EMPH_NONE;
 }
 
+/* By the same ladder as the sockets of events: what the listener takes, against the packet. */
+enum v6t_miss v6t_refused_miss(const struct v6t_sock_event *e, const struct v6t_port_sock *s)
+{
+	enum addr_kind kind = addr_kind(s->addr);
+	enum v6t_sock_class c = sock_class(s->family, kind, s->v6only);
+
+	if (e->family == V6T_AF_INET) {
+		/* bound to one IPv6 address: that, not the V6ONLY it implies, is why */
+		if (s->family == V6T_AF_INET6 && kind == ADDR_ONE)
+			return V6T_MISS_IPV6;
+		return c == V6T_SOCK_V6ONLY ? V6T_MISS_V6ONLY : V6T_MISS_ADDRESS;
+	}
+	if (c == V6T_SOCK_IPV4)
+		return V6T_MISS_IPV4;
+	return c == V6T_SOCK_V4MAPPED ? V6T_MISS_V4MAPPED : V6T_MISS_ADDRESS;
+}
+
 void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c)
 {
 	enum addr_kind local = addr_kind(e->local_addr), listener = local;
@@ -141,4 +158,112 @@ void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c)
 	c->failed = e->err && !(e->kind == V6T_EV_CONNECT && e->err == -EINPROGRESS);
 	c->dualstack = dualstack(e, c);
 	c->emphasis = emphasis(e, c);
+}
+
+/* Where a listed socket's V6ONLY came from, by the same rule as an event's. */
+uint8_t v6t_port_sock_source(const struct v6t_port_sock *s, uint8_t sysctl_v6only, bool setter_known)
+{
+	struct v6t_sock_event e = {
+		.family = s->family,
+		.v6only = s->v6only,
+		.sysctl_v6only = sysctl_v6only,
+		.flags = setter_known ? V6T_F_SETTER_KNOWN : 0,
+	};
+
+	return v6only_source(&e, addr_kind(s->addr));
+}
+
+/* Which IPv4 and IPv6 addresses a socket takes; an address of 0 is the wildcard. */
+struct takes {
+	bool v4, v6;
+	uint32_t addr4;
+	const uint8_t *addr6;
+};
+
+static struct takes takes(uint16_t family, const uint8_t *addr, bool v6only)
+{
+	struct takes t = { .addr6 = addr };
+	enum addr_kind kind = addr_kind(addr);
+
+	if (family != V6T_AF_INET6) {
+		t.v4 = true;
+		memcpy(&t.addr4, addr, 4);
+	} else if (kind == ADDR_V4MAPPED) {
+		t.v4 = true;
+		memcpy(&t.addr4, addr + 12, 4);
+	} else {
+		t.v6 = true;
+		/* the kernel's rule: only a wildcard without V6ONLY takes IPv4 (as 0.0.0.0) */
+		t.v4 = kind == ADDR_ANY && !v6only;
+	}
+	return t;
+}
+
+static bool overlap(const struct takes *a, const struct takes *b)
+{
+	if (a->v4 && b->v4 && (!a->addr4 || !b->addr4 || a->addr4 == b->addr4))
+		return true;
+	return a->v6 && b->v6 && (v6t_addr_is_any6(a->addr6) || v6t_addr_is_any6(b->addr6) ||
+				  !memcmp(a->addr6, b->addr6, 16));
+}
+
+#define TCP_LISTEN_STATE 10
+
+/* Two sockets on one address and port: what the kernel's bind conflict check asks of them. */
+static enum v6t_conflict same_address(const struct v6t_sock_event *e, const struct v6t_port_sock *h)
+{
+	uint8_t both = e->sockopts & h->sockopts;
+
+	if (!(both & V6T_SO_KNOWN))
+		return h->state == TCP_LISTEN_STATE ? V6T_CONFLICT_LISTENING : V6T_CONFLICT_SAME;
+	if (both & V6T_SO_REUSEPORT)
+		return e->uid != h->uid ? V6T_CONFLICT_OTHER_UID : V6T_CONFLICT_SAME;
+	if (e->proto == V6T_IPPROTO_TCP && h->state == TCP_LISTEN_STATE)
+		return V6T_CONFLICT_LISTENING;
+	return V6T_CONFLICT_REUSE;
+}
+
+enum v6t_conflict v6t_bind_conflict(const struct v6t_sock_event *e, const struct v6t_port_sock *h)
+{
+	struct takes mine = takes(e->family, e->local_addr, e->v6only);
+	struct takes its = takes(h->family, h->addr, h->v6only);
+
+	if (!overlap(&mine, &its))
+		return V6T_CONFLICT_NONE;
+	/* only IPv4 is shared: the dual-stack one's IPv4 half is what collides */
+	if (mine.v4 && mine.v6 && !its.v6)
+		return V6T_CONFLICT_NEEDS_IPV4;
+	if (its.v4 && its.v6 && !mine.v6)
+		return V6T_CONFLICT_HOLDER_DUALSTACK;
+	return same_address(e, h);
+}
+
+int v6t_pick_holder(const struct v6t_sock_event *e, const struct v6t_port_socks_rec *r,
+		    enum v6t_conflict *why)
+{
+	for (unsigned int i = 0; i < r->count; i++) {
+		*why = v6t_bind_conflict(e, &r->socks[i]);
+		if (*why != V6T_CONFLICT_NONE)
+			return i;
+	}
+	*why = V6T_CONFLICT_NONE;
+	return r->count ? 0 : -1;
+}
+
+enum v6t_port_list v6t_port_list_of(const struct v6t_sock_event *e)
+{
+	if (e->kind == V6T_EV_BIND && e->err == -EADDRINUSE)
+		return V6T_LIST_HOLDERS;
+	return e->kind == V6T_EV_REFUSED ? V6T_LIST_LISTENERS : V6T_LIST_NONE;
+}
+
+bool v6t_port_list_keeps(const struct v6t_sock_event *e, const struct v6t_port_socks_rec *r)
+{
+	/*
+	 * TCP's served ports are counted in the kernel as listeners come and go, so its answer
+	 * stands (a listener may be gone by the lookup); UDP's are never taken back (v6t_port_key)
+	 * and the lookup decides. A tally stands for packets refused while the port was served.
+	 */
+	return v6t_port_list_of(e) != V6T_LIST_LISTENERS || e->proto != V6T_IPPROTO_UDP ||
+	       r->count || r->flags || (e->flags & V6T_F_TALLY);
 }

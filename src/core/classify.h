@@ -55,4 +55,52 @@ struct v6t_class {
 
 void v6t_classify(const struct v6t_sock_event *e, struct v6t_class *c);
 
+/* Why one of the listeners of a refused packet's port did not take it. */
+enum v6t_miss {
+	V6T_MISS_V6ONLY,	/* an IPv4 packet; an IPv6-only [::] listener */
+	V6T_MISS_IPV6,		/* an IPv4 packet; a listener on one IPv6 address */
+	V6T_MISS_IPV4,		/* an IPv6 packet; an AF_INET listener */
+	V6T_MISS_V4MAPPED,	/* an IPv6 packet; a listener on a v4-mapped address */
+	V6T_MISS_ADDRESS,	/* its family, but another address */
+	V6T_MISSES,
+};
+
+enum v6t_miss v6t_refused_miss(const struct v6t_sock_event *e, const struct v6t_port_sock *s);
+
+/* Which of a port's sockets an event is explained by, looked up after it arrives. */
+enum v6t_port_list {
+	V6T_LIST_NONE,
+	V6T_LIST_HOLDERS,	/* a bind's EADDRINUSE: every socket bound to the port */
+	V6T_LIST_LISTENERS,	/* a refused packet: the port's listeners (UDP: bound sockets) */
+};
+
+enum v6t_port_list v6t_port_list_of(const struct v6t_sock_event *e);
+/*
+ * Whether e is worth showing with the list r looked up for it: not a refused UDP datagram
+ * whose port nobody serves after all (the kernel's map of served UDP ports is never taken
+ * back: nothing tells it of a UDP close), unless the lookup was skipped or failed and cannot
+ * tell, or the event is a tally at exit.
+ */
+bool v6t_port_list_keeps(const struct v6t_sock_event *e, const struct v6t_port_socks_rec *r);
+
+/* A socket of a port's list: where its V6ONLY came from (enum v6t_v6only_source). */
+uint8_t v6t_port_sock_source(const struct v6t_port_sock *s, uint8_t sysctl_v6only, bool setter_known);
+
+/* Why a bind collides with a socket that holds its port: the rule the kernel applied. */
+enum v6t_conflict {
+	V6T_CONFLICT_NONE,		/* other addresses: this one is not what collides */
+	V6T_CONFLICT_NEEDS_IPV4,	/* a dual-stack [::] needs the IPv4 port an IPv4 socket has */
+	V6T_CONFLICT_HOLDER_DUALSTACK,	/* an IPv4 bind against a dual-stack [::] holder */
+	V6T_CONFLICT_LISTENING,		/* SO_REUSEADDR does not share a listening port */
+	V6T_CONFLICT_REUSE,		/* one address: SO_REUSEPORT is needed on both */
+	V6T_CONFLICT_OTHER_UID,		/* SO_REUSEPORT on both, but of other users */
+	V6T_CONFLICT_SAME,		/* one address, the options not known */
+	V6T_CONFLICTS,
+};
+
+enum v6t_conflict v6t_bind_conflict(const struct v6t_sock_event *e, const struct v6t_port_sock *h);
+/* The holder that explains a failed bind best (the first that collides), or -1 if none. */
+int v6t_pick_holder(const struct v6t_sock_event *e, const struct v6t_port_socks_rec *r,
+		    enum v6t_conflict *why);
+
 #endif

@@ -70,6 +70,7 @@ void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct 
 	if (e->kind == V6T_EV_V6ONLY && e->requested != V6T_REQUESTED_UNKNOWN)
 		v->has |= V6T_HAS_REQUESTED;
 	v->bound_dev_len = 0;
+	v->socks = NULL;
 	/* only bind and listen read them; elsewhere (a crafted recording) the bytes mean nothing */
 	if ((e->kind == V6T_EV_BIND || e->kind == V6T_EV_LISTEN) && (e->sockopts & V6T_SO_KNOWN)) {
 		v->has |= V6T_HAS_SOCKOPTS;
@@ -88,6 +89,20 @@ void v6t_view_hint(struct v6t_view *v)
 		v->has |= V6T_HAS_HINT;
 	else
 		v->has &= ~V6T_HAS_HINT;
+}
+
+void v6t_view_attach_socks(struct v6t_view *v, const struct v6t_port_socks_rec *r)
+{
+	static const uint32_t has[] = {
+		[V6T_LIST_HOLDERS] = V6T_HAS_HOLDERS,
+		[V6T_LIST_LISTENERS] = V6T_HAS_LISTENERS,
+	};
+	enum v6t_port_list list = v6t_port_list_of(v->e);
+
+	if (list == V6T_LIST_NONE)
+		return;
+	v->has |= has[list];
+	v->socks = r;
 }
 
 void v6t_explain(struct v6t_view *v, bool wide)

@@ -34,6 +34,8 @@
 #define V6T_HAS_BOUND_DEV 0x1000	/* bind, listen: bound to a device (SO_BINDTODEVICE) */
 #define V6T_HAS_SUPPRESSED 0x2000	/* refused: how many like it were not reported */
 #define V6T_HAS_HINT 0x4000		/* a TCP listener (-l, -s) with a hint to show */
+#define V6T_HAS_HOLDERS 0x8000		/* a bind's EADDRINUSE, with the port's sockets looked up */
+#define V6T_HAS_LISTENERS 0x10000	/* a refused packet, with the port's listeners looked up */
 
 struct v6t_view {
 	const struct v6t_sock_event *e;
@@ -51,7 +53,7 @@ struct v6t_view {
 	bool has_peer;
 	bool has_listener;		/* accept: its listener is known (else none is shown) */
 	bool setter_known;
-	uint16_t has;			/* V6T_HAS_* */
+	uint32_t has;			/* V6T_HAS_* */
 	uint8_t comm_len, setter_comm_len;
 	char comm[V6T_COMM_LEN + 1];
 	char setter_comm[V6T_COMM_LEN + 1];
@@ -59,6 +61,8 @@ struct v6t_view {
 	char bound_dev[24];
 	uint8_t bound_dev_len;
 	struct v6t_hint hint;		/* a TCP listener's: how to get the other behaviour */
+	/* the sockets that held the port (V6T_HAS_HOLDERS, _LISTENERS), or NULL */
+	const struct v6t_port_socks_rec *socks;
 
 	/* the rest is filled by v6t_explain(), for the display only */
 	/* no process name went into the note: plain ASCII, shown as it is (else made safe) */
@@ -81,6 +85,11 @@ struct v6t_view {
 
 /* What the filters and the summary need: names and classification, no text formatting. */
 void v6t_decode(const struct v6t_sock_event *e, int64_t boot_to_wall_ns, struct v6t_view *v);
+/*
+ * The port's sockets looked up for the event (the record before it), if it is an event that
+ * shows them: a bind that failed with EADDRINUSE, or a refused packet.
+ */
+void v6t_view_attach_socks(struct v6t_view *v, const struct v6t_port_socks_rec *r);
 /* What the display needs on top: the addresses as text, the note, and with wide the container. */
 void v6t_explain(struct v6t_view *v, bool wide);
 /* A TCP listener's hint, from its class, V6ONLY source and comm as the view has them now. */

@@ -66,6 +66,11 @@ static const struct v6t_field event_fields[] = {
 	{ "error", { KEY("error", VAL(ERROR), "null") }, .needs = V6T_HAS_ERROR },
 	/* refused: in text, in the note */
 	{ "suppressed", { KEY("suppressed", NUM(suppressed), "null") }, .needs = V6T_HAS_SUPPRESSED },
+	/* only on the events they explain: in text, the note names the one that matters */
+	{ "holders", { KEY("holders", VAL(PORT_SOCKS), NULL) }, .needs = V6T_HAS_HOLDERS,
+	  .omitted = true },
+	{ "listeners", { KEY("listeners", VAL(PORT_SOCKS), NULL) }, .needs = V6T_HAS_LISTENERS,
+	  .omitted = true },
 	{ "note", { KEY("note", VAL(NOTE), NULL) }, TEXT("NOTE", 125, VAL(NOTE)) },
 	/* a listener's (listening rows: -l and the start-up snapshot), under the row in text */
 	HINT_FIELD(125),
@@ -170,6 +175,7 @@ static void list_keys(struct v6t_layout *l, bool wide)
 			s->key = f->keys[k];
 			s->absent_len = f->keys[k].absent ? strlen(f->keys[k].absent) : 0;
 			s->needs = f->needs;
+			s->omitted = f->omitted;
 		}
 	}
 }

@@ -47,6 +47,7 @@ enum v6t_value {
 	V6T_VAL_REQUESTED,
 	V6T_VAL_SOCKOPT,	/* a bool: whether bit offset of the record's sockopts is set */
 	V6T_VAL_BOUND_DEV,
+	V6T_VAL_PORT_SOCKS,	/* JSON: the sockets looked up on the event's port, an array */
 	V6T_VAL_ERROR,
 	V6T_VAL_NOTE,
 	V6T_VAL_LOST,		/* text: "lost N events (...), T in total" */
@@ -81,15 +82,17 @@ struct v6t_field {
 	struct v6t_show text;		/* with a title or col: how the column shows it */
 	bool in_text;
 	const char *text_absent;
-	uint16_t needs;			/* V6T_HAS_* a value needs; lacking one, it is absent */
-	uint16_t shown;			/* V6T_HAS_WIDE: the row omits it without --wide */
+	uint32_t needs;			/* V6T_HAS_* a value needs; lacking one, it is absent */
+	uint32_t shown;			/* V6T_HAS_WIDE: the row omits it without --wide */
+	bool omitted;			/* lacking its value, its keys are left out (no absent) */
 };
 
 /* One key of a JSON row, as the renderer walks them: the table's fields, flattened. */
 struct v6t_json_slot {
 	struct v6t_json_key key;
 	uint8_t absent_len;
-	uint16_t needs;			/* its field's */
+	bool omitted;			/* its field's */
+	uint32_t needs;			/* its field's */
 };
 
 /* One text column, as the renderer walks them: in column order, each knowing where it starts. */

@@ -26,15 +26,19 @@ static inline void put_name(struct strbuf *sb, const char *s)
 void v6t_json_row(struct strbuf *sb, enum v6t_row row, const struct v6t_view *v)
 {
 	const struct v6t_layout *l = v6t_layout(row);
-	const uint16_t lacks = ~v->has;
+	const uint32_t lacks = ~v->has;
 	bool wide = v->has & V6T_HAS_WIDE;
 	const struct v6t_json_slot *s = l->json[wide], *end = s + l->n_json[wide];
 	size_t start = sb->len;
 
 	for (; s < end; s++) {
+		bool absent = s->needs & lacks;
+
+		if (absent && s->omitted)
+			continue;
 		put_key(sb, &s->key);
 		/* most keys are numbers and names of the record */
-		if (s->needs & lacks)
+		if (absent)
 			sb_putn(sb, s->key.absent, s->absent_len);
 		else if (s->key.show.value == V6T_VAL_NUMBER)
 			sb_u64(sb, v6t_show_event_number(v, &s->key.show));

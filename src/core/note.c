@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include "note.h"
 
@@ -107,6 +108,73 @@ static void put_wording(struct strbuf *sb, struct v6t_view *v, const struct word
 		put_setter(sb, v);
 }
 
+/* How to get past each rule a bind can collide on, after "ADDR is held by OWNER" */
+static const char *const conflict_words[V6T_CONFLICTS] = {
+	[V6T_CONFLICT_NEEDS_IPV4] = "; a dual-stack [::] socket also needs the IPv4 port: set "
+				    "IPV6_V6ONLY=1 on this socket to share it, as sshd does",
+	[V6T_CONFLICT_HOLDER_DUALSTACK] = "; it is dual-stack and holds the IPv4 port too: set "
+					  "IPV6_V6ONLY=1 on it, or bind only [::]",
+	[V6T_CONFLICT_LISTENING] = "; it listens, and SO_REUSEADDR does not let a second socket "
+				   "bind a listening port (SO_REUSEPORT on both, one user, does)",
+	[V6T_CONFLICT_REUSE] = "; sharing one address needs SO_REUSEPORT on both sockets",
+	[V6T_CONFLICT_OTHER_UID] = "; SO_REUSEPORT shares a port only between sockets of one user",
+};
+
+/* "a process not found" where the owner is not known */
+static void put_owner(struct strbuf *sb, struct v6t_view *v, const struct v6t_port_sock *h)
+{
+	if (!h->pid) {
+		sb_lit(sb, "a process not found");
+		return;
+	}
+	sb_putn(sb, h->comm, strnlen(h->comm, V6T_COMM_LEN));
+	v->note_plain = false;	/* a name can hold any byte: each output makes it safe */
+	sb_putc(sb, '[');
+	sb_u64(sb, h->pid);
+	sb_putc(sb, ']');
+}
+
+void v6t_put_port_sock(struct strbuf *sb, struct v6t_view *v, const struct v6t_port_sock *s,
+		       const char *between)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	v6t_put_endpoint(sb, s->family, addr, v6t_addr_str(addr, s->family, s->addr), s->port);
+	sb_puts(sb, between);
+	put_owner(sb, v, s);
+}
+
+/*
+ * What holds the port and which rule collides: the holder that explains it best, named; the
+ * others are in JSON (holders). Without a holder, what was said before the lookup existed.
+ */
+static bool put_holder(struct strbuf *sb, struct v6t_view *v)
+{
+	const struct v6t_port_socks_rec *r = v->socks;
+	enum v6t_conflict why;
+	int i;
+
+	if (r->flags & V6T_PS_SKIPPED) {
+		sb_lit(sb, " (holders not looked up: too many failed binds this second)");
+		return false;
+	}
+	i = v6t_pick_holder(v->e, r, &why);
+	if (i < 0)
+		return false;
+	sb_lit(sb, ": ");
+	v6t_put_port_sock(sb, v, &r->socks[i], " is held by ");
+	if (conflict_words[why])
+		sb_puts(sb, conflict_words[why]);
+	if (r->count > 1 || (r->flags & V6T_PS_MORE)) {
+		sb_lit(sb, " (and ");
+		sb_u64(sb, r->count - 1);
+		if (r->flags & V6T_PS_MORE)
+			sb_putc(sb, '+');
+		sb_lit(sb, " more)");
+	}
+	return true;
+}
+
 /* Why a bind failed, for the failures people meet, and how to get past them. */
 static void note_bind_failed(struct v6t_view *v, struct strbuf *sb)
 {
@@ -114,6 +182,8 @@ static void note_bind_failed(struct v6t_view *v, struct strbuf *sb)
 
 	sb_lit(sb, "failed: ");
 	sb_puts(sb, v->error);
+	if ((v->has & V6T_HAS_HOLDERS) && put_holder(sb, v))
+		return;
 	if (e->err == -EADDRINUSE && v->cls.sock == V6T_SOCK_DUALSTACK) {
 		sb_lit(sb, ": a dual-stack [::]:");
 		sb_u64(sb, e->local_port);

@@ -11,6 +11,12 @@
 #include "strbuf.h"
 
 #define V6T_LINE_MAX 2048	/* an event with a note and a hint, all escaped */
+/*
+ * More room for an event with a list of its port's sockets: each object's keys and numbers
+ * take under 200 bytes, its name up to 96 (every byte escaped as \u00XX).
+ */
+#define V6T_PORT_SOCK_JSON_MAX 320
+#define V6T_PORT_SOCKS_LINE_MAX (V6T_PORT_SOCKS_MAX * V6T_PORT_SOCK_JSON_MAX)
 
 /* The titles of the row's text columns. */
 void v6t_text_header(struct strbuf *sb, enum v6t_row row);

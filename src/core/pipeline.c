@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "filter.h"
 #include "output.h"
+#include "owners.h"
 #include "pipeline.h"
 #include "sink.h"
 #include "summary.h"
@@ -25,6 +26,14 @@ struct v6t_pipeline {
 	uint64_t printed;
 	uint64_t lost_total;
 	struct v6t_sink out;		/* events and summary */
+	struct v6t_owners *owners;	/* live: told of every socket, or NULL */
+	/* the port's sockets, waiting for the event they belong to (the next record) */
+	bool socks_pending;
+	union {
+		struct v6t_port_socks_rec rec;
+		unsigned char bytes[sizeof(struct v6t_port_socks_rec) +
+				    V6T_PORT_SOCKS_MAX * sizeof(struct v6t_port_sock)];
+	} socks;
 };
 
 int v6t_pipeline_new(struct v6t_pipeline **out, const struct v6t_config *cfg, int64_t boot_to_wall,
@@ -107,8 +116,10 @@ static void record(struct v6t_pipeline *p, const void *rec, size_t size)
 		p->done = true;
 }
 
-_Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock_event, ts_boot_ns),
-	       "record_timed shifts both the same way");
+_Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock_event, ts_boot_ns) &&
+	       offsetof(struct v6t_port_socks_rec, ts_boot_ns) ==
+	       offsetof(struct v6t_sock_event, ts_boot_ns),
+	       "record_timed shifts all three the same way");
 
 /*
  * A recording has one clock, its header's. Following a chain into a new run (a restarted
@@ -120,6 +131,7 @@ static void record_timed(struct v6t_pipeline *p, const void *rec, size_t size)
 	union {
 		struct v6t_sock_event e;
 		struct v6t_lost l;
+		unsigned char socks[sizeof(p->socks)];
 	} copy;
 	int64_t shift = p->boot_to_wall - p->writer_clock;
 
@@ -140,8 +152,9 @@ static void record_timed(struct v6t_pipeline *p, const void *rec, size_t size)
 static void display(struct v6t_pipeline *p, struct v6t_view *v)
 {
 	struct strbuf sb;
+	size_t max = V6T_LINE_MAX + (v->socks ? V6T_PORT_SOCKS_LINE_MAX : 0);
 
-	if (v6t_sink_begin(&p->out, &sb, V6T_LINE_MAX)) {
+	if (v6t_sink_begin(&p->out, &sb, max)) {
 		display_failed(p);
 		return;
 	}
@@ -153,12 +166,26 @@ static void display(struct v6t_pipeline *p, struct v6t_view *v)
 	v6t_sink_commit(&p->out, &sb);
 }
 
+/* The sockets looked up for e, if they came just before it; taken once either way. */
+static const struct v6t_port_socks_rec *take_socks(struct v6t_pipeline *p,
+						   const struct v6t_sock_event *e)
+{
+	bool mine = p->socks_pending && p->socks.rec.ts_boot_ns == e->ts_boot_ns;
+
+	p->socks_pending = false;
+	return mine ? &p->socks.rec : NULL;
+}
+
 /* Decoded once: filters, summary and display read the view; the recording takes the record. */
 static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e)
 {
+	const struct v6t_port_socks_rec *socks = take_socks(p, e);
 	struct v6t_view v;
 
+	v6t_owners_note(p->owners, e);
 	v6t_decode(e, p->boot_to_wall, &v);
+	if (socks)
+		v6t_view_attach_socks(&v, socks);
 	/*
 	 * Live events passed the same filters in the kernel, but the start-up snapshot's did not:
 	 * a recording holds what the filters select, as the display does, whatever the source.
@@ -169,6 +196,9 @@ static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e
 		/* the recording says which namespaces it saw, and their bindv6only */
 		if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
 			p->done = true;
+		/* the list only with its event, right before it, as it came */
+		if (v.socks)
+			record_timed(p, v.socks, v.socks->hdr.size);
 		record_timed(p, e, sizeof(*e));
 	}
 	if (p->summary)
@@ -211,6 +241,19 @@ static void on_lost(struct v6t_pipeline *p, const struct v6t_lost *l)
 	}
 }
 
+static void keep_socks(struct v6t_pipeline *p, const struct v6t_port_socks_rec *r, size_t size)
+{
+	if (!v6t_port_socks_valid(r, size))
+		return;
+	memcpy(&p->socks, r, r->hdr.size);
+	p->socks_pending = true;
+}
+
+void v6t_pipeline_track_owners(struct v6t_pipeline *p, struct v6t_owners *owners)
+{
+	p->owners = owners;
+}
+
 void v6t_pipeline_set_clock(struct v6t_pipeline *p, int64_t boot_to_wall)
 {
 	p->boot_to_wall = boot_to_wall;
@@ -225,7 +268,13 @@ bool v6t_pipeline_push(struct v6t_pipeline *p, const struct v6t_rec_hdr *rec, si
 	/* a gap is reported even once -n is reached: a recording must not miss its gaps */
 	if (p->done && rec->type != V6T_REC_LOST)
 		return p->done;
+	/* a list of sockets belongs to the record right after it, or to none */
+	if (rec->type != V6T_REC_SOCK_EVENT)
+		p->socks_pending = false;
 	switch (rec->type) {
+	case V6T_REC_PORT_SOCKS:
+		keep_socks(p, (const struct v6t_port_socks_rec *)rec, size);
+		break;
 	case V6T_REC_SOCK_EVENT:
 		if (rec->size >= sizeof(struct v6t_sock_event))
 			on_sock_event(p, (const struct v6t_sock_event *)rec);

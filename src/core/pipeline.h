@@ -24,6 +24,12 @@ struct v6t_pipeline;
  */
 int v6t_pipeline_new(struct v6t_pipeline **out, const struct v6t_config *cfg, int64_t boot_to_wall,
 		     int display_fd);
+struct v6t_owners;
+/*
+ * From now on every socket event that comes through, filtered out or not, tells owners who
+ * holds its socket (live: a port's sockets are looked up there).
+ */
+void v6t_pipeline_track_owners(struct v6t_pipeline *p, struct v6t_owners *owners);
 /* Starts the recording (-w) with this header information. 0 or -errno (reported). */
 int v6t_pipeline_record_to(struct v6t_pipeline *p, const struct v6t_file_info *info);
 /* The text header line, when events are displayed as text. */

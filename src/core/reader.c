@@ -291,6 +291,8 @@ static int check_record(struct v6t_reader *r, uint64_t at, const struct v6t_rec_
 		declared = r->lost_size;
 	else if (h->type == V6T_REC_NETNS)
 		min = sizeof(struct v6t_netns_rec);
+	else if (h->type == V6T_REC_PORT_SOCKS)
+		min = sizeof(struct v6t_port_socks_rec);
 	if (declared && h->size != declared) {
 		set_error(r, at, "corrupt record: type %u of %u bytes, the header says %u", h->type, h->size,
 			  declared);
@@ -301,6 +303,18 @@ static int check_record(struct v6t_reader *r, uint64_t at, const struct v6t_rec_
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* A record whose length depends on what it holds: the two must agree exactly. */
+static int check_body(struct v6t_reader *r, uint64_t at, const struct v6t_rec_hdr *h)
+{
+	const struct v6t_port_socks_rec *ps = (const void *)h;
+
+	if (h->type != V6T_REC_PORT_SOCKS || v6t_port_socks_valid(ps, h->size))
+		return 0;
+	set_error(r, at, "corrupt record: port sockets of %u bytes with %u entries (%u at most)",
+		  h->size, ps->count, V6T_PORT_SOCKS_MAX);
+	return -EINVAL;
 }
 
 enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_hdr **rec)
@@ -331,6 +345,8 @@ enum v6t_read_result v6t_reader_next(struct v6t_reader *r, const struct v6t_rec_
 		}
 		if (rc == 0) {
 			memcpy(r->rec.bytes, r->buf + r->pos, hdr.size);
+			if (check_body(r, at, &r->rec.hdr))
+				return V6T_READ_ERROR;
 			r->pos += hdr.size;
 			*rec = &r->rec.hdr;
 			return V6T_READ_RECORD;

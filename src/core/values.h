@@ -184,6 +184,57 @@ static inline void put_setter(struct strbuf *sb, const struct v6t_view *v)
 	sb_putc(sb, '}');
 }
 
+static inline void put_sockopt(struct strbuf *sb, uint8_t sockopts, uint8_t bit)
+{
+	if (sockopts & V6T_SO_KNOWN)
+		put_bool(sb, sockopts & bit);
+	else
+		sb_lit(sb, "null");
+}
+
+/* One socket of the port's list, with the keys an event has for the same things. */
+static inline void put_port_sock(struct strbuf *sb, const struct v6t_port_sock *s)
+{
+	char addr[INET6_ADDRSTRLEN];
+	bool inet6 = s->family == V6T_AF_INET6;
+
+	sb_lit(sb, "{\"pid\":");
+	sb_u64(sb, s->pid);
+	sb_lit(sb, ",\"comm\":");
+	sb_json_strn(sb, s->comm, strnlen(s->comm, V6T_COMM_LEN));
+	sb_lit(sb, ",\"local_addr\":");
+	sb_json_plain(sb, addr, v6t_addr_str(addr, s->family, s->addr));
+	sb_lit(sb, ",\"local_port\":");
+	sb_u64(sb, s->port);
+	sb_lit(sb, ",\"family\":");
+	if (inet6)
+		sb_lit(sb, "\"inet6\",\"v6only\":");
+	else
+		sb_lit(sb, "\"inet\",\"v6only\":");
+	put_bool(sb, inet6 && s->v6only);
+	sb_lit(sb, ",\"v6only_source\":");
+	sb_json_str(sb, v6t_source_name(s->v6only_source));
+	sb_lit(sb, ",\"reuseaddr\":");
+	put_sockopt(sb, s->sockopts, V6T_SO_REUSEADDR);
+	sb_lit(sb, ",\"reuseport\":");
+	put_sockopt(sb, s->sockopts, V6T_SO_REUSEPORT);
+	sb_putc(sb, '}');
+}
+
+/* the sockets looked up on the event's port, in JSON only (text names one in the note) */
+static inline void put_port_socks(struct strbuf *sb, const struct v6t_view *v)
+{
+	const struct v6t_port_socks_rec *r = v->socks;
+
+	sb_putc(sb, '[');
+	for (unsigned int i = 0; r && i < r->count; i++) {
+		if (i)
+			sb_putc(sb, ',');
+		put_port_sock(sb, &r->socks[i]);
+	}
+	sb_putc(sb, ']');
+}
+
 /* a summary row's process, "name[pid]" in text; JSON has pid and comm apart */
 static inline void put_process(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
 {
@@ -296,6 +347,9 @@ v6t_put_value(struct strbuf *sb, const struct v6t_view *v, const struct v6t_show
 		break;
 	case V6T_VAL_BOUND_DEV:
 		put_chosen(sb, v->bound_dev, v->bound_dev_len, flags);
+		break;
+	case V6T_VAL_PORT_SOCKS:
+		put_port_socks(sb, v);
 		break;
 	case V6T_VAL_V6ONLY:
 		put_v6only(sb, v, flags);

@@ -10,6 +10,7 @@
 #include "output.h"
 #include "preflight.h"
 #include "pipeline.h"
+#include "portsocks.h"
 #include "snapshot.h"
 #include "stop.h"
 #include "tracer.h"
@@ -17,9 +18,47 @@
 
 #define POLL_MS 100
 
+/* Where the ring's records go: the pipeline, some after a lookup of their port's sockets. */
+struct live {
+	struct v6t_pipeline *p;
+	struct v6t_owners *owners;
+	struct v6t_portsocks *ps;
+	struct v6t_tracer *t;	/* once started */
+};
+
 static int on_record(void *ctx, const void *rec, size_t size)
 {
-	return v6t_pipeline_push(ctx, rec, size);
+	const struct v6t_sock_event *e = rec;
+	struct live *l = ctx;
+	bool dropped;
+	int stop;
+
+	if (e->hdr.type != V6T_REC_SOCK_EVENT || size < sizeof(*e))
+		return v6t_pipeline_push(l->p, rec, size);
+	stop = v6t_portsocks_push(l->ps, l->p, e, &dropped);
+	/* nobody serves that port after all: the kernel stops reporting it until one does */
+	if (dropped && l->t)
+		v6t_tracer_forget_served(l->t, e->netns_ino, e->local_port, e->proto);
+	return stop;
+}
+
+/* Who holds what, learnt from the events, for the lookups. 0 or -ENOMEM. */
+static int live_init(struct live *l, struct v6t_pipeline *p)
+{
+	int err = v6t_owners_new(&l->owners);
+
+	l->p = p;
+	if (!err)
+		err = v6t_portsocks_new(&l->ps, l->owners);
+	if (!err)
+		v6t_pipeline_track_owners(p, l->owners);
+	return err;
+}
+
+static void live_fini(struct live *l)
+{
+	v6t_portsocks_free(l->ps);
+	v6t_owners_free(l->owners);
 }
 
 /*
@@ -119,9 +158,10 @@ static void snapshot_existing(struct v6t_pipeline *p, const struct v6t_config *c
 }
 
 /* Records into the pipeline until a stop or -n, then what the kernel still holds. */
-static int trace(struct v6t_pipeline *p, struct v6t_tracer *t, const struct v6t_config *cfg,
+static int trace(struct live *l, struct v6t_tracer *t, const struct v6t_config *cfg,
 		 volatile int *stop)
 {
+	struct v6t_pipeline *p = l->p;
 	uint64_t lost = 0;
 	int err;
 
@@ -143,7 +183,7 @@ static int trace(struct v6t_pipeline *p, struct v6t_tracer *t, const struct v6t_
 	report_lost(p, t, &lost);
 	/* refused packets still only counted in their window */
 	if (!v6t_pipeline_done(p))
-		v6t_tracer_refused_tally(t, on_record, p);
+		v6t_tracer_refused_tally(t, on_record, l);
 	err = 0;
 	/* -s -q: the accepts the kernel counted rather than sent */
 	if (v6t_summary_only(cfg)) {
@@ -161,6 +201,7 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 {
 	struct v6t_pipeline *p = NULL;
 	struct v6t_tracer *t = NULL;
+	struct live l = { 0 };
 	int64_t boot_to_wall = v6t_boot_to_wall_offset();
 	int err, ferr;
 
@@ -171,9 +212,12 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	err = v6t_pipeline_new(&p, cfg, boot_to_wall, V6T_DISPLAY_DEFAULT);
 	if (err)
 		return err;
-	err = v6t_tracer_start(&t, cfg, on_record, p);
+	err = live_init(&l, p);
+	if (!err)
+		err = v6t_tracer_start(&t, cfg, on_record, &l);
 	if (err)
 		goto out;
+	l.t = t;
 	if (cfg->verbose)
 		v6t_plan_print(v6t_tracer_plan(t), stderr);
 	if (cfg->write_path) {
@@ -188,9 +232,10 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	/* -d: a stop like a signal's, so it also ends a write blocked on a full pipe */
 	err = v6t_stop_after(cfg->duration_s);
 	if (!err)
-		err = trace(p, t, cfg, stop);
+		err = trace(&l, t, cfg, stop);
 out:
 	v6t_tracer_destroy(t);
 	ferr = v6t_pipeline_close(p);
+	live_fini(&l);
 	return err ? err : ferr;
 }

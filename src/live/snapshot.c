@@ -17,6 +17,7 @@
 #include "grow.h"
 #include "netns.h"
 #include "netns_walk.h"
+#include "procfs.h"
 #include "snapshot.h"
 
 /* Sockets and namespaces are as many as the machine has: the tables grow, no fixed limit. */
@@ -134,29 +135,6 @@ static uint64_t cgroup_of(int pid)
 	return id;
 }
 
-/*
- * The name and a '\n' the kernel adds: a name may hold '\n' itself (prctl takes any byte but
- * NUL), so only the last one goes; stopping at the first would show another name.
- */
-static void read_comm(int pid, char *comm, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, comm, size - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	if (comm[n - 1] == '\n')
-		n--;
-	comm[n] = '\0';
-}
-
 /* A process that holds sockets: its name and cgroup, read once, at its first socket. */
 struct owner {
 	int pid;
@@ -168,7 +146,7 @@ struct owner {
 static void claim(struct v6t_sock_event *e, struct owner *o)
 {
 	if (!o->known) {
-		read_comm(o->pid, o->comm, sizeof(o->comm));
+		v6t_proc_comm(o->pid, o->comm, sizeof(o->comm));
 		o->cgroup_id = cgroup_of(o->pid);
 		o->known = true;
 	}
@@ -216,7 +194,7 @@ static int index_by_inode(struct by_inode *h, const struct found *f)
 static void claim_sockets_of(int pid, const struct by_inode *h, struct found *f)
 {
 	struct owner o = { .pid = pid };
-	char path[32], link[64];
+	char path[32];
 	struct dirent *de;
 	DIR *fds;
 
@@ -225,13 +203,9 @@ static void claim_sockets_of(int pid, const struct by_inode *h, struct found *f)
 	if (!fds)
 		return;
 	while ((de = readdir(fds))) {
-		ssize_t len = readlinkat(dirfd(fds), de->d_name, link, sizeof(link) - 1);
-		unsigned long long ino;
+		uint64_t ino = v6t_proc_fd_socket(dirfd(fds), de->d_name);
 
-		if (len <= 0)
-			continue;
-		link[len] = '\0';
-		if (sscanf(link, "socket:[%llu]", &ino) != 1)
+		if (!ino)
 			continue;
 		for (unsigned int i = h->head[bucket(h, ino)]; i; i = h->next[i - 1])
 			if (f->ev[i - 1].sock_ino == ino && !f->ev[i - 1].pid)

@@ -566,8 +566,17 @@ int v6t_tracer_refused_tally(struct v6t_tracer *t, v6t_record_fn fn, void *ctx)
 
 void v6t_tracer_forget_served(struct v6t_tracer *t, uint64_t netns, uint16_t port, uint8_t proto)
 {
-	if (t->plan.backend[V6T_HOOK_REFUSED] != V6T_BACKEND_AUTO)
-		v6t_served_forget(bpf_map__fd(t->skel->maps.served_ports), netns, port, proto);
+	static const uint16_t families[] = { V6T_AF_INET, V6T_AF_INET6 };
+	struct v6t_refused_key k = { .netns_ino = netns, .port = port, .proto = proto };
+
+	if (t->plan.backend[V6T_HOOK_REFUSED] == V6T_BACKEND_AUTO)
+		return;
+	v6t_served_forget(bpf_map__fd(t->skel->maps.served_ports), netns, port, proto);
+	/* and its windows: once served again, its first refused packet is news at once */
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		k.family = families[i];
+		bpf_map__delete_elem(t->skel->maps.refused_windows, &k, sizeof(k), 0);
+	}
 }
 
 const struct v6t_plan *v6t_tracer_plan(const struct v6t_tracer *t)

@@ -42,7 +42,7 @@ int v6t_tracer_accept_counts(struct v6t_tracer *t, v6t_counts_fn fn, void *ctx);
  * (V6T_F_TALLY events, boot time now); call once, after the last drain. 0 or -errno.
  */
 int v6t_tracer_refused_tally(struct v6t_tracer *t, v6t_record_fn fn, void *ctx);
-/* refused: port of proto in netns proved not served (v6t_served_forget). */
+/* refused: port of proto in netns proved not served: forget it, and its windows' counts. */
 void v6t_tracer_forget_served(struct v6t_tracer *t, uint64_t netns, uint16_t port, uint8_t proto);
 /* Events the kernel side could not queue since start (ring buffer full). */
 uint64_t v6t_tracer_lost(struct v6t_tracer *t);

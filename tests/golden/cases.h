@@ -24,6 +24,8 @@ static const struct golden_case golden_cases[] = {
 	{ "sysctl.v6t", { "-s", NULL }, "sysctl.txt" },
 	{ "sysctl.v6t", { "-j", "-s", NULL }, "sysctl.jsonl" },
 	{ "truncated.v6t", { "-j", NULL }, "truncated.jsonl" },
+	{ "holders.v6t", { NULL }, "holders.txt" },
+	{ "holders.v6t", { "-j", NULL }, "holders.jsonl" },
 };
 
 #define GOLDEN_CASES (sizeof(golden_cases) / sizeof(golden_cases[0]))

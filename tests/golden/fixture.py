@@ -60,6 +60,26 @@ def sysctl():
     return keep + [d, socket.create_connection(("127.0.0.1", 8001)), d.accept()[0]]
 
 
+def holders():
+    v4 = socket.socket()
+    v4.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    v4.bind(("0.0.0.0", 8080))
+    v4.listen()
+    clash = socket.socket(socket.AF_INET6)
+    try:
+        clash.bind(("::", 8080))
+    except OSError:
+        pass
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u.bind(("::", 5353))
+    u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u4.bind(("0.0.0.0", 5353))
+    except OSError:
+        pass
+    return [v4, clash, u, u4]
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
@@ -70,7 +90,7 @@ def main():
     os.close(w)
     if os.read(r, 16) != b"ready\n":
         sys.exit("v6trace did not become ready")
-    keep = {"dualstack": dualstack, "sysctl": sysctl}[name]()
+    keep = {"dualstack": dualstack, "sysctl": sysctl, "holders": holders}[name]()
     tracer.send_signal(signal.SIGINT)
     if tracer.wait(timeout=30) != 0:
         sys.exit("v6trace failed")

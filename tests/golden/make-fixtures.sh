@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export V6TRACE_BIN=${V6TRACE_BIN:-$here/../../.output/v6trace}
-for name in dualstack sysctl; do
+for name in dualstack sysctl holders; do
 	unshare --net python3 "$here/fixture.py" "$name" "$here/$name.v6t"
 	echo "recorded $name.v6t ($(stat -c %s "$here/$name.v6t") bytes)"
 done

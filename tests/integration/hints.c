@@ -270,6 +270,8 @@ static void test_nginx_refused(void **state)
 	prog_start(p, argv);
 	await_listeners(p, 1, &l);
 	assert_int_equal(tcp_connect(AF_INET, "127.0.0.1", PORT), -ECONNREFUSED);
+	/* its listeners are looked up as it arrives: nginx must still be there */
+	assert_int_equal(tracer_wait_output(t, "\"event\":\"refused\"", 30000), 0);
 	prog_stop(p);
 	stop_traced(t);
 
@@ -279,6 +281,10 @@ static void test_nginx_refused(void **state)
 	assert_str(ev_str(e, "local_addr"), "127.0.0.1");
 	assert_str(ev_str(e, "error"), "ECONNREFUSED");
 	assert_int_equal(ev_int(e, "netns"), (int64_t)p->ns);
+	/* nginx set V6ONLY itself: the note names it, and where V6ONLY came from */
+	if (!strstr(ev_str(e, "note"), "refused: the only listener, [::]:" PORT_STR " (nginx[") ||
+	    !strstr(ev_str(e, "note"), "]), is IPv6-only (V6ONLY=1 set by setsockopt)"))
+		fail_msg("note: %s", ev_str(e, "note"));
 }
 
 static void apache_config(struct prog *p, const char *listen)

@@ -103,6 +103,20 @@ static json_object *refused_event(struct tracer *t, uint64_t ns, uint16_t port)
 	return e;
 }
 
+/* The refused event's one listener: its address, V6ONLY and owner (this test process). */
+static void assert_listener(json_object *e, const char *family, const char *addr, int v6only)
+{
+	json_object *list = NULL, *l;
+
+	assert_true(json_object_object_get_ex(e, "listeners", &list));
+	assert_int_equal(json_object_array_length(list), 1);
+	l = json_object_array_get_idx(list, 0);
+	assert_str(ev_str(l, "family"), family);
+	assert_str(ev_str(l, "local_addr"), addr);
+	assert_int_equal(ev_bool(l, "v6only"), v6only);
+	assert_int_equal(ev_int(l, "pid"), getpid());
+}
+
 /*
  * An IPv4 client of an IPv6-only [::] listener is refused, and said to be; a SYN to a port
  * nobody serves is not news (no event); a refused event is not one of the other kinds.
@@ -131,8 +145,11 @@ static void test_refused_ipv4_to_v6only(void **state)
 	assert_str(ev_str(e, "peer_addr"), "127.0.0.1");
 	assert_int_equal(ev_int(e, "peer_port"), src);
 	assert_int_equal(ev_bool(e, "v6only"), 0);
+	assert_listener(e, "inet6", "::", 1);
 	assert_true(strstr(ev_str(e, "note"), "IPv4 SYN from 127.0.0.1:") != NULL);
-	assert_true(strstr(ev_str(e, "note"), " to 127.0.0.1:8601 refused") != NULL);
+	assert_true(strstr(ev_str(e, "note"), " to 127.0.0.1:8601 refused: the only listener, "
+				 "[::]:8601 (itest[") != NULL);
+	assert_true(strstr(ev_str(e, "note"), "]), is IPv6-only (V6ONLY=1 set by setsockopt)"));
 	assert_int_equal(ev_count(t, "refused", 8602), 0);
 	assert_int_equal(ev_count(t, "refused", 0), 1);
 	close(lfd);
@@ -156,6 +173,8 @@ static void test_refused_ipv6_to_older_ipv4(void **state)
 	assert_true(lfd >= 0);
 	start_traced(t, ns, NULL);
 	assert_int_equal(client(AF_INET6, SOCK_STREAM, "::1", 8603, &src), -ECONNREFUSED);
+	/* its listeners are looked up as it arrives: close the listener only after */
+	assert_int_equal(tracer_wait_output(t, "\"event\":\"refused\"", 30000), 0);
 	close(lfd);
 	assert_int_equal(client(AF_INET6, SOCK_STREAM, "::1", 8603, &src_after), -ECONNREFUSED);
 	stop_traced(t);
@@ -166,6 +185,8 @@ static void test_refused_ipv6_to_older_ipv4(void **state)
 	assert_str(ev_str(e, "peer_addr"), "::1");
 	assert_int_equal(ev_int(e, "peer_port"), src);
 	assert_true(strstr(ev_str(e, "note"), "IPv6 SYN from [::1]:") != NULL);
+	assert_listener(e, "inet", "127.0.0.1", 0);
+	assert_true(strstr(ev_str(e, "note"), "]), is IPv4 (AF_INET)") != NULL);
 }
 
 /* UDP: an IPv4 datagram to a port only an IPv6-only udp6 socket has; ICMP port unreachable. */
@@ -189,8 +210,41 @@ static void test_refused_udp(void **state)
 	assert_str(ev_str(e, "proto"), "udp");
 	assert_str(ev_str(e, "family"), "inet");
 	assert_int_equal(ev_int(e, "peer_port"), src);
+	assert_listener(e, "inet6", "::", 1);
 	assert_true(strstr(ev_str(e, "note"), "IPv4 datagram from 127.0.0.1:") != NULL);
 	close(fd);
+}
+
+/*
+ * Nothing tells the kernel of a UDP close, so its map still has the port: the lookup finds
+ * nobody on it, the datagram is no news (no event), and the kernel is told to forget it.
+ */
+static void test_refused_udp_closed(void **state)
+{
+	struct tracer *t = *state;
+	uint64_t ns = netns_enter_new();
+	uint16_t src;
+	int fd, other, sentinel;
+
+	NEED_DROP_REASON();
+	start_traced(t, ns, NULL);
+	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8609, 1);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(client(AF_INET, SOCK_DGRAM, "127.0.0.1", 8609, &src), -ECONNREFUSED);
+	/* events are read in order: once a later one is out, the datagram's was looked at */
+	sentinel = sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", 8610, -1);
+	assert_true(sentinel >= 0);
+	assert_int_equal(tracer_wait_output(t, "\"local_port\":8610,", 30000), 0);
+	/* the port served again: its datagrams are news again */
+	other = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8609, 1);
+	assert_true(other >= 0);
+	assert_int_equal(client(AF_INET, SOCK_DGRAM, "127.0.0.1", 8609, &src), -ECONNREFUSED);
+	stop_traced(t);
+
+	assert_int_equal(ev_int(refused_event(t, ns, 8609), "peer_port"), src);
+	close(other);
+	close(sentinel);
 }
 
 /*
@@ -315,6 +369,7 @@ int run_refused_tests(void)
 		cmocka_unit_test_setup_teardown(test_refused_ipv6_to_older_ipv4, itest_setup,
 						itest_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_udp, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_udp_closed, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_flood, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_only, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_filters, itest_setup, itest_teardown),

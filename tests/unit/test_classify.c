@@ -174,6 +174,37 @@ static void test_agrees_with_the_kernel(void **state)
 	}
 }
 
+/* Why each kind of listener did not take a refused packet of each family. */
+static void test_refused_miss(void **state)
+{
+	static const struct {
+		uint16_t packet, family;
+		const char *addr;
+		uint8_t v6only;
+		enum v6t_miss why;
+	} cases[] = {
+		{ V6T_AF_INET, V6T_AF_INET6, "::", 1, V6T_MISS_V6ONLY },
+		{ V6T_AF_INET, V6T_AF_INET6, "::1", 1, V6T_MISS_IPV6 },
+		{ V6T_AF_INET, V6T_AF_INET6, "2001:db8::1", 1, V6T_MISS_IPV6 },
+		{ V6T_AF_INET, V6T_AF_INET6, "::ffff:127.0.0.1", 0, V6T_MISS_ADDRESS },
+		{ V6T_AF_INET, V6T_AF_INET, "::", 0, V6T_MISS_ADDRESS },	/* 127.0.0.1 vs 10.0.0.1 */
+		{ V6T_AF_INET6, V6T_AF_INET, "::", 0, V6T_MISS_IPV4 },
+		{ V6T_AF_INET6, V6T_AF_INET6, "::ffff:127.0.0.1", 0, V6T_MISS_V4MAPPED },
+		{ V6T_AF_INET6, V6T_AF_INET6, "::1", 1, V6T_MISS_ADDRESS },
+	};
+	struct v6t_sock_event e = { .kind = V6T_EV_REFUSED };
+	struct v6t_port_sock s = {};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		e.family = cases[i].packet;
+		s.family = cases[i].family;
+		s.v6only = cases[i].v6only;
+		assert_int_equal(inet_pton(AF_INET6, cases[i].addr, s.addr), 1);
+		assert_int_equal(v6t_refused_miss(&e, &s), cases[i].why);
+	}
+}
+
 /* The verdict is worded from the class alone: one sentence per class, none left out. */
 static void test_verdicts(void **state)
 {
@@ -195,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_accept),
 		cmocka_unit_test(test_emphasis),
 		cmocka_unit_test(test_agrees_with_the_kernel),
+		cmocka_unit_test(test_refused_miss),
 		cmocka_unit_test(test_verdicts),
 	};
 
