@@ -19,7 +19,10 @@ comma := ,
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
 BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
-TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux
+# node_exporter and the Prometheus client's text-format parser: the integration group
+# "metrics" scrapes and parses --metrics' file with them (tests/integration/metrics.c)
+TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux \
+	prometheus-node-exporter python3-prometheus-client
 # the programs whose hints the integration group "hints" tries (tests/integration/hints.c);
 # the JDK, not a JRE: the test runs its server as a single-file source program
 HINT_TEST_PKGS := nginx-light apache2 openssh-server default-jdk-headless nodejs socat python3 systemd

@@ -23,6 +23,7 @@ int run_attrib_tests(void);
 int run_compat_tests(void);
 int run_refused_tests(void);
 int run_hint_tests(void);
+int run_metrics_tests(void);
 
 /* Per-test state: a tracer that teardown always reaps, even after a failed assertion. */
 int itest_setup(void **state);

@@ -107,5 +107,7 @@ int main(void)
 		failed += run_refused_tests();
 	if (wanted("hints"))
 		failed += run_hint_tests();
+	if (wanted("metrics"))
+		failed += run_metrics_tests();
 	return failed ? 1 : 0;
 }
