@@ -204,9 +204,10 @@ check: deps
 
 include mk/install.mk
 
-# The man page, the bash completion, the systemd unit's privileges and the .deb, end to end.
-PACKAGING_TESTS := tests/packaging/man-matches-help.sh tests/packaging/completion.sh \
-	tests/packaging/service.sh tests/packaging/deb.sh
+# The man page and README against --help, the bash completion, the systemd unit's
+# privileges and the .deb, end to end.
+PACKAGING_TESTS := tests/packaging/man-matches-help.sh tests/packaging/readme-help.sh \
+	tests/packaging/completion.sh tests/packaging/service.sh tests/packaging/deb.sh
 packaging: $(OUTPUT)/v6trace
 	$(Q)tests/run-scripts.sh $(PACKAGING_TESTS)
 
