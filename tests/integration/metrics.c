@@ -4,7 +4,8 @@
  * traces; the file it rewrites every interval is scraped through Debian's node_exporter
  * (textfile collector, started here on a loopback port of the test's own namespace) and
  * parsed by python3-prometheus-client's parser, and the numbers are the connections made.
- * Also -s -q and -w with it, a replay giving the same file, and planted links refused.
+ * An IPv4 client of the IPv6-only listener's port is refused, once. Also -s -q and -w with
+ * it, a replay giving the same file, and planted links refused.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -119,6 +120,8 @@ static void expect_counts(const char *samples)
 	expect_sample(samples, "v6trace_connects_total - ipv4_mapped '-' 1\n");
 	snprintf(line, sizeof(line), "v6trace_connects_total - ipv6 '-' %d\n", N_IPV6);
 	expect_sample(samples, line);
+	snprintf(line, sizeof(line), "v6trace_refused_total %d - '-' 1\n", HOSTILE_PORT);
+	expect_sample(samples, line);
 	expect_sample(samples, "v6trace_lost_events_total - - '-' 0\n");
 }
 
@@ -143,6 +146,8 @@ static void drive_clients(void)
 		assert_true(fds[i] >= 0);
 		close(fds[i]);
 	}
+	/* the IPv6-only listener's port refuses an IPv4 client: one refused SYN */
+	assert_int_equal(tcp_connect(AF_INET, "127.0.0.1", HOSTILE_PORT), -ECONNREFUSED);
 	close(lfd);
 	close(hostile);
 }
