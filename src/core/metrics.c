@@ -127,6 +127,14 @@ static void put_family(struct v6t_sink *out, const char *name, const char *type,
 	put_line(out, &sb);
 }
 
+/* "} value": the sample's end, and the line out */
+static void end_sample(struct v6t_sink *out, struct strbuf *sb, uint64_t value)
+{
+	sb_lit(sb, "} ");
+	sb_u64(sb, value);
+	put_line(out, sb);
+}
+
 /* name="value", the first of a set without the comma */
 static void put_label(struct strbuf *sb, const char *name, const char *value, size_t len)
 {
@@ -176,9 +184,7 @@ static void put_listener(void *ctx, const struct v6t_view *v)
 		put_label(&sb, "peer_class", pc->peer, strlen(pc->peer));
 	else
 		put_label(&sb, "source", v->v6only_source, strlen(v->v6only_source));
-	sb_lit(&sb, "} ");
-	sb_u64(&sb, pc->peer ? accepts_of(v->accepts, pc->class) : v->v6only);
-	put_line(pc->out, &sb);
+	end_sample(pc->out, &sb, pc->peer ? accepts_of(v->accepts, pc->class) : v->v6only);
 }
 
 static void print_listeners(const struct v6t_summary *s, struct v6t_sink *out)
@@ -221,9 +227,7 @@ static void print_connects(const struct v6t_metrics *m, struct v6t_sink *out)
 		sb = (struct strbuf)STRBUF_ON(line);
 		sb_lit(&sb, "v6trace_connects_total{");
 		put_label(&sb, "peer_class", peer_classes[i].name, strlen(peer_classes[i].name));
-		sb_lit(&sb, "} ");
-		sb_u64(&sb, m->connects[peer_classes[i].peer]);
-		put_line(out, &sb);
+		end_sample(out, &sb, m->connects[peer_classes[i].peer]);
 	}
 }
 
@@ -244,9 +248,7 @@ static void print_refused(const struct v6t_metrics *m, struct v6t_sink *out)
 		put_number_label(&sb, "port", r->port);
 		put_label(&sb, "proto", r->proto_name, strlen(r->proto_name));
 		put_label(&sb, "family", r->family_name, strlen(r->family_name));
-		sb_lit(&sb, "} ");
-		sb_u64(&sb, r->packets);
-		put_line(out, &sb);
+		end_sample(out, &sb, r->packets);
 	}
 	if (m->refused_untracked) {
 		sb = (struct strbuf)STRBUF_ON(line);

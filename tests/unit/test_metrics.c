@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "strbuf.h"
 #include "summary.h"
+#include "tmpdir.h"
 #include "view.h"
 
 #define NETNS 4026531840ULL
@@ -246,23 +247,6 @@ static void test_hostile_comm(void **state)
 		assert_true(*p == '#' || !strncmp(p, "v6trace_", 8));
 	v6t_metrics_free(m);
 	v6t_summary_free(s);
-}
-
-static char dir[] = "/tmp/v6t-metrics-XXXXXX";
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	char cmd[64];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
 }
 
 static int write_file(const char *path)
