@@ -563,6 +563,23 @@ static bool writes_over_input(const struct v6t_config *cfg)
 	return out.dev == cfg->read_id.dev && out.ino == cfg->read_id.ino;
 }
 
+/* --metrics would replace -r's or -w's file, however each is named. */
+static bool metrics_over_recording(const struct v6t_config *cfg)
+{
+	struct v6t_file_id m, w;
+
+	if (!cfg->metrics_path || !strcmp(cfg->metrics_path, "-"))
+		return false;
+	m = regular_file(cfg->metrics_path, -1);
+	if (cfg->write_path && !strcmp(cfg->write_path, cfg->metrics_path))
+		return true;
+	if (!m.ino)
+		return false;
+	w = cfg->write_path ? regular_file(cfg->write_path, STDOUT_FILENO) : (struct v6t_file_id){ 0 };
+	return (m.dev == cfg->read_id.dev && m.ino == cfg->read_id.ino) ||
+	       (m.dev == w.dev && m.ino == w.ino);
+}
+
 /* -C: an existing -w file that is not a regular one (/dev/null, a FIFO) cannot be rotated. */
 static bool rotates_special_file(const struct v6t_config *cfg)
 {
@@ -595,6 +612,8 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		why = "--metrics-interval needs --metrics FILE";
 	else if (cfg->metrics_path && (!strcmp(cfg->metrics_path, "-") || cfg->listeners_only))
 		why = "--metrics needs a file (not -), and traces or replays: not with -l";
+	else if (metrics_over_recording(cfg))
+		why = "--metrics and -r or -w name the same file";
 	else if (cfg->read_path && cfg->backend != V6T_BACKEND_AUTO)
 		why = "-B applies to live tracing, not to -r";
 	else if (cfg->read_path && cfg->buffer_kib != V6T_DEFAULT_BUFFER_KIB)

@@ -245,6 +245,8 @@ static void test_metrics_options(void **state)
 	assert_int_equal(PARSE(&cfg, "--metrics", "-"), V6T_OPT_BAD);
 	assert_int_equal(PARSE(&cfg, "-l", "--metrics", "/tmp/v.prom"), V6T_OPT_BAD);
 	assert_int_equal(PARSE(&cfg, "--metrics", "a", "--metrics", "b"), V6T_OPT_BAD);
+	/* the recording read or written is never replaced by metrics */
+	assert_int_equal(PARSE(&cfg, "-w", "/tmp/v.prom", "--metrics", "/tmp/v.prom"), V6T_OPT_BAD);
 }
 
 /* --file-mode: octal permission bits, default 0600, only for a file that -w creates */
@@ -298,6 +300,8 @@ static void test_same_file(void **state)
 	BAD("-r and -w name the same file", "-r", file, "-w", dot);
 	BAD("-r and -w name the same file", "-r", file, "-w", hard);
 	BAD("-r and -w name the same file", "-r", file, "-w", updown);
+	BAD("--metrics and -r or -w name the same file", "-r", file, "--metrics", hard);
+	BAD("--metrics and -r or -w name the same file", "-w", dot, "--metrics", file);
 	/* -r - reading X */
 	saved_stdin = dup(STDIN_FILENO);
 	fd = open(file, O_RDONLY);
