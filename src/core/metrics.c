@@ -9,6 +9,8 @@
 #include "output.h"
 
 #define PEER_CLASSES 3
+/* node_exporter reads the file as a user of its own; nothing in it is secret from ss(8) */
+#define METRICS_MODE 0644
 
 /* V6T_PEER_* as label values, in the order the file lists them */
 static const struct {
@@ -277,7 +279,8 @@ void v6t_metrics_print(const struct v6t_metrics *m, const struct v6t_summary *s,
 int v6t_metrics_write(struct v6t_metrics *m, const struct v6t_summary *s, uint64_t lost)
 {
 	/* a new file too goes through a temporary one: the collector must never read half */
-	const struct v6t_outfile_opts o = { .mode = 0644, .regular_only = true, .whole = true };
+	const struct v6t_outfile_opts o = { .mode = METRICS_MODE, .regular_only = true,
+					      .whole = true };
 	struct v6t_outfile f;
 	int fd = v6t_outfile_open(&f, m->path, &o);
 
