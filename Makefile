@@ -19,7 +19,10 @@ comma := ,
 
 # Debian packages the build and the tests need (installed by `make deps`, run by run/check).
 BUILD_PKGS := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
-TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux socat
+# node_exporter and the Prometheus client's text-format parser: the integration group
+# "metrics" scrapes and parses --metrics' file with them (tests/integration/metrics.c)
+TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux socat \
+	prometheus-node-exporter python3-prometheus-client
 # the programs whose hints the integration group "hints" tries (tests/integration/hints.c);
 # the JDK, not a JRE: the test runs its server as a single-file source program
 HINT_TEST_PKGS := nginx-light apache2 openssh-server default-jdk-headless nodejs socat python3 systemd
@@ -201,9 +204,10 @@ check: deps
 
 include mk/install.mk
 
-# The man page, the bash completion, the systemd unit's privileges and the .deb, end to end.
-PACKAGING_TESTS := tests/packaging/man-matches-help.sh tests/packaging/completion.sh \
-	tests/packaging/service.sh tests/packaging/deb.sh
+# The man page and README against --help, the bash completion, the systemd unit's
+# privileges and the .deb, end to end.
+PACKAGING_TESTS := tests/packaging/man-matches-help.sh tests/packaging/readme-help.sh \
+	tests/packaging/completion.sh tests/packaging/service.sh tests/packaging/deb.sh
 packaging: $(OUTPUT)/v6trace
 	$(Q)tests/run-scripts.sh $(PACKAGING_TESTS)
 

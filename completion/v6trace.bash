@@ -92,6 +92,11 @@ _v6trace()
 		_v6trace_recordings
 		return
 		;;
+	--metrics)
+		# node_exporter's textfile collector reads *.prom files
+		_filedir prom
+		return
+		;;
 	-N | --netns)
 		_v6trace_netns "$cur"
 		return
@@ -111,7 +116,7 @@ _v6trace()
 		return
 		;;
 	-P | --port | -d | --duration | -n | --count | -C | --rotate-size | -W | --rotate-count | \
-		--buffer-size | --since | --until)
+		--buffer-size | --since | --until | --metrics-interval)
 		# numbers and times: nothing sensible to offer
 		return
 		;;

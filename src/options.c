@@ -16,6 +16,7 @@
 #include <sys/vfs.h>
 #include "names.h"
 #include "options.h"
+#include "metrics.h"
 #include "summary.h"
 #include "version.h"
 
@@ -32,6 +33,8 @@ enum {
 	OPT_WIDE,
 	OPT_CGROUP,
 	OPT_FILE_MODE,
+	OPT_METRICS,
+	OPT_METRICS_INTERVAL,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +65,8 @@ static const struct option long_options[] = {
 	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "wide", no_argument, NULL, OPT_WIDE },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -104,9 +109,14 @@ static const char usage_text[] =
 	"      --file-mode MODE   with -w: permissions of the files created, in octal (default 0600)\n"
 	"  -r, --read FILE        replay a recording (\"-\": standard input); no root needed\n"
 	"      --follow           with -r: keep reading as the file grows and rotates, like tail -F\n"
-	"  -q, --quiet            do not print events (with -w or -s); live -s -q traces only\n"
-	"                         what the summary is made of: listen, accept, v6only\n"
+	"  -q, --quiet            do not print events (with -w, -s or --metrics); live -s -q\n"
+	"                         traces only what the summary is made of: listen, accept, v6only\n"
 	"  -s, --summary          at the end, a per-listener table with a verdict\n"
+	"\n"
+	"Metrics (Prometheus text format, for node_exporter's textfile collector):\n"
+	"      --metrics FILE     write per-listener accepts by peer class, V6ONLY, connects,\n"
+	"                         refused packets and lost events to FILE, replaced whole\n"
+	"      --metrics-interval SECS  rewrite it every SECS seconds (default 15), and at exit\n"
 	"\n"
 	"Output and duration:\n"
 	"  -j, --json             JSON Lines, one object per event (schema in README)\n"
@@ -402,6 +412,13 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		return 0;
 	case OPT_FILE_MODE:
 		return parse_file_mode(arg, cfg, err);
+	case OPT_METRICS:
+		return parse_path(arg, &cfg->metrics_path, "--metrics", err);
+	case OPT_METRICS_INTERVAL:
+		if (parse_ulong(arg, 1, 86400, &v))
+			return bad(err, "metrics interval", arg, "expected whole seconds, 1 to 86400");
+		cfg->metrics_interval_s = v;
+		return 0;
 	case OPT_EVENT:
 		return parse_events(arg, cfg, err);
 	case OPT_COLOR:
@@ -546,6 +563,23 @@ static bool writes_over_input(const struct v6t_config *cfg)
 	return out.dev == cfg->read_id.dev && out.ino == cfg->read_id.ino;
 }
 
+/* --metrics would replace -r's or -w's file, however each is named. */
+static bool metrics_over_recording(const struct v6t_config *cfg)
+{
+	struct v6t_file_id m, w;
+
+	if (!cfg->metrics_path || !strcmp(cfg->metrics_path, "-"))
+		return false;
+	m = regular_file(cfg->metrics_path, -1);
+	if (cfg->write_path && !strcmp(cfg->write_path, cfg->metrics_path))
+		return true;
+	if (!m.ino)
+		return false;
+	w = cfg->write_path ? regular_file(cfg->write_path, STDOUT_FILENO) : (struct v6t_file_id){ 0 };
+	return (m.dev == cfg->read_id.dev && m.ino == cfg->read_id.ino) ||
+	       (m.dev == w.dev && m.ino == w.ino);
+}
+
 /* -C: an existing -w file that is not a regular one (/dev/null, a FIFO) cannot be rotated. */
 static bool rotates_special_file(const struct v6t_config *cfg)
 {
@@ -572,8 +606,14 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 	else if (cfg->file_mode != V6T_OUTFILE_MODE &&
 		 (!cfg->write_path || !strcmp(cfg->write_path, "-")))
 		why = "--file-mode needs -w FILE (a file, not standard output)";
-	else if (cfg->quiet && !cfg->write_path && !cfg->summary)
-		why = "-q needs -w or -s, or there would be nothing to see";
+	else if (cfg->quiet && !cfg->write_path && !cfg->summary && !cfg->metrics_path)
+		why = "-q needs -w, -s or --metrics, or there would be nothing to see";
+	else if (cfg->metrics_interval_s && !cfg->metrics_path)
+		why = "--metrics-interval needs --metrics FILE";
+	else if (cfg->metrics_path && (!strcmp(cfg->metrics_path, "-") || cfg->listeners_only))
+		why = "--metrics needs a file (not -), and traces or replays: not with -l";
+	else if (metrics_over_recording(cfg))
+		why = "--metrics and -r or -w name the same file";
 	else if (cfg->read_path && cfg->backend != V6T_BACKEND_AUTO)
 		why = "-B applies to live tracing, not to -r";
 	else if (cfg->read_path && cfg->buffer_kib != V6T_DEFAULT_BUFFER_KIB)
@@ -599,6 +639,22 @@ static int check_combinations(const struct v6t_config *cfg, FILE *err)
 		return 0;
 	fprintf(err, "v6trace: %s (see --help)\n", why);
 	return -EINVAL;
+}
+
+/*
+ * Live -q without -w shows nothing but the summary or the metrics: hooks for anything else
+ * would be pure cost. The kinds are implied, not asked for: one the kernel lacks (refused,
+ * before 5.17) is left out, as it is without --event.
+ */
+static void imply_events(struct v6t_config *cfg)
+{
+	if (cfg->event_mask || !cfg->quiet || cfg->write_path || cfg->read_path)
+		return;
+	if (cfg->metrics_path)
+		cfg->event_mask = V6T_METRICS_EVENTS;
+	else if (cfg->summary)
+		cfg->event_mask = V6T_SUMMARY_EVENTS;
+	cfg->event_mask_implied = cfg->event_mask != 0;
 }
 
 /* Long options whose names start with name[0..len): how many, and the first; an exact one wins. */
@@ -717,8 +773,8 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 		cfg->read_id = regular_file(cfg->read_path, STDIN_FILENO);
 	if (check_combinations(cfg, err))
 		return V6T_OPT_BAD;
-	/* live -s -q shows nothing but the summary: hooks for anything else would be pure cost */
-	if (v6t_summary_alone(cfg) && !cfg->event_mask)
-		cfg->event_mask = V6T_SUMMARY_EVENTS;
+	imply_events(cfg);
+	if (cfg->metrics_path && !cfg->metrics_interval_s)
+		cfg->metrics_interval_s = V6T_METRICS_INTERVAL_DEFAULT;
 	return V6T_OPT_RUN;
 }

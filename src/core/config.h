@@ -40,6 +40,7 @@ struct v6t_config {
 	unsigned int file_mode;		/* --file-mode: of the files -w creates */
 	struct v6t_file_id read_id;	/* -r's file when it is a regular one, else 0 */
 	uint32_t event_mask;		/* --event: bit per V6T_EV_* kind (0: all) */
+	bool event_mask_implied;	/* event_mask is what -q needs, not what --event asked */
 	/* --since/--until: wall-clock bounds; since 0 is the epoch, which bounds nothing */
 	uint64_t since_ns, until_ns;
 	bool until_set;			/* --until was given: until_ns 0 is the epoch */
@@ -49,7 +50,11 @@ struct v6t_config {
 	bool all_netns;			/* --all-netns: snapshot every network namespace */
 	bool wide;			/* --wide: show the container (cgroup) of each event */
 	uint64_t cgroup;		/* --cgroup: cgroup v2 id, 0 = any */
+	const char *metrics_path;	/* --metrics: the Prometheus text file, or NULL */
+	unsigned int metrics_interval_s; /* --metrics-interval: rewritten this often */
 };
+
+#define V6T_METRICS_INTERVAL_DEFAULT 15	/* node_exporter's own default scrape interval */
 
 #define V6T_COLOR_AUTO 0	/* on a terminal, unless NO_COLOR is set */
 #define V6T_COLOR_NEVER 1
@@ -63,12 +68,14 @@ static inline bool v6t_summary_alone(const struct v6t_config *cfg)
 
 /*
  * The summary alone, and nothing needs each accept on its own: no -n to count events towards,
- * no --since/--until to check each one against. The kernel may then count a listener's
+ * no --since/--until to check each one against, no --metrics to write the counts to while
+ * tracing (the kernel's are merged only at exit). The kernel may then count a listener's
  * accepts instead of sending them (v6t_counted).
  */
 static inline bool v6t_summary_only(const struct v6t_config *cfg)
 {
-	return v6t_summary_alone(cfg) && !cfg->count && !cfg->since_ns && !cfg->until_set;
+	return v6t_summary_alone(cfg) && !cfg->count && !cfg->since_ns && !cfg->until_set &&
+	       !cfg->metrics_path;
 }
 
 #endif

@@ -161,6 +161,51 @@ static int open_existing(struct v6t_outfile *f, const struct stat *st,
 	return open_special(f, st);
 }
 
+/*
+ * The directory of a file replaced again and again: whoever can move what is in it could put
+ * a link of theirs where the next rename lands, or swap the temporary file. A link at its
+ * name must be root's or ours (fs.protected_symlinks' rule for sticky directories, applied
+ * everywhere), and others may write it only if it is sticky, as /tmp is.
+ */
+static int check_dir(const char *path)
+{
+	size_t dlen = dir_len(path);
+	char dir[PATH_MAX];
+	struct stat st;
+
+	/* "d/" would follow a link at d: the name without its trailing slashes */
+	while (dlen > 1 && path[dlen - 1] == '/')
+		dlen--;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(dlen ? dlen : 1), dlen ? path : ".");
+	if (lstat(dir, &st))
+		return cannot("examine", dir, -errno);
+	if (S_ISLNK(st.st_mode) && st.st_uid && st.st_uid != geteuid())
+		return refuse(path, "its directory %s is a symbolic link of another user (uid %u)",
+			      dir, (unsigned int)st.st_uid);
+	if (stat(dir, &st))
+		return cannot("examine", dir, -errno);
+	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+		return refuse(path, "its directory %s is writable by others and not sticky", dir);
+	return 0;
+}
+
+/* Written whole: through a temporary file even when the name is new. */
+static int open_whole(struct v6t_outfile *f, const struct v6t_outfile_opts *o)
+{
+	struct stat st;
+	int err = check_dir(f->path);
+
+	if (err)
+		return err;
+	f->whole = true;
+	if (!lstat(f->path, &st))
+		return open_existing(f, &st, o);
+	if (errno != ENOENT)
+		return cannot("examine", f->path, -errno);
+	/* a link planted at the name from now on is replaced by rename(2), never followed */
+	return create_temp(f, o->mode);
+}
+
 int v6t_outfile_open(struct v6t_outfile *f, const char *path, const struct v6t_outfile_opts *o)
 {
 	struct stat st;
@@ -168,6 +213,8 @@ int v6t_outfile_open(struct v6t_outfile *f, const char *path, const struct v6t_o
 	memset(f, 0, sizeof(*f));
 	if (snprintf(f->path, sizeof(f->path), "%s", path) >= (int)sizeof(f->path))
 		return cannot("create", path, -ENAMETOOLONG);
+	if (o->whole)
+		return open_whole(f, o);
 	for (int i = 0; i < OPEN_TRIES; i++) {
 		int fd = open(f->path, CREATE_FLAGS, CREATE_MODE(o->mode));
 
@@ -203,7 +250,7 @@ int v6t_outfile_commit(struct v6t_outfile *f, int fd)
 	int err = 0;
 
 	/* once per file, not per event: what was recorded survives a crash of the host */
-	if (f->regular && fsync(fd))
+	if (f->regular && !f->whole && fsync(fd))
 		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;
@@ -221,7 +268,8 @@ int v6t_outfile_commit(struct v6t_outfile *f, int fd)
 		return err;
 	}
 	f->tmp[0] = '\0';
-	sync_dir(f->path);
+	if (!f->whole)
+		sync_dir(f->path);
 	return 0;
 }
 
@@ -232,6 +280,15 @@ void v6t_outfile_abandon(struct v6t_outfile *f, int fd)
 	if (f->tmp[0])
 		fprintf(stderr, "v6trace: %s is left as it was; what was written is in %s\n",
 			f->path, f->tmp);
+	f->tmp[0] = '\0';
+}
+
+void v6t_outfile_discard(struct v6t_outfile *f, int fd)
+{
+	if (fd >= 0)
+		close(fd);
+	if (f->tmp[0])
+		unlink(f->tmp);
 	f->tmp[0] = '\0';
 }
 

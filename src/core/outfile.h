@@ -11,6 +11,11 @@
  *   - an existing FIFO or character device of ours (or root's, such as /dev/null) is written
  *     as it is, opened without blocking: a FIFO with no reader is an error, not a hang;
  *   - anything else (a directory, a socket, a block device) is refused.
+ * A file written whole each time (opts.whole: --metrics, which a collector reads at any
+ * moment) is never written under its final name, new or not: always a temporary file renamed
+ * over the name, in a directory that must not let others move what is in it (a link of
+ * another user's, or writable by others without the sticky bit, is refused). It is not
+ * fsynced: the next interval rewrites it, and a sync could stall the tracing loop.
  * Each refusal is one line on stderr naming the file and the reason.
  */
 #ifndef V6T_OUTFILE_H
@@ -32,6 +37,7 @@ struct v6t_file_id {
 struct v6t_outfile_opts {
 	mode_t mode;			/* of files created, exactly: no umask applies */
 	bool regular_only;		/* rotation: a FIFO or device is refused too */
+	bool whole;			/* always through a temporary file (see above) */
 	struct v6t_file_id keep;	/* never replace this (the recording read); 0: none */
 };
 
@@ -40,6 +46,7 @@ struct v6t_outfile {
 	char tmp[PATH_MAX];		/* "" or the temporary file to replace path at commit */
 	struct v6t_file_id id;		/* the file written (the temporary one if any) */
 	bool regular;			/* a regular file: synced at commit, can be rotated */
+	bool whole;			/* opts.whole: not synced */
 };
 
 /* Opens path for writing by the rule above. Returns the fd, or -errno after one line on stderr. */
@@ -51,6 +58,8 @@ int v6t_outfile_open(struct v6t_outfile *f, const char *path, const struct v6t_o
 int v6t_outfile_commit(struct v6t_outfile *f, int fd);
 /* Writing failed: close, leave an old file as it was, and say where the new contents are. */
 void v6t_outfile_abandon(struct v6t_outfile *f, int fd);
+/* Writing failed, and what was written is worth nothing: close, and remove a temporary file. */
+void v6t_outfile_discard(struct v6t_outfile *f, int fd);
 /*
  * Removes path only if it is still the file id names (one this run wrote, for -W); anything
  * else there now is left alone with a warning.

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "decode.h"
 #include "filter.h"
+#include "metrics.h"
 #include "output.h"
 #include "owners.h"
 #include "pipeline.h"
@@ -17,7 +18,9 @@
 struct v6t_pipeline {
 	const struct v6t_config *cfg;
 	struct v6t_writer *writer;	/* -w, or NULL */
-	struct v6t_summary *summary;	/* -s, or NULL */
+	struct v6t_summary *summary;	/* -s or --metrics, or NULL */
+	struct v6t_metrics *metrics;	/* --metrics, or NULL */
+	bool metrics_written;		/* once at least */
 	bool display;			/* print events (not -q, and stdout is not the recording) */
 	bool color;			/* ANSI colours in the text display */
 	bool done;			/* -n reached, or the output is gone */
@@ -56,15 +59,23 @@ int v6t_pipeline_new(struct v6t_pipeline **out, const struct v6t_config *cfg, in
 		p->color = !cfg->json;
 	else if (cfg->color == V6T_COLOR_AUTO)
 		p->color = !cfg->json && isatty(p->out.fd) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
-	if (cfg->summary) {
+	/* the metrics' listeners are the summary's: one table, printed or not */
+	if (cfg->summary || cfg->metrics_path) {
 		p->summary = v6t_summary_new();
-		if (!p->summary) {
-			free(p);
-			return -ENOMEM;
-		}
+		if (!p->summary)
+			goto nomem;
+	}
+	if (cfg->metrics_path) {
+		p->metrics = v6t_metrics_new(cfg->metrics_path);
+		if (!p->metrics)
+			goto nomem;
 	}
 	*out = p;
 	return 0;
+nomem:
+	v6t_summary_free(p->summary);
+	free(p);
+	return -ENOMEM;
 }
 
 int v6t_pipeline_record_to(struct v6t_pipeline *p, const struct v6t_file_info *info)
@@ -203,6 +214,8 @@ static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e
 	}
 	if (p->summary)
 		v6t_summary_add(p->summary, &v);
+	if (p->metrics)
+		v6t_metrics_add(p->metrics, &v);
 	if (p->display)
 		display(p, &v);
 	if (p->cfg->count && ++p->printed >= p->cfg->count)
@@ -317,6 +330,22 @@ void v6t_pipeline_add_counts(struct v6t_pipeline *p, const struct v6t_count_key 
 		v6t_summary_add_counts(p->summary, k, c);
 }
 
+int v6t_pipeline_write_metrics(struct v6t_pipeline *p)
+{
+	int err;
+
+	if (!p->metrics)
+		return 0;
+	err = v6t_metrics_write(p->metrics, p->summary, p->lost_total);
+	/* a file refused the first time (a link, another's) is refused for good: said once */
+	if (err && !p->metrics_written) {
+		v6t_metrics_free(p->metrics);
+		p->metrics = NULL;
+	}
+	p->metrics_written = p->metrics_written || !err;
+	return err;
+}
+
 bool v6t_pipeline_done(const struct v6t_pipeline *p)
 {
 	return p->done;
@@ -340,17 +369,18 @@ int v6t_pipeline_flush(struct v6t_pipeline *p)
 
 int v6t_pipeline_close(struct v6t_pipeline *p)
 {
-	int err, werr;
+	int err, werr, merr;
 
 	if (!p)
 		return 0;
-	if (p->summary) {
+	if (p->summary && p->cfg->summary)
 		v6t_summary_print(p->summary, &p->out, p->cfg->json);
-		v6t_summary_free(p->summary);
-		p->summary = NULL;
-	}
+	/* the last word: everything counted, the end of a replay or of live tracing */
+	merr = v6t_pipeline_write_metrics(p);
+	v6t_metrics_free(p->metrics);
+	v6t_summary_free(p->summary);
 	err = v6t_pipeline_flush(p);
 	werr = v6t_writer_close(p->writer);
 	free(p);
-	return err ? err : werr;
+	return err ? err : werr ? werr : merr;
 }

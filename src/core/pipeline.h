@@ -46,12 +46,14 @@ bool v6t_pipeline_lost(struct v6t_pipeline *p, uint64_t ts_boot_ns, uint64_t cou
 /* Accepts the kernel counted for a listener instead of sending them (-s -q). */
 void v6t_pipeline_add_counts(struct v6t_pipeline *p, const struct v6t_count_key *k,
 			     const struct v6t_accept_counts *c);
+/* --metrics: the file written now, whole. 0 (also without --metrics) or -errno (reported). */
+int v6t_pipeline_write_metrics(struct v6t_pipeline *p);
 bool v6t_pipeline_done(const struct v6t_pipeline *p);
 /* Flushes the display and the recording; non-zero on a write error other than EPIPE. */
 int v6t_pipeline_flush(struct v6t_pipeline *p);
 /*
- * The summary (if -s), a final flush, the recording closed, and p freed. Returns the first
- * error. NULL is fine.
+ * The summary (if -s), the metrics file (if --metrics), a final flush, the recording closed,
+ * and p freed. Returns the first error. NULL is fine.
  */
 int v6t_pipeline_close(struct v6t_pipeline *p);
 

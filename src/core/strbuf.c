@@ -282,3 +282,33 @@ const char *sb_printable(char *buf, size_t size, const char *s)
 	sb_put_printable(&sb, s, strlen(s));
 	return buf;
 }
+
+/*
+ * A label value of the Prometheus text format (escapes: \\, \" and \n). The format is UTF-8,
+ * and one bad label makes node_exporter's textfile collector drop the whole file, so each
+ * invalid sequence becomes U+FFFD, as in JSON; other controls too, as a label has no use
+ * for them and the file is read with cat.
+ */
+void sb_prom_label(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	sb_putc(sb, '"');
+	while (p < end) {
+		size_t len;
+		uint32_t cp = v6t_utf8_decode(p, end - p, &len);
+
+		if (cp == '\\')
+			sb_lit(sb, "\\\\");
+		else if (cp == '"')
+			sb_lit(sb, "\\\"");
+		else if (cp == '\n')
+			sb_lit(sb, "\\n");
+		else if (cp == V6T_UTF8_INVALID || v6t_utf8_is_control(cp))
+			sb_lit(sb, "\xef\xbf\xbd");
+		else
+			sb_putn(sb, (const char *)p, len);
+		p += len;
+	}
+	sb_putc(sb, '"');
+}

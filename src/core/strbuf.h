@@ -96,6 +96,11 @@ void sb_pad_to(struct strbuf *sb, size_t col);
 void sb_json_str(struct strbuf *sb, const char *s);
 /* the same for n bytes of s (which holds no NUL) */
 void sb_json_strn(struct strbuf *sb, const char *s, size_t n);
+/*
+ * A Prometheus text-format label value, quotes included: '\\', '"' and newline escaped, each
+ * invalid UTF-8 sequence and other control character replaced by U+FFFD.
+ */
+void sb_prom_label(struct strbuf *sb, const char *s, size_t n);
 /* "s" in quotes, for strings that are plain by construction (names, addresses) */
 static inline void sb_json_plain(struct strbuf *sb, const char *s, size_t n)
 {

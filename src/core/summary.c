@@ -164,6 +164,23 @@ static void row_view(const struct listener *l, struct v6t_sock_event *e, struct 
 	v->accepts = &l->n;
 }
 
+void v6t_summary_each(const struct v6t_summary *s,
+		      void (*fn)(void *ctx, const struct v6t_view *row), void *ctx)
+{
+	struct v6t_sock_event e;
+	struct v6t_view v;
+
+	for (unsigned int i = 0; i < s->n; i++) {
+		row_view(&s->list[i], &e, &v);
+		fn(ctx, &v);
+	}
+}
+
+uint64_t v6t_summary_rowless(const struct v6t_summary *s)
+{
+	return s->untracked + s->unknown;
+}
+
 static void print_row(struct v6t_sink *out, enum v6t_row row, const struct v6t_view *v, int json)
 {
 	char line[V6T_LINE_MAX];
@@ -186,22 +203,30 @@ static void print_rowless(struct v6t_sink *out, int json, enum v6t_row row, cons
 		print_row(out, row, &v, json);
 }
 
+struct print_ctx {
+	struct v6t_sink *out;
+	int json;
+};
+
+static void print_summary_row(void *ctx, const struct v6t_view *v)
+{
+	struct print_ctx *pc = ctx;
+
+	print_row(pc->out, V6T_ROW_SUMMARY, v, pc->json);
+}
+
 void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int json)
 {
 	char line[V6T_LINE_MAX];
 	struct strbuf sb = STRBUF_ON(line);
-	struct v6t_sock_event e;
-	struct v6t_view v;
+	struct print_ctx pc = { out, json };
 
 	if (!json) {
 		v6t_sink_write(out, "\nSUMMARY: TCP listeners\n", 24);
 		v6t_text_header(&sb, V6T_ROW_SUMMARY);
 		v6t_sink_write(out, sb.buf, sb.len);
 	}
-	for (unsigned int i = 0; i < s->n; i++) {
-		row_view(&s->list[i], &e, &v);
-		print_row(out, V6T_ROW_SUMMARY, &v, json);
-	}
+	v6t_summary_each(s, print_summary_row, &pc);
 	if (!json && !s->n)
 		v6t_sink_write(out, "(no TCP listener was seen listening or accepting)\n", 51);
 	print_rowless(out, json, V6T_ROW_OVERFLOW, "summary_overflow", s->untracked);

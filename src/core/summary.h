@@ -27,6 +27,11 @@ void v6t_summary_add(struct v6t_summary *s, const struct v6t_view *v);
 /* Accepts the kernel counted for a listener instead of sending them (-s -q). */
 void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k,
 			    const struct v6t_accept_counts *c);
+/* Each listener's row as the outputs show it (a view), in the order first seen. */
+void v6t_summary_each(const struct v6t_summary *s,
+		      void (*fn)(void *ctx, const struct v6t_view *row), void *ctx);
+/* Accepts that make no row: their listener was not known, or past the table's size. */
+uint64_t v6t_summary_rowless(const struct v6t_summary *s);
 void v6t_summary_print(const struct v6t_summary *s, struct v6t_sink *out, int json);
 void v6t_summary_free(struct v6t_summary *s);
 

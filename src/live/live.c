@@ -17,6 +17,7 @@
 #include "writer.h"
 
 #define POLL_MS 100
+#define NS_PER_S 1000000000ULL
 
 /* Where the ring's records go: the pipeline, some after a lookup of their port's sockets. */
 struct live {
@@ -157,12 +158,28 @@ static void snapshot_existing(struct v6t_pipeline *p, const struct v6t_config *c
 			"v6trace: warning: existing sockets are not all listed; tracing goes on\n");
 }
 
+/*
+ * --metrics: the file again once the interval has passed, on the monotonic clock (a wall
+ * clock set back would stop it). A failed write is one line on stderr, and the next interval
+ * tries again: the collector reads the last good file meanwhile.
+ */
+static void metrics_tick(struct v6t_pipeline *p, const struct v6t_config *cfg, uint64_t *due)
+{
+	uint64_t now = v6t_clock_ns(CLOCK_MONOTONIC);
+
+	if (!cfg->metrics_path || now < *due)
+		return;
+	v6t_pipeline_write_metrics(p);
+	*due = now + cfg->metrics_interval_s * NS_PER_S;
+}
+
 /* Records into the pipeline until a stop or -n, then what the kernel still holds. */
 static int trace(struct live *l, struct v6t_tracer *t, const struct v6t_config *cfg,
 		 volatile int *stop)
 {
 	struct v6t_pipeline *p = l->p;
-	uint64_t lost = 0;
+	uint64_t lost = 0, metrics_due = v6t_clock_ns(CLOCK_MONOTONIC) +
+					   cfg->metrics_interval_s * NS_PER_S;
 	int err;
 
 	while (!*stop && !v6t_pipeline_done(p)) {
@@ -176,6 +193,7 @@ static int trace(struct live *l, struct v6t_tracer *t, const struct v6t_config *
 		err = v6t_pipeline_flush(p);
 		if (err)
 			return err;
+		metrics_tick(p, cfg, &metrics_due);
 	}
 	/* everything the kernel queued before we stopped is still worth printing */
 	if (!v6t_pipeline_done(p))
@@ -228,6 +246,10 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	v6t_pipeline_header(p);
 	snapshot_existing(p, cfg);
 	v6t_pipeline_flush(p);
+	/* the listeners there are, with no accept counted yet; a file refused ends it here */
+	err = v6t_pipeline_write_metrics(p);
+	if (err)
+		goto out;
 	signal_ready(cfg->ready_fd);
 	/* -d: a stop like a signal's, so it also ends a write blocked on a full pipe */
 	err = v6t_stop_after(cfg->duration_s);

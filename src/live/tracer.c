@@ -305,10 +305,16 @@ static int watch_ring(struct v6t_tracer *t)
 /* Try again: auto had another backend to fall back on (see try_plan). */
 #define RETRY 1
 
+/* The hooks tracing goes on without: with --event none, with the kinds -q implies as without. */
+static unsigned int hooks_optional(const struct v6t_config *cfg)
+{
+	return v6t_hooks_optional(cfg->event_mask_implied ? 0 : cfg->event_mask);
+}
+
 /* Non-zero if hooks are all ones tracing goes on without (see v6t_hooks_optional). */
 static int optional_only(unsigned int hooks, const struct v6t_config *cfg)
 {
-	return hooks && !(hooks & ~v6t_hooks_optional(cfg->event_mask));
+	return hooks && !(hooks & ~hooks_optional(cfg));
 }
 
 /*
@@ -372,7 +378,7 @@ static int try_plan(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned
 	int failed_hook = -1, err;
 
 	err = v6t_plan_choose(&t->plan, cfg->backend, v6t_hooks_for_events(cfg->event_mask),
-			      v6t_hooks_optional(cfg->event_mask), excluded, stderr);
+			      hooks_optional(cfg), excluded, stderr);
 	if (err)
 		return err;
 	t->skel = v6trace_bpf__open();

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -381,6 +382,40 @@ out:
 	if (seen < count)
 		fprintf(stderr, "harness: %s held %d of \"%s\", not %d\n", path, seen, needle, count);
 	return seen >= count ? 0 : -1;
+}
+
+/* Does the file at path hold needle now? */
+static bool file_holds(const char *path, const char *needle)
+{
+	char *text = slurp_file(path, NULL);
+	bool found = text && strstr(text, needle);
+
+	free(text);
+	return found;
+}
+
+int wait_file_replaced(const char *path, const char *needle, int timeout_ms)
+{
+	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	struct pollfd pfd = { .fd = in, .events = POLLIN };
+	char dir[PATH_MAX], events[4096];
+	bool found = false;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = '\0';
+	if (in < 0 || inotify_add_watch(in, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
+		goto out;
+	/* check after the watch is set, so a rename between the two is not missed */
+	while (!(found = file_holds(path, needle)) && poll(&pfd, 1, timeout_ms) == 1)
+		while (read(in, events, sizeof(events)) > 0)
+			;
+out:
+	if (in >= 0)
+		close(in);
+	if (!found)
+		fprintf(stderr, "harness: %s did not come to hold \"%s\"\n", path, needle);
+	return found ? 0 : -1;
 }
 
 int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms)

@@ -55,6 +55,11 @@ void tracer_cleanup(struct tracer *t);
 int tracer_wait_output(struct tracer *t, const char *needle, int timeout_ms);
 /* The same for any file, until needle occurs count times (timeout: between two changes). */
 int wait_file_output(const char *path, const char *needle, int count, int timeout_ms);
+/*
+ * Waits (inotify on its directory, bounded) until the file at path, which is replaced by
+ * rename(2) rather than written in place, holds needle; 0 if it did.
+ */
+int wait_file_replaced(const char *path, const char *needle, int timeout_ms);
 /* Raw stdout of a stopped tracer (JSON mode keeps it too). */
 const char *tracer_stdout(const struct tracer *t);
 

@@ -24,6 +24,7 @@ int run_compat_tests(void);
 int run_refused_tests(void);
 int run_hint_tests(void);
 int run_holders_tests(void);
+int run_metrics_tests(void);
 
 /* Per-test state: a tracer that teardown always reaps, even after a failed assertion. */
 int itest_setup(void **state);

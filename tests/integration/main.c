@@ -109,5 +109,7 @@ int main(void)
 		failed += run_hint_tests();
 	if (wanted("holders"))
 		failed += run_holders_tests();
+	if (wanted("metrics"))
+		failed += run_metrics_tests();
 	return failed ? 1 : 0;
 }

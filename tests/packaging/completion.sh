@@ -124,6 +124,8 @@ expect_exact "v6trace --no-s" "--no-snapshot" "$bin" --no-s
 expect_exact "v6trace -q --fo" "--follow" "$bin" -q --fo
 expect_exact "v6trace --rotate-" "--rotate-count --rotate-size" "$bin" --rotate-
 expect_exact "v6trace -V (a whole short option)" "-V" "$bin" -V
+expect_exact "v6trace --metr" "--metrics --metrics-interval" "$bin" --metr
+expect_exact "v6trace -q --metrics-i" "--metrics-interval" "$bin" -q --metrics-i
 # the command word as typed: v6trace found in PATH
 PATH="$(dirname "$bin"):$PATH" expect_exact "v6trace (from PATH) --bu" "--buffer-size" v6trace --bu
 
@@ -151,6 +153,8 @@ expect_exact "v6trace --color=ne" "never" "$bin" --color = ne
 expect_exact "v6trace -P <Tab> (a port: nothing to offer)" "" "$bin" -P ""
 expect_exact "v6trace --since <Tab> (a time: nothing to offer)" "" "$bin" --since ""
 expect_exact "v6trace -w t.v6t --file-mode <Tab>" "0600 0640" "$bin" -w t.v6t --file-mode ""
+expect_exact "v6trace --metrics m.prom --metrics-interval <Tab> (seconds: nothing to offer)" "" \
+	"$bin" --metrics m.prom --metrics-interval ""
 
 # Files: recordings (and their rotated parts) first, any file when there is none.
 work=$(mktemp -d)
@@ -169,6 +173,11 @@ cd "$work/norec" || exit 1
 expect_exact "v6trace -r <Tab> with no recording here: any file" "trace.bin" "$bin" -r ""
 cd "$work" || exit 1
 expect_exact "v6trace --cgroup cg/ (directories only)" "cg/ctr1" "$bin" --cgroup cg/
+mkdir -p "$work/textfile/sub"
+touch "$work/textfile/v6trace.prom" "$work/textfile/notes.txt"
+cd "$work/textfile" || exit 1
+expect_exact "v6trace -q --metrics <Tab> (.prom files and directories)" "sub v6trace.prom" \
+	"$bin" -q --metrics ""
 cd / || exit 1
 
 # Processes: pids and the kernel's task names.

@@ -44,11 +44,17 @@ unit_value() {
 	sed -n "s/^$1=//p" "$unit" | tail -1
 }
 
+# The value of NAME in the unit's Environment= ("NAME=VALUE", quoted or not)
+unit_env() {
+	unit_value Environment | sed -n "s/^\"\{0,1\}$1=\(.*\)/\1/p" | sed 's/"$//'
+}
+
 # A command line of the unit as argv, one per line: systemd's "$$" is "$", its quoting is the
-# shell's for what this unit uses, and /usr/sbin/v6trace and the log directory are moved to
-# the ones under test.
+# shell's for what this unit uses, $V6TRACE_METRICS_ARGS is $metrics_args, and
+# /usr/sbin/v6trace and the log directory are moved to the ones under test.
 unit_argv() {
-	unit_value "$1" | sed "s/\\\$\\\$/\$/g; s|/usr/sbin/v6trace|$bin|g; s|/var/log/v6trace|$logdir|g" |
+	unit_value "$1" | sed "s|\\\$V6TRACE_METRICS_ARGS|$metrics_args|g" |
+		sed "s/\\\$\\\$/\$/g; s|/usr/sbin/v6trace|$bin|g; s|/var/log/v6trace|$logdir|g" |
 		python3 -c 'import shlex, sys; print("\n".join(shlex.split(sys.stdin.read())))'
 }
 
@@ -109,6 +115,13 @@ logdir=$work/log
 state=$work/state
 mkdir "$logdir" "$state"
 python=$(command -v /usr/bin/python3 python3 | head -1)
+# as the unit is installed: no metrics
+metrics_args=$(unit_env V6TRACE_METRICS_ARGS)
+if [ -z "$metrics_args" ]; then
+	pass "unit: V6TRACE_METRICS_ARGS is empty: no metrics unless asked for"
+else
+	fail "unit: V6TRACE_METRICS_ARGS=\"$metrics_args\", expected empty"
+fi
 mapfile -t pre_argv < <(unit_argv ExecStartPre)
 mapfile -t start_argv < <(unit_argv ExecStart)
 echo "     ExecStartPre: ${pre_argv[*]}"
@@ -225,5 +238,27 @@ for drop in $caps; do
 		fail "without $drop: exit status ${rc:-?}, expected 1; stderr: $(cat "$state/start.err")"
 	fi
 done
+
+# Metrics as README enables them: V6TRACE_METRICS_ARGS naming a file in the runtime
+# directory, which systemd makes for the service's user (here in $state, the writable one)
+if [ "$(unit_value RuntimeDirectory)" = v6trace ] && [ "$(unit_value RuntimeDirectoryMode)" = 0755 ]; then
+	pass "unit: RuntimeDirectory=v6trace, mode 0755 (node_exporter's user reads it)"
+else
+	fail "unit: expected RuntimeDirectory=v6trace, RuntimeDirectoryMode=0755"
+fi
+rundir=$state/run
+mkdir -m 0755 "$rundir"
+chown "$service_uid:$service_uid" "$rundir"
+metrics_args="--metrics $rundir/v6trace.prom"
+mapfile -t start_argv < <(unit_argv ExecStart)
+start_service "$caps"
+rc=$(cat "$state/start.rc" 2>/dev/null)
+prom=$(cat "$rundir/v6trace.prom" 2>/dev/null)
+if [ "$rc" = 0 ] && [[ $prom == *"v6trace_listener_v6only{"*"port=\"$port\""*"comm=\"python3\""* ]] &&
+	[ "$(stat -c %a "$rundir/v6trace.prom")" = 644 ]; then
+	pass "with V6TRACE_METRICS_ARGS: $rundir/v6trace.prom, mode 644, has python3's [::]:$port"
+else
+	fail "with V6TRACE_METRICS_ARGS: exit status ${rc:-?}, file: ${prom:-none}; stderr: $(cat "$state/start.err")"
+fi
 
 finish

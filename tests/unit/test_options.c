@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include "cgroup.h"
 #include "filter.h"
+#include "metrics.h"
 #include "options.h"
 #include "view.h"
 
@@ -202,6 +203,52 @@ static void test_summary_only_events(void **state)
 	assert_int_equal(cfg.event_mask, 0);
 }
 
+/*
+ * --metrics: a file, rewritten every --metrics-interval seconds (15 unless told); with -q and
+ * no -w only its kinds are traced, implied (a kind the kernel lacks is left out), and the
+ * kernel does not count accepts on its own, since the file needs them while tracing.
+ */
+static void test_metrics_options(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "--metrics", "/tmp/v.prom"), V6T_OPT_RUN);
+	assert_string_equal(cfg.metrics_path, "/tmp/v.prom");
+	assert_int_equal(cfg.metrics_interval_s, 15);
+	assert_int_equal(cfg.event_mask, 0);
+	assert_int_equal(PARSE(&cfg, "-q", "--metrics", "/tmp/v.prom", "--metrics-interval", "1"),
+			 V6T_OPT_RUN);
+	assert_int_equal(cfg.metrics_interval_s, 1);
+	assert_int_equal(cfg.event_mask, V6T_METRICS_EVENTS);
+	assert_true(cfg.event_mask_implied);
+	assert_int_equal(PARSE(&cfg, "-s", "-q", "--metrics", "/tmp/v.prom"), V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, V6T_METRICS_EVENTS);
+	assert_false(v6t_summary_only(&cfg));
+	assert_int_equal(PARSE(&cfg, "-s", "-q"), V6T_OPT_RUN);
+	assert_true(v6t_summary_only(&cfg));
+	assert_false(cfg.event_mask_implied && cfg.event_mask == V6T_METRICS_EVENTS);
+	assert_int_equal(PARSE(&cfg, "-q", "--metrics", "/tmp/v.prom", "-w", "/tmp/x.v6t"),
+			 V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, 0);
+	assert_int_equal(PARSE(&cfg, "-q", "--metrics", "/tmp/v.prom", "--event", "accept"),
+			 V6T_OPT_RUN);
+	assert_false(cfg.event_mask_implied);
+	assert_int_equal(PARSE(&cfg, "-r", "/tmp/x.v6t", "-q", "--metrics", "/tmp/v.prom"),
+			 V6T_OPT_RUN);
+	assert_int_equal(cfg.event_mask, 0);
+	assert_int_equal(PARSE(&cfg, "--metrics-interval", "5"), V6T_OPT_BAD);
+	assert_int_equal(PARSE(&cfg, "--metrics", "/tmp/v.prom", "--metrics-interval", "0"),
+			 V6T_OPT_BAD);
+	assert_int_equal(PARSE(&cfg, "--metrics", "/tmp/v.prom", "--metrics-interval", "1x"),
+			 V6T_OPT_BAD);
+	assert_int_equal(PARSE(&cfg, "--metrics", "-"), V6T_OPT_BAD);
+	assert_int_equal(PARSE(&cfg, "-l", "--metrics", "/tmp/v.prom"), V6T_OPT_BAD);
+	assert_int_equal(PARSE(&cfg, "--metrics", "a", "--metrics", "b"), V6T_OPT_BAD);
+	/* the recording read or written is never replaced by metrics */
+	assert_int_equal(PARSE(&cfg, "-w", "/tmp/v.prom", "--metrics", "/tmp/v.prom"), V6T_OPT_BAD);
+}
+
 /* --file-mode: octal permission bits, default 0600, only for a file that -w creates */
 static void test_file_mode(void **state)
 {
@@ -253,6 +300,8 @@ static void test_same_file(void **state)
 	BAD("-r and -w name the same file", "-r", file, "-w", dot);
 	BAD("-r and -w name the same file", "-r", file, "-w", hard);
 	BAD("-r and -w name the same file", "-r", file, "-w", updown);
+	BAD("--metrics and -r or -w name the same file", "-r", file, "--metrics", hard);
+	BAD("--metrics and -r or -w name the same file", "-w", dot, "--metrics", file);
 	/* -r - reading X */
 	saved_stdin = dup(STDIN_FILENO);
 	fd = open(file, O_RDONLY);
@@ -441,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_event_lists),
 		cmocka_unit_test(test_summary_only_events),
+		cmocka_unit_test(test_metrics_options),
 		cmocka_unit_test(test_file_mode),
 		cmocka_unit_test(test_same_file),
 		cmocka_unit_test(test_rotate_needs_regular_file),

@@ -10,26 +10,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "tmpdir.h"
 #include "writer.h"
 
 #define NS_BASE 4026530000ULL
 
-static char dir[] = "/tmp/v6t-writer-XXXXXX";
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	char cmd[64];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) ? -1 : 0;
-}
 
 static struct v6t_writer *open_writer(const char *name, uint64_t rotate_bytes)
 {
