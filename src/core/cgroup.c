@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include "cgroup.h"
 
 #define CACHE_SIZE 512	/* containers on one host: far fewer; a full cache just rescans */
-#define NAME_LEN 64
 
 struct entry {
 	uint64_t id;
-	char name[NAME_LEN];
+	char *path;			/* from the hierarchy's root, as /proc/PID/cgroup gives it */
+	struct v6t_cgroup_owner *owner;	/* made on first use */
 };
 
 static struct entry cache[CACHE_SIZE];
 static unsigned int cached;
+static size_t root_len;
 static time_t last_scan;
 
 int v6t_cgroup2_mount(char *out, size_t size)
@@ -42,33 +44,85 @@ int v6t_cgroup2_mount(char *out, size_t size)
 
 static int remember(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-	const char *base = path + ftw->base;
-
+	(void)ftw;
 	if (type != FTW_D || cached == CACHE_SIZE)
 		return 0;
+	cache[cached].path = strdup(path[root_len] ? path + root_len : "/");
+	if (!cache[cached].path)
+		return 0;
 	cache[cached].id = st->st_ino;
-	snprintf(cache[cached].name, NAME_LEN, "%s", ftw->level ? base : "/");
+	cache[cached].owner = NULL;
 	cached++;
 	return 0;
+}
+
+static void forget_all(void)
+{
+	for (unsigned int i = 0; i < cached; i++) {
+		free(cache[i].path);
+		free(cache[i].owner);
+	}
+	cached = 0;
 }
 
 static void rescan(void)
 {
 	char root[1024];
 
-	cached = 0;
-	if (v6t_cgroup2_mount(root, sizeof(root)) == 0)
+	forget_all();
+	if (v6t_cgroup2_mount(root, sizeof(root)) == 0) {
+		root_len = strlen(root);
 		nftw(root, remember, 16, FTW_PHYS | FTW_MOUNT);
+	}
 }
 
-const char *v6t_cgroup_name(uint64_t id)
+/* What text shows: the owner as people name it, or failing that the cgroup's own name. */
+static void label(struct v6t_cgroup_owner *o)
+{
+	const struct v6t_container *c = &o->c;
+	const char *rt = v6t_runtime_name(c->runtime);
+
+	if (c->runtime == V6T_RT_KUBERNETES && c->pod[0])
+		snprintf(o->label, sizeof(o->label), "pod %s/%s", c->pod_namespace, c->pod);
+	else if (c->runtime == V6T_RT_KUBERNETES)
+		snprintf(o->label, sizeof(o->label), "pod %s", c->pod_uid);
+	else if (c->runtime == V6T_RT_SYSTEMD)
+		snprintf(o->label, sizeof(o->label), "%s", c->unit);
+	else if (rt)	/* a runtime's container: its name, or the id's first 12 as docker ps */
+		snprintf(o->label, sizeof(o->label), "%s:%.*s", rt, c->name[0] ? V6T_NAME_LEN : 12,
+			 c->name[0] ? c->name : c->id);
+	else
+		snprintf(o->label, sizeof(o->label), "%s", o->cgroup);
+}
+
+static struct v6t_cgroup_owner *owner_of(struct entry *e)
+{
+	struct v6t_state_roots roots;
+	const char *last = strrchr(e->path, '/');
+
+	if (e->owner)
+		return e->owner;
+	e->owner = calloc(1, sizeof(*e->owner));
+	if (!e->owner)
+		return NULL;
+	snprintf(e->owner->cgroup, sizeof(e->owner->cgroup), "%s",
+		 last && last[1] ? last + 1 : "/");
+	if (v6t_container_parse(e->path, &e->owner->c)) {
+		v6t_state_roots_default(&roots);
+		v6t_container_resolve(&e->owner->c, &roots);
+	}
+	label(e->owner);
+	return e->owner;
+}
+
+const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id)
 {
 	time_t now = time(NULL);
 
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned int i = 0; i < cached; i++)
 			if (cache[i].id == id)
-				return cache[i].name;
+				return owner_of(&cache[i]);
 		/* a new container since the last look: rescan, but not for every event */
 		if (pass || now == last_scan)
 			break;

@@ -1,17 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* cgroup v2 ids (what BPF reports) to names people recognise: a container's scope or slice. */
+/* cgroup v2 ids (what BPF reports) to names people recognise: a pod, a container, a service. */
 #ifndef V6T_CGROUP_H
 #define V6T_CGROUP_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "container.h"
 
 /* Where cgroup2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid systems). */
 int v6t_cgroup2_mount(char *out, size_t size);
+
+/* A cgroup as --wide shows it. */
+struct v6t_cgroup_owner {
+	struct v6t_container c;		/* runtime V6T_RT_NONE: no owner recognised */
+	char cgroup[V6T_NAME_LEN];	/* the last element of its path, "/" for the root */
+	/* text: "pod shop/web", "docker:web", "nginx.service", else the cgroup */
+	char label[2 * V6T_NAME_LEN + 16];
+};
+
 /*
- * The last element of the cgroup's path ("docker-3f2a....scope", "/" for the root), or NULL
- * if no cgroup has this id (any more). Cached; a miss rescans the tree at most once a second.
+ * The owner of the cgroup with this id, recognised from its path and named from the node's
+ * state (container.h), or NULL if no cgroup has this id (any more). Cached until the next
+ * rescan; a miss rescans the tree at most once a second.
  */
-const char *v6t_cgroup_name(uint64_t id);
+const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "addr.h"
+#include "cgroup.h"
 #include "classify.h"
 #include "hints.h"
 #include "names.h"
@@ -74,7 +75,7 @@ struct v6t_view {
 	char peer_addr[INET6_ADDRSTRLEN];
 	char ipv4[INET_ADDRSTRLEN];	/* the mapped peer's IPv4 address, when mapped */
 	char listener_addr[INET6_ADDRSTRLEN];
-	const char *container;		/* --wide: the cgroup's name, or NULL */
+	const struct v6t_cgroup_owner *container;	/* --wide: the cgroup's owner, or NULL */
 	char note[V6T_NOTE_LEN];
 
 	/* rows that are not events: a lost record, a summary row or its footers */

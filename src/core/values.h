@@ -244,15 +244,37 @@ static inline void put_process(struct strbuf *sb, const struct v6t_view *v, unsi
 	sb_putc(sb, ']');
 }
 
+/* ,"key":"value", or null for "" (names from the node's state: escaped as any name is) */
+static inline void put_json_member(struct strbuf *sb, const char *key, const char *value)
+{
+	sb_puts(sb, key);
+	if (value && *value)
+		sb_json_str(sb, value);
+	else
+		sb_lit(sb, "null");
+}
+
+/* JSON: the owner as an object, each key null where it does not apply; text: its label. */
 static inline void put_container(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
 {
-	if (flags & V6T_OUT_JSON) {
-		sb_json_str(sb, v->container);
+	const struct v6t_cgroup_owner *o = v->container;
+	const struct v6t_container *c = &o->c;
+
+	if (!(flags & V6T_OUT_JSON)) {
+		sb_putc(sb, '[');
+		sb_put_printable(sb, o->label, strlen(o->label));
+		sb_lit(sb, "] ");
 		return;
 	}
-	sb_putc(sb, '[');
-	sb_put_printable(sb, v->container, strlen(v->container));
-	sb_lit(sb, "] ");
+	put_json_member(sb, "{\"runtime\":", v6t_runtime_name(c->runtime));
+	put_json_member(sb, ",\"id\":", c->id);
+	put_json_member(sb, ",\"name\":", c->name);
+	put_json_member(sb, ",\"pod\":", c->pod);
+	put_json_member(sb, ",\"namespace\":", c->pod_namespace);
+	put_json_member(sb, ",\"pod_uid\":", c->pod_uid);
+	put_json_member(sb, ",\"unit\":", c->unit);
+	put_json_member(sb, ",\"cgroup\":", o->cgroup);
+	sb_putc(sb, '}');
 }
 
 /* a lost record in text: JSON has count and total apart */

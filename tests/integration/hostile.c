@@ -456,12 +456,14 @@ static void test_replay(void **state)
 	assert_json_names("-r -j --wide", out, true);
 	for (size_t i = 0; i < N_NAMES; i++) {
 		char key[64];
-		json_object *e;
+		json_object *e, *c;
 
 		snprintf(key, sizeof(key), "\"pid\":%d,", h.pid[i]);
 		e = parse_line_with(out, key);
 		assert_non_null(e);
-		assert_str(ev_str(e, "container"), h.cgroup_json);
+		assert_true(json_object_object_get_ex(e, "container", &c));
+		assert_str(ev_str(c, "cgroup"), h.cgroup_json);
+		assert_true(ev_is_null(c, "runtime"));
 		json_object_put(e);
 	}
 	assert_ran(((const char *[]){ "-r", h.recording, "-v", NULL }));

@@ -105,6 +105,8 @@ int main(void)
 		failed += run_compat_tests();
 	if (wanted("refused"))
 		failed += run_refused_tests();
+	if (wanted("owners"))
+		failed += run_owner_tests();
 	if (wanted("hints"))
 		failed += run_hint_tests();
 	if (wanted("holders"))

@@ -18,6 +18,14 @@
 
 #define ALL_HAS 0xffffffffu
 
+/* a pod's container, as --wide names it */
+static const struct v6t_cgroup_owner box = {
+	.c = { .runtime = V6T_RT_KUBERNETES, .id = "3f2a9c0d4e5b", .name = "web", .pod = "web-0",
+	       .pod_namespace = "shop", .pod_uid = "1f2e3d4c-5b6a-4789-8abc-def012345678" },
+	.cgroup = "cri-containerd-3f2a9c0d4e5b.scope",
+	.label = "pod shop/web-0",
+};
+
 static const struct v6t_accept_counts counts = { .ipv4_mapped = 3, .ipv4 = 2, .ipv6 = 1 };
 
 /* A row of each kind with every value there is (short ones, so no column overflows). */
@@ -40,7 +48,7 @@ static void full_view(enum v6t_row row, struct v6t_sock_event *e, struct v6t_vie
 	v->error = "EINVAL";
 	strcpy(v->bound_dev, "eth0");
 	v->bound_dev_len = 4;
-	v->container = "box";
+	v->container = &box;
 	v->hint.how = "how";
 	v->hint.sysctl = "sysctl";
 	v->accepts = &counts;
@@ -262,18 +270,24 @@ static void test_shown_with_option_only(void **state)
 	struct v6t_sock_event e;
 	struct v6t_view v;
 	char line[V6T_LINE_MAX];
-	json_object *o;
+	json_object *o, *c;
 
 	(void)state;
 	full_view(V6T_ROW_EVENT, &e, &v);
 	text_of(V6T_ROW_EVENT, &v, line, sizeof(line));
-	assert_non_null(strstr(line, " [box] "));
+	assert_non_null(strstr(line, " [pod shop/web-0] "));
 	o = json_of(V6T_ROW_EVENT, &v);
-	assert_true(json_object_object_get_ex(o, "container", NULL));
+	assert_true(json_object_object_get_ex(o, "container", &c));
+	assert_string_equal(json_object_get_string(json_object_object_get(c, "runtime")),
+			    "kubernetes");
+	assert_string_equal(json_object_get_string(json_object_object_get(c, "namespace")), "shop");
+	assert_string_equal(json_object_get_string(json_object_object_get(c, "pod")), "web-0");
+	assert_string_equal(json_object_get_string(json_object_object_get(c, "name")), "web");
+	assert_true(json_object_is_type(json_object_object_get(c, "unit"), json_type_null));
 	json_object_put(o);
 	v.has &= ~V6T_HAS_WIDE;
 	text_of(V6T_ROW_EVENT, &v, line, sizeof(line));
-	assert_null(strstr(line, "[box]"));
+	assert_null(strstr(line, "[pod shop/web-0]"));
 	o = json_of(V6T_ROW_EVENT, &v);
 	assert_false(json_object_object_get_ex(o, "container", NULL));
 	json_object_put(o);

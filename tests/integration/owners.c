@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --wide names a socket's owner as its runtime does: real processes moved into real cgroup v2
+ * directories named as kubelet, containerd, CRI-O, Docker, Podman and systemd name theirs,
+ * with the state those runtimes keep on disk laid out under $V6TRACE_TEST_ROOT, each binding
+ * a port that v6trace -j --wide reports with its container object.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cgroup.h"
+#include "itest.h"
+
+#define ID "3f2a9c0d4e5b6a7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
+#define UID "1f2e3d4c-5b6a-4789-8abc-def012345678"
+#define UID_ "1f2e3d4c_5b6a_4789_8abc_def012345678"
+#define PORT 8700
+
+/* Each owner: the cgroup path under the test's directory, and what v6trace must make of it. */
+static const struct owner {
+	const char *cgroup;
+	const char *runtime, *id, *name, *pod, *ns, *unit, *label;
+} owners[] = {
+	{ "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UID_ ".slice/"
+	  "cri-containerd-" ID ".scope", "kubernetes", ID, "nginx", "web-7d9f", "shop", NULL,
+	  "pod shop/web-7d9f" },
+	{ "kubepods/besteffort/pod" UID "/" ID, "kubernetes", ID, "nginx", "web-7d9f", "shop", NULL,
+	  "pod shop/web-7d9f" },
+	{ "system.slice/cri-containerd-" ID ".scope", "containerd", ID, "nginx", NULL, NULL, NULL,
+	  "containerd:nginx" },
+	{ "machine.slice/crio-" ID ".scope", "cri-o", ID, NULL, NULL, NULL, NULL,
+	  "cri-o:3f2a9c0d4e5b" },
+	{ "system.slice/docker-" ID ".scope", "docker", ID, "shop-web", NULL, NULL, NULL,
+	  "docker:shop-web" },
+	{ "docker/" ID, "docker", ID, "shop-web", NULL, NULL, NULL, "docker:shop-web" },
+	{ "machine.slice/libpod-" ID ".scope", "podman", ID, NULL, NULL, NULL, NULL,
+	  "podman:3f2a9c0d4e5b" },
+	{ "system.slice/v6t-owner-test.service", "systemd", NULL, NULL, NULL, NULL,
+	  "v6t-owner-test.service", "v6t-owner-test.service" },
+	{ "user.slice/user-1000.slice/session-99.scope", "systemd", NULL, NULL, NULL, NULL,
+	  "session-99.scope", "session-99.scope" },
+};
+
+#define N_OWNERS (sizeof(owners) / sizeof(owners[0]))
+
+static char base[512], state[64];
+
+static void run(const char *cmd)
+{
+	if (system(cmd))
+		fail_msg("failed: %s", cmd);
+}
+
+static void put_file(const char *rel, const char *text)
+{
+	char path[1024], cmd[1200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", state, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	run(cmd);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* What kubelet, containerd and Docker leave on disk for the owners above. */
+static void lay_out_state(void)
+{
+	char cmd[256];
+
+	strcpy(state, "/tmp/v6t-owners-XXXXXX");
+	assert_non_null(mkdtemp(state));
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/var/log/pods/shop_web-7d9f_" UID "/nginx'", state);
+	run(cmd);
+	put_file("run/containerd/io.containerd.runtime.v2.task/k8s.io/" ID "/config.json",
+		 "{\"ociVersion\":\"1.1.0\",\"annotations\":{\"io.kubernetes.cri.container-type\":"
+		 "\"container\",\"io.kubernetes.cri.container-name\":\"nginx\"}}");
+	put_file("var/lib/docker/containers/" ID "/config.v2.json",
+		 "{\"ID\":\"" ID "\",\"MountPoints\":{\"/data\":{\"Name\":\"vol\"}},"
+		 "\"Name\":\"/shop-web\"}");
+}
+
+/* A child in the owner's cgroup binds its port, then waits for hold's write end to close. */
+static pid_t start_in(unsigned int i, const int hold[2])
+{
+	char path[1200], dir[1024];
+	int ready[2], fd;
+	pid_t pid;
+	char c;
+
+	snprintf(dir, sizeof(dir), "%s/%s", base, owners[i].cgroup);
+	snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
+	run(path);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(hold[1]);
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1 ||
+		    sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", PORT + i, -1) < 0)
+			_exit(1);
+		if (write(ready[1], "y", 1) != 1 || read(hold[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	return pid;
+}
+
+/*
+ * Every owner's child binds its port while v6trace (started by start, with the state laid
+ * out) traces; then the children end and the directories go, deepest first.
+ */
+static void bind_in_each(struct tracer *t, uint64_t ns, bool text)
+{
+	char root[256], cmd[700], nsarg[32];
+	const char *args[] = { "-N", nsarg, "--wide", "--event", "bind", NULL };
+	pid_t pids[N_OWNERS];
+	int hold[2];
+
+	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
+	snprintf(base, sizeof(base), "%s/v6t-owners-%d", root, getpid());
+	snprintf(nsarg, sizeof(nsarg), "%llu", (unsigned long long)ns);
+	lay_out_state();
+	assert_int_equal(setenv("V6TRACE_TEST_ROOT", state, 1), 0);
+	assert_int_equal(text ? tracer_start_text(t, args) : tracer_start(t, args), 0);
+	unsetenv("V6TRACE_TEST_ROOT");
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+	for (unsigned int i = 0; i < N_OWNERS; i++)
+		pids[i] = start_in(i, hold);
+	stop_traced(t);
+	close(hold[1]);
+	for (unsigned int i = 0; i < N_OWNERS; i++)
+		waitpid(pids[i], NULL, 0);
+	close(hold[0]);
+	snprintf(cmd, sizeof(cmd), "find '%s' -depth -type d -exec rmdir {} +; rm -rf '%s'", base,
+		 state);
+	run(cmd);
+}
+
+/* The event's container key, checked against the owner's row. */
+static void assert_owner(json_object *e, const struct owner *o)
+{
+	json_object *c = NULL;
+
+	assert_true(json_object_object_get_ex(e, "container", &c));
+	assert_str(ev_str(c, "runtime"), o->runtime);
+#define KEY_IS(key, want) \
+	do { if (want) assert_str(ev_str(c, key), want); else assert_true(ev_is_null(c, key)); } while (0)
+	KEY_IS("id", o->id);
+	KEY_IS("name", o->name);
+	KEY_IS("pod", o->pod);
+	KEY_IS("namespace", o->ns);
+	KEY_IS("pod_uid", o->pod ? UID : NULL);
+	KEY_IS("unit", o->unit);
+#undef KEY_IS
+}
+
+static void test_owners_named(void **state_)
+{
+	struct tracer *t = *state_;
+
+	bind_in_each(t, netns_enter_new(), false);
+	for (unsigned int i = 0; i < N_OWNERS; i++) {
+		json_object *e = ev_find(t, "bind", PORT + i, 0);
+
+		assert_non_null(e);
+		assert_owner(e, &owners[i]);
+	}
+}
+
+/* The same in text: --wide's short form, before the note. */
+static void test_owner_labels(void **state_)
+{
+	struct tracer *t = *state_;
+	char needle[600];
+
+	bind_in_each(t, netns_enter_new(), true);
+	for (unsigned int i = 0; i < N_OWNERS; i++) {
+		snprintf(needle, sizeof(needle), "[%s] ", owners[i].label);
+		if (!strstr(tracer_stdout(t), needle))
+			fail_msg("no \"%s\" in:\n%s", needle, tracer_stdout(t));
+	}
+}
+
+int run_owner_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_owners_named, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_owner_labels, itest_setup, itest_teardown),
+	};
+
+	return cmocka_run_group_tests_name("owners", tests, NULL, NULL);
+}
