@@ -120,7 +120,7 @@ static const char usage_text[] =
 	"\n"
 	"Output and duration:\n"
 	"  -j, --json             JSON Lines, one object per event (schema in README)\n"
-	"      --wide             show each event's container (the last element of its cgroup)\n"
+	"      --wide             show each event's owner: pod, container, systemd unit, or cgroup\n"
 	"      --color WHEN       colour the text: auto (on a terminal, unless NO_COLOR is set),\n"
 	"                         always or never\n"
 	"  -d, --duration SECS    stop after SECS seconds\n"
