@@ -256,6 +256,19 @@ static int connect_from(int family, const char *src, const char *dst, uint16_t p
 	return fd;
 }
 
+/* Every socket a test made was made (each is an fd, not -errno). */
+static void assert_all_open(const int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		assert_true(fds[i] >= 0);
+}
+
+static void close_all(const int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+}
+
 /* How many ring records -v said the tracer read: what passed the kernel's filters. */
 static long records_read(const struct tracer *t)
 {
@@ -296,8 +309,7 @@ static void test_filter_peer_ipv4_catches_mapped(void **state)
 	fds[n++] = accept_one(fds[0]);
 	fds[n++] = tcp_connect(AF_INET6, "::1", 8120);			/* dropped */
 	fds[n++] = accept_one(fds[0]);
-	for (int i = 0; i < n; i++)
-		assert_true(fds[i] >= 0);
+	assert_all_open(fds, n);
 	stop_traced(t);
 
 	assert_int_equal(accepts_from(t, 8120, "::ffff:127.0.0.2"), 1);
@@ -305,8 +317,7 @@ static void test_filter_peer_ipv4_catches_mapped(void **state)
 	assert_int_equal(accepts_from(t, 8121, "127.0.0.2"), 1);
 	assert_int_equal(t->n_events, 2);
 	assert_int_equal(records_read(t), 2);
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
+	close_all(fds, n);
 }
 
 /* An IPv6 CIDR is about IPv6 addresses: ::1/128 does not catch ::ffff:127.0.0.1. */
@@ -322,8 +333,7 @@ static void test_filter_peer_ipv6_misses_mapped(void **state)
 	fds[n++] = accept_one(fds[0]);
 	fds[n++] = tcp_connect(AF_INET6, "::1", 8122);
 	fds[n++] = accept_one(fds[0]);
-	for (int i = 0; i < n; i++)
-		assert_true(fds[i] >= 0);
+	assert_all_open(fds, n);
 	stop_traced(t);
 
 	/* the IPv6 client's accept, and its connect, whose peer is the server ::1 */
@@ -333,8 +343,7 @@ static void test_filter_peer_ipv6_misses_mapped(void **state)
 	assert_str(ev_str(ev_find(t, "connect", 0, 0), "peer_addr"), "::1");
 	assert_int_equal(t->n_events, 2);
 	assert_int_equal(records_read(t), 2);
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
+	close_all(fds, n);
 }
 
 /* -m and --peer both apply: dual-stack events with a peer in the CIDR. */
@@ -353,15 +362,13 @@ static void test_filter_mapped_and_peer(void **state)
 	fds[n++] = accept_one(fds[1]);
 	fds[n++] = tcp_connect(AF_INET6, "::1", 8123);		/* not in 127.0.0.0/8 */
 	fds[n++] = accept_one(fds[0]);
-	for (int i = 0; i < n; i++)
-		assert_true(fds[i] >= 0);
+	assert_all_open(fds, n);
 	stop_traced(t);
 
 	assert_int_equal(accepts_from(t, 8123, "::ffff:127.0.0.2"), 1);
 	assert_int_equal(t->n_events, 1);
 	assert_int_equal(records_read(t), 1);
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
+	close_all(fds, n);
 }
 
 /* --local: the accepted socket's address (what the client dialled), a bind's address. */
@@ -379,8 +386,7 @@ static void test_filter_local(void **state)
 	fds[n++] = connect_from(AF_INET, "127.0.0.1", "127.0.0.1", 8125);	/* dropped */
 	fds[n++] = accept_one(fds[0]);
 	fds[n++] = sock_bind(AF_INET, SOCK_DGRAM, "127.0.0.2", 8126, -1);	/* kept */
-	for (int i = 0; i < n; i++)
-		assert_true(fds[i] >= 0);
+	assert_all_open(fds, n);
 	stop_traced(t);
 
 	e = ev_find(t, "accept", 8125, 0);
@@ -389,8 +395,7 @@ static void test_filter_local(void **state)
 	assert_int_equal(ev_count(t, "bind", 8126), 1);
 	assert_int_equal(t->n_events, 2);
 	assert_int_equal(records_read(t), 2);
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
+	close_all(fds, n);
 }
 
 /* A child that, as uid, listens on [::]:port, says so on ready, and accepts one client. */
@@ -567,8 +572,7 @@ static void test_filter_peer_replay(void **state)
 	tracer_cleanup(&rec);
 	assert_int_equal(rc, 0);
 	stop_traced(t);
-	for (int i = 0; i < n; i++)
-		assert_true(fds[i] >= 0);
+	assert_all_open(fds, n);
 
 	assert_int_equal(run_capture((const char *[]){ tracer_binary(), "-r", path, "-j", "--peer",
 						      "127.0.0.2", "--peer", "::1", NULL },
@@ -582,8 +586,7 @@ static void test_filter_peer_replay(void **state)
 		if (count_key(out, key) != 1)
 			fail_msg("live event \"%s\" is not once in the replay:\n%s", key, out);
 	}
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
+	close_all(fds, n);
 	unlink(path);
 	rmdir(dir);
 }
