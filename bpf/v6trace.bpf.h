@@ -129,7 +129,7 @@ static __always_inline int v6t_addr_filtered_out(const struct v6t_sock_event *e)
 		return 1;
 	if (!cfg_filter_locals)
 		return 0;
-	v6t_addr_key(e->family, e->local_addr, k.addr);
+	v6t_event_local_key(e, k.addr);
 	return !bpf_map_lookup_elem(&filter_locals, &k);
 }
 

@@ -288,7 +288,7 @@ static inline void v6t_addr_key(__u16 family, const __u8 *addr, __u8 *key)
 /*
  * The event's peer as a filter key: 0 when it has none (bind, v6only, listen, a listening
  * socket not connected), which then matches no --peer. A refused event's peer is its
- * packet's source, its local address (v6t_addr_key of local_addr) the packet's destination.
+ * packet's source.
  */
 static inline int v6t_event_peer_key(const struct v6t_sock_event *e, __u8 *key)
 {
@@ -296,6 +296,16 @@ static inline int v6t_event_peer_key(const struct v6t_sock_event *e, __u8 *key)
 		return 0;
 	v6t_addr_key(e->family, e->peer_addr, key);
 	return 1;
+}
+
+/*
+ * The event's local address as a filter key; every event has one: a bind's is the address
+ * asked for (a wildcard is matched as itself), an accept's the address the client reached,
+ * a connect's its source, a refused packet's its destination.
+ */
+static inline void v6t_event_local_key(const struct v6t_sock_event *e, __u8 *key)
+{
+	v6t_addr_key(e->family, e->local_addr, key);
 }
 
 /* What a peer is: the summary's classes of accepts, the same in BPF and user space. */

@@ -54,7 +54,7 @@ static bool address_match(const struct v6t_config *cfg, const struct v6t_sock_ev
 		return false;
 	if (!cfg->n_locals)
 		return true;
-	v6t_addr_key(e->family, e->local_addr, key);
+	v6t_event_local_key(e, key);
 	return addr_listed(cfg->locals, cfg->n_locals, key);
 }
 
