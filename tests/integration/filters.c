@@ -552,7 +552,8 @@ static int count_key(const char *text, const char *key)
 static void test_filter_peer_replay(void **state)
 {
 	static char out[1 << 16], err[4096];
-	struct tracer *t = *state, rec = { .pid = -1 };
+	/* as itest_setup leaves it: tracer_start closes an out_fd it finds, and 0 is stdin */
+	struct tracer *t = *state, rec = { .pid = -1, .out_fd = -1 };
 	char dir[] = "/tmp/v6t-filter-XXXXXX", path[64], key[256], nsarg[32];
 	uint64_t ns = netns_enter_new();
 	int fds[7], n = 0, rc, recorded;
