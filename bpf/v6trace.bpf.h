@@ -35,7 +35,7 @@ static __always_inline void v6t_who_current(struct v6t_who *w)
 	bpf_get_current_comm(w->comm, sizeof(w->comm));
 }
 
-/* Any of -c, -p, -u, --cgroup given: the loader's constants, so the verifier prunes what is off. */
+/* Any of -c, -p, -u, --cgroup: the loader's constants, so the verifier prunes what is off. */
 static __always_inline int v6t_task_filters(void)
 {
 	return cfg_cgroup || cfg_filter_pids || cfg_filter_uids || cfg_comm[0];

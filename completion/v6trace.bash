@@ -122,8 +122,8 @@ _v6trace()
 		_pnames -s
 		return
 		;;
-	-P | --port | --peer | -d | --duration | -n | --count | -C | --rotate-size | -W | --rotate-count | \
-		--buffer-size | --since | --until)
+	-P | --port | --peer | -d | --duration | -n | --count | -C | --rotate-size | -W | \
+		--rotate-count | --buffer-size | --since | --until)
 		# numbers, times and other hosts' addresses: nothing sensible to offer
 		return
 		;;
