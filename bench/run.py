@@ -11,7 +11,8 @@ medians and ratios side by side, as these machines are shared and noisy.
   syscall tax    getppid and a pipe ping-pong, untraced | v6trace attached (no events), with
                  syscall tracepoints, with the raw sys_exit fallback, and with no syscall hook
   start-up       exec to ready: v6trace --ready-fd | bpftrace BEGIN (after its probes attach)
-  per event      BPF run time per program (kernel.bpf_stats_enabled), CPU and peak RSS
+  per event      BPF run time per program (kernel.bpf_stats_enabled), CPU and peak RSS; per
+                 connection for each hook set, --peer/--local CIDRs among them
   refused        the refused hook (skb:kfree_skb) under an accept storm, where it must send
                  nothing, and under a flood of refused SYNs, which it rate-limits: runs, ns
                  per run, events sent against packets refused, and the flood's rate untraced
@@ -268,9 +269,16 @@ def startup(rounds):
 
 
 # hook sets whose BPF cost per connection is compared: text, JSON and -w share "every kind"
+# The CIDR filters: the storm's peers are 127.0.0.1 (mapped) and ::1, so the first set keeps
+# every event and costs "every kind" plus two LPM lookups per event (a connect and an
+# accept per connection); the second drops the ::1 half in the kernel.
+CIDR_ALL = ["--peer", "127.0.0.0/8", "--peer", "::1", "--local", "::/0"]
 BPF_SETS = {"every kind (text, -j, -w)": ["-j"],
             "-s -q (the summary alone)": ["-j", "-s", "-q"],
-            " ".join(STATE_EVENTS): ["-j"] + STATE_EVENTS}
+            " ".join(STATE_EVENTS): ["-j"] + STATE_EVENTS,
+            " ".join(CIDR_ALL) + " (every event matches)": ["-j"] + CIDR_ALL,
+            "--peer 127.0.0.0/8 (the ::1 half dropped in the kernel)": ["-j", "--peer",
+                                                                         "127.0.0.0/8"]}
 
 
 def bpf_prog_costs(n, rounds=3):

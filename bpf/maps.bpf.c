@@ -5,6 +5,9 @@
 
 const volatile __u32 cfg_filter_pids = 0;
 const volatile __u32 cfg_filter_ports = 0;
+const volatile __u32 cfg_filter_uids = 0;
+const volatile __u32 cfg_filter_peers = 0;
+const volatile __u32 cfg_filter_locals = 0;
 const volatile __u32 cfg_mapped_only = 0;
 const volatile __u64 cfg_netns = 0;
 const volatile char cfg_comm[V6T_COMM_LEN] = {};

@@ -89,6 +89,33 @@ V6T_MAP struct {
 	__type(value, __u8);
 } filter_ports SEC(".maps");
 
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u8);
+} filter_uids SEC(".maps");
+
+/*
+ * --peer and --local: prefixes in the IPv6 key space of v6t_addr_key, an IPv4 one as
+ * ::ffff:a.b.c.d/(96+n), so one lookup serves AF_INET and v4-mapped addresses alike.
+ */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, V6T_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* the kernel requires it of an LPM trie */
+	__type(key, struct v6t_lpm_key);
+	__type(value, __u8);
+} filter_peers SEC(".maps");
+
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, V6T_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct v6t_lpm_key);
+	__type(value, __u8);
+} filter_locals SEC(".maps");
+
 /* LRU: closed sockets are never told to us, so old entries must age out on their own. */
 V6T_MAP struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -190,6 +217,9 @@ V6T_MAP struct {
 /* Set by the loader through skel->rodata before load; the verifier prunes what is off. */
 extern const volatile __u32 cfg_filter_pids;
 extern const volatile __u32 cfg_filter_ports;
+extern const volatile __u32 cfg_filter_uids;
+extern const volatile __u32 cfg_filter_peers;
+extern const volatile __u32 cfg_filter_locals;
 extern const volatile __u32 cfg_mapped_only;
 extern const volatile __u64 cfg_netns;
 extern const volatile char cfg_comm[V6T_COMM_LEN];

@@ -128,6 +128,9 @@ static __always_inline void on_no_socket(struct sk_buff *skb)
 	struct net_device *dev = skb->dev;
 	struct net *net;
 
+	/* a refused packet has no task: -p, -c, -u and --cgroup select none (README) */
+	if (v6t_task_filters())
+		return;
 	if (!dev || read_ip(&e, head + skb->network_header) ||
 	    read_ports(&e, head + skb->transport_header))
 		return;

@@ -35,10 +35,10 @@ static __always_inline void v6t_who_current(struct v6t_who *w)
 	bpf_get_current_comm(w->comm, sizeof(w->comm));
 }
 
-/* Any of -c, -p, --cgroup given: the loader's constants, so the verifier prunes what is off. */
+/* Any of -c, -p, -u, --cgroup: the loader's constants, so the verifier prunes what is off. */
 static __always_inline int v6t_task_filters(void)
 {
-	return cfg_cgroup || cfg_filter_pids || cfg_comm[0];
+	return cfg_cgroup || cfg_filter_pids || cfg_filter_uids || cfg_comm[0];
 }
 
 /* The task filters, applied to a recorded task; an unknown one matches no task filter. */
@@ -51,6 +51,8 @@ static __always_inline int v6t_who_filtered_out(const struct v6t_who *w)
 	if (cfg_cgroup && w->cgroup_id != cfg_cgroup)
 		return 1;
 	if (cfg_filter_pids && !bpf_map_lookup_elem(&filter_pids, &w->pid))
+		return 1;
+	if (cfg_filter_uids && !bpf_map_lookup_elem(&filter_uids, &w->uid))
 		return 1;
 	if (cfg_comm[0]) {
 		for (int i = 0; i < V6T_COMM_LEN; i++) {
@@ -113,6 +115,24 @@ static __always_inline void v6t_read_setter(struct v6t_sock_event *e, __u64 ino)
 		v6t_put_setter(e, v6t_find_setter(ino));
 }
 
+/*
+ * --peer, --local: the rule of include/v6trace.h, which user space applies too (filter.c).
+ * Without them the loader leaves cfg_filter_* 0 and the verifier drops this code, so an
+ * unfiltered run does not pay for the lookups.
+ */
+static __always_inline int v6t_addr_filtered_out(const struct v6t_sock_event *e)
+{
+	struct v6t_lpm_key k = { .prefixlen = 128 };
+
+	if (cfg_filter_peers &&
+	    (!v6t_event_peer_key(e, k.addr) || !bpf_map_lookup_elem(&filter_peers, &k)))
+		return 1;
+	if (!cfg_filter_locals)
+		return 0;
+	v6t_event_local_key(e, k.addr);
+	return !bpf_map_lookup_elem(&filter_locals, &k);
+}
+
 /* Applies the filters that need the whole event and stamps it; non-zero if it is filtered out. */
 static __always_inline int v6t_finish(struct v6t_sock_event *e, __u8 kind, __u8 backend)
 {
@@ -123,6 +143,8 @@ static __always_inline int v6t_finish(struct v6t_sock_event *e, __u8 kind, __u8 
 	if (cfg_filter_ports && !bpf_map_lookup_elem(&filter_ports, &e->local_port))
 		return -1;
 	if (cfg_mapped_only && !v6t_event_is_dualstack(e))
+		return -1;
+	if (v6t_addr_filtered_out(e))
 		return -1;
 	e->hdr.type = V6T_REC_SOCK_EVENT;
 	e->hdr.size = sizeof(*e);

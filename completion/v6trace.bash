@@ -110,14 +110,26 @@ _v6trace()
 		_pids
 		return
 		;;
+	-u | --uid)
+		# numbers only, as -u takes them: the uids of the passwd database
+		mapfile -t COMPREPLY < <(compgen -W "$(getent passwd 2>/dev/null | cut -d: -f3)" \
+			-- "$cur")
+		return
+		;;
+	--local)
+		# this machine's addresses, each a one-host CIDR (ip's "/8" would set host bits)
+		mapfile -t COMPREPLY < <(compgen -W "$(ip -o addr show 2>/dev/null |
+			awk '{ sub("/.*", "", $4); print $4 }')" -- "$cur")
+		return
+		;;
 	-c | --comm)
 		# -s: the kernel's 15-byte task names, which is what --comm matches
 		_pnames -s
 		return
 		;;
-	-P | --port | -d | --duration | -n | --count | -C | --rotate-size | -W | --rotate-count | \
-		--buffer-size | --since | --until | --metrics-interval)
-		# numbers and times: nothing sensible to offer
+	-P | --port | --peer | -d | --duration | -n | --count | -C | --rotate-size | -W | \
+		--rotate-count | --buffer-size | --since | --until | --metrics-interval)
+		# numbers, times and other hosts' addresses: nothing sensible to offer
 		return
 		;;
 	esac

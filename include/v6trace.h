@@ -305,6 +305,60 @@ static inline int v6t_peer_is_mapped(const struct v6t_sock_event *e)
 	       v6t_addr_is_v4mapped(e->peer_addr);
 }
 
+/*
+ * --peer and --local: one key space for both families. An address is tested as an IPv6 key,
+ * an AF_INET one as ::ffff:a.b.c.d, and an IPv4 prefix a.b.c.d/n is stored as
+ * ::ffff:a.b.c.d/(96+n): so one lookup finds an IPv4 client whether it came to an AF_INET
+ * socket or, v4-mapped, to a dual-stack AF_INET6 one, which is what a tool about
+ * dual-stack sockets must not miss. ::/0 then holds every address, ::ffff:0:0/96 every IPv4
+ * one (as 0.0.0.0/0 does), and any other IPv6 prefix no IPv4 address.
+ */
+#define V6T_MAX_PREFIXES 64	/* per direction: the filter_peers and filter_locals tries */
+
+/* A key of the filter_peers and filter_locals LPM tries; prefixlen 128 for a lookup. */
+struct v6t_lpm_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* addr, laid out for family (V6T_AF_*), as the 16 bytes of an IPv6 filter key. */
+static inline void v6t_addr_key(__u16 family, const __u8 *addr, __u8 *key)
+{
+	if (family == V6T_AF_INET6) {
+		for (int i = 0; i < 16; i++)
+			key[i] = addr[i];
+		return;
+	}
+	for (int i = 0; i < 10; i++)
+		key[i] = 0;
+	key[10] = key[11] = 0xff;
+	for (int i = 0; i < 4; i++)
+		key[12 + i] = addr[i];
+}
+
+/*
+ * The event's peer as a filter key: 0 when it has none (bind, v6only, listen, a listening
+ * socket not connected), which then matches no --peer. A refused event's peer is its
+ * packet's source.
+ */
+static inline int v6t_event_peer_key(const struct v6t_sock_event *e, __u8 *key)
+{
+	if (!(e->flags & V6T_F_HAS_PEER))
+		return 0;
+	v6t_addr_key(e->family, e->peer_addr, key);
+	return 1;
+}
+
+/*
+ * The event's local address as a filter key; every event has one: a bind's is the address
+ * asked for (a wildcard is matched as itself), an accept's the address the client reached,
+ * a connect's its source, a refused packet's its destination.
+ */
+static inline void v6t_event_local_key(const struct v6t_sock_event *e, __u8 *key)
+{
+	v6t_addr_key(e->family, e->local_addr, key);
+}
+
 /* What a peer is: the summary's classes of accepts, the same in BPF and user space. */
 #define V6T_PEER_IPV4 0		/* the peer of an AF_INET socket */
 #define V6T_PEER_MAPPED 1	/* IPv4 as ::ffff:a.b.c.d on an AF_INET6 socket */
@@ -377,6 +431,7 @@ _Static_assert(sizeof(struct v6t_port_socks_rec) == 24, "port sockets record siz
 _Static_assert(__builtin_offsetof(struct v6t_port_sock, pid) == 48, "format offset");
 _Static_assert(__builtin_offsetof(struct v6t_port_sock, port) == 56, "format offset");
 _Static_assert(__builtin_offsetof(struct v6t_port_socks_rec, count) == 16, "format offset");
+_Static_assert(sizeof(struct v6t_lpm_key) == 20, "LPM trie key: prefixlen, then the address");
 _Static_assert(sizeof(struct v6t_sock_event) % 8 == 0, "records keep 8-byte alignment");
 /* docs/format.md lists these offsets: recordings depend on them */
 _Static_assert(__builtin_offsetof(struct v6t_sock_event, local_addr) == 40, "ABI offset");

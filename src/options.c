@@ -35,12 +35,17 @@ enum {
 	OPT_FILE_MODE,
 	OPT_METRICS,
 	OPT_METRICS_INTERVAL,
+	OPT_PEER,
+	OPT_LOCAL,
 };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "comm", required_argument, NULL, 'c' },
+	{ "uid", required_argument, NULL, 'u' },
 	{ "port", required_argument, NULL, 'P' },
+	{ "peer", required_argument, NULL, OPT_PEER },
+	{ "local", required_argument, NULL, OPT_LOCAL },
 	{ "mapped-only", no_argument, NULL, 'm' },
 	{ "netns", required_argument, NULL, 'N' },
 	{ "json", no_argument, NULL, 'j' },
@@ -84,7 +89,12 @@ static const char usage_text[] =
 	"Filters (applied in the kernel):\n"
 	"  -p, --pid PID          only this process (repeatable, up to 64)\n"
 	"  -c, --comm NAME        only processes with this command name (up to 15 bytes)\n"
+	"  -u, --uid UID          only processes of this user id (repeatable, up to 64)\n"
 	"  -P, --port PORT        only sockets with this local port (repeatable, up to 64)\n"
+	"      --peer CIDR        only events whose peer is in CIDR (ADDR or ADDR/LEN; repeatable,\n"
+	"                         up to 64): an IPv4 CIDR also matches IPv4 clients of dual-stack\n"
+	"                         sockets, ::ffff:a.b.c.d; events without a peer do not match\n"
+	"      --local CIDR       the same for the local address (refused: the packet's destination)\n"
 	"  -m, --mapped-only      only dual-stack events: v4-mapped peers and addresses,\n"
 	"                         AF_INET6 wildcard sockets without V6ONLY, V6ONLY changes\n"
 	"  -N, --netns NS         only this network namespace: an inode number, /proc/PID/ns/net\n"
@@ -310,6 +320,32 @@ static int parse_path(const char *arg, const char **path, const char *opt, FILE 
 	return 0;
 }
 
+/* --peer, --local */
+static int parse_prefix(int opt, const char *arg, struct v6t_config *cfg, FILE *err)
+{
+	bool peer = opt == OPT_PEER;
+	struct v6t_cidr *c = peer ? &cfg->peers[cfg->n_peers] : &cfg->locals[cfg->n_locals];
+	unsigned int *n = peer ? &cfg->n_peers : &cfg->n_locals;
+	const char *what = peer ? "peer" : "local";
+	char net[64], why[128];
+	int rc;
+
+	if (*n == V6T_MAX_PREFIXES)
+		return bad(err, what, arg, peer ? "at most 64 --peer options" : "at most 64 --local options");
+	rc = v6t_cidr_parse(arg, c);
+	if (rc == -EDOM) {
+		/* 10.1.2.3/8: a typo in the address or in the length; guessing either is wrong */
+		v6t_cidr_str(c, net, sizeof(net));
+		snprintf(why, sizeof(why), "bits are set past the prefix length (the network is %s)", net);
+		return bad(err, what, arg, why);
+	}
+	if (rc)
+		return bad(err, what, arg,
+			   "expected an IPv4 or IPv6 address, alone or with /LENGTH (0-32, 0-128)");
+	(*n)++;
+	return 0;
+}
+
 /* One option: a flat switch, each case a check or two and the value stored. */
 static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err)
 {
@@ -330,6 +366,16 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 			return bad(err, "comm", arg, "expected 1 to 15 bytes, as in /proc/PID/comm");
 		strncpy(cfg->comm, arg, V6T_COMM_LEN - 1);
 		return 0;
+	case 'u':
+		if (parse_ulong(arg, 0, UINT32_MAX - 1, &v))
+			return bad(err, "uid", arg, "expected a user id, 0 to 4294967294");
+		if (cfg->n_uids == V6T_MAX_UIDS)
+			return bad(err, "uid", arg, "at most 64 --uid options");
+		cfg->uids[cfg->n_uids++] = v;
+		return 0;
+	case OPT_PEER:
+	case OPT_LOCAL:
+		return parse_prefix(opt, arg, cfg, err);
 	case 'P':
 		if (parse_ulong(arg, 1, 65535, &v))
 			return bad(err, "port", arg, "expected a port number, 1 to 65535");
@@ -740,7 +786,7 @@ enum v6t_opt_result v6t_parse_options(int argc, char **argv, struct v6t_config *
 
 	optind = 0;	/* glibc: start afresh, so the parser can run more than once (tests) */
 	opterr = 0;	/* our own messages, one line each */
-	while ((opt = getopt_long(argc, argv, ":p:c:P:mN:jd:n:B:vVhw:r:qsC:W:l", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:c:u:P:mN:jd:n:B:vVhw:r:qsC:W:l", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(usage_text, out);

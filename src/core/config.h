@@ -8,11 +8,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "cidr.h"
 #include "outfile.h"
 #include "v6trace.h"
 
 #define V6T_MAX_PIDS 64		/* matches the filter_pids map */
 #define V6T_MAX_PORTS 64	/* matches the filter_ports map */
+#define V6T_MAX_UIDS 64		/* matches the filter_uids map */
 #define V6T_DEFAULT_BUFFER_KIB 1024
 
 struct v6t_config {
@@ -21,6 +23,12 @@ struct v6t_config {
 	uint16_t ports[V6T_MAX_PORTS];
 	unsigned int n_ports;
 	char comm[V6T_COMM_LEN];	/* "" = any */
+	uint32_t uids[V6T_MAX_UIDS];	/* -u */
+	unsigned int n_uids;
+	struct v6t_cidr peers[V6T_MAX_PREFIXES];	/* --peer */
+	unsigned int n_peers;
+	struct v6t_cidr locals[V6T_MAX_PREFIXES];	/* --local */
+	unsigned int n_locals;
 	uint64_t netns;			/* 0 = any */
 	bool mapped_only;
 	bool json;

@@ -63,6 +63,9 @@ static void configure_rodata(struct v6trace_bpf *skel, const struct v6t_config *
 
 	skel->rodata->cfg_filter_pids = cfg->n_pids > 0;
 	skel->rodata->cfg_filter_ports = cfg->n_ports > 0;
+	skel->rodata->cfg_filter_uids = cfg->n_uids > 0;
+	skel->rodata->cfg_filter_peers = cfg->n_peers > 0;
+	skel->rodata->cfg_filter_locals = cfg->n_locals > 0;
 	skel->rodata->cfg_mapped_only = cfg->mapped_only;
 	skel->rodata->cfg_netns = cfg->netns;
 	skel->rodata->cfg_cgroup = cfg->cgroup;
@@ -128,19 +131,44 @@ static int configure(struct v6trace_bpf *skel, const struct v6t_config *cfg, con
 	return bpf_map__set_max_entries(skel->maps.events, cfg->buffer_kib * 1024);
 }
 
-static int fill_filter_maps(struct v6trace_bpf *skel, const struct v6t_config *cfg)
+/* n keys of size bytes each, from keys, into a set-like map (value 1) */
+static int fill_set(struct bpf_map *map, const void *keys, size_t size, unsigned int n)
 {
 	uint8_t one = 1;
 
-	for (unsigned int i = 0; i < cfg->n_pids; i++)
-		if (bpf_map__update_elem(skel->maps.filter_pids, &cfg->pids[i], sizeof(cfg->pids[i]), &one,
-					 sizeof(one), BPF_ANY))
-			return -errno;
-	for (unsigned int i = 0; i < cfg->n_ports; i++)
-		if (bpf_map__update_elem(skel->maps.filter_ports, &cfg->ports[i], sizeof(cfg->ports[i]),
-					 &one, sizeof(one), BPF_ANY))
+	for (unsigned int i = 0; i < n; i++)
+		if (bpf_map__update_elem(map, (const char *)keys + i * size, size, &one, sizeof(one),
+					 BPF_ANY))
 			return -errno;
 	return 0;
+}
+
+/* --peer, --local: the prefixes, already in the tries' key space (cidr.h) */
+static int fill_prefixes(struct bpf_map *trie, const struct v6t_cidr *list, unsigned int n)
+{
+	struct v6t_lpm_key keys[V6T_MAX_PREFIXES];
+
+	for (unsigned int i = 0; i < n; i++) {
+		keys[i].prefixlen = list[i].plen;
+		memcpy(keys[i].addr, list[i].addr, sizeof(keys[i].addr));
+	}
+	return fill_set(trie, keys, sizeof(keys[0]), n);
+}
+
+static int fill_filter_maps(struct v6trace_bpf *skel, const struct v6t_config *cfg)
+{
+	int err;
+
+	err = fill_set(skel->maps.filter_pids, cfg->pids, sizeof(cfg->pids[0]), cfg->n_pids);
+	if (!err)
+		err = fill_set(skel->maps.filter_ports, cfg->ports, sizeof(cfg->ports[0]), cfg->n_ports);
+	if (!err)
+		err = fill_set(skel->maps.filter_uids, cfg->uids, sizeof(cfg->uids[0]), cfg->n_uids);
+	if (!err)
+		err = fill_prefixes(skel->maps.filter_peers, cfg->peers, cfg->n_peers);
+	if (!err)
+		err = fill_prefixes(skel->maps.filter_locals, cfg->locals, cfg->n_locals);
+	return err;
 }
 
 /* The best backend the plan uses; a failed load libbpf named no program for is blamed on it. */

@@ -35,6 +35,9 @@ int itest_teardown(void **state);
 void start_traced(struct tracer *t, uint64_t netns, const char *const *extra);
 void stop_traced(struct tracer *t);
 
+/* Linux 5.17 or later, where refused events can be made (refused.c) */
+bool kernel_has_drop_reason(void);
+
 /* The backend events must come from: the forced one, or $V6TRACE_EXPECT_BACKEND under auto. */
 const char *expected_backend(void);
 

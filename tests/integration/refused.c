@@ -19,7 +19,7 @@
 #define FLOOD 10000
 
 /* The kernel's version says whether refused can work here: an oracle v6trace does not share. */
-static bool kernel_has_drop_reason(void)
+bool kernel_has_drop_reason(void)
 {
 	struct utsname u;
 	int major = 0, minor = 0;

@@ -152,6 +152,16 @@ expect_exact "v6trace -m --event ud" "udp-mapped" "$bin" -m --event ud
 expect_exact "v6trace --color=ne" "never" "$bin" --color = ne
 expect_exact "v6trace -P <Tab> (a port: nothing to offer)" "" "$bin" -P ""
 expect_exact "v6trace --since <Tab> (a time: nothing to offer)" "" "$bin" --since ""
+expect_exact "v6trace --peer <Tab> (another host: nothing to offer)" "" "$bin" --peer ""
+expect_has "v6trace -u <Tab> (root's uid)" "0" "$bin" -u ""
+expect_has "v6trace --local <Tab> (the loopback address)" "127.0.0.1" "$bin" --local ""
+for value in $reply; do
+	if "$bin" --local "$value" --help >/dev/null 2>&1; then
+		pass "v6trace --local $value is accepted"
+	else
+		fail "v6trace --local $value is offered but rejected"
+	fi
+done
 expect_exact "v6trace -w t.v6t --file-mode <Tab>" "0600 0640" "$bin" -w t.v6t --file-mode ""
 expect_exact "v6trace --metrics m.prom --metrics-interval <Tab> (seconds: nothing to offer)" "" \
 	"$bin" --metrics m.prom --metrics-interval ""

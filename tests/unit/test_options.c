@@ -156,6 +156,77 @@ static void test_limits(void **state)
 	assert_non_null(strstr(err_text, "at most 64"));
 }
 
+static void test_address_and_uid_filters(void **state)
+{
+	struct v6t_config cfg;
+	char net[64];
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "--peer", "10.0.0.0/8", "--peer=2001:db8::/32", "--peer", "::1",
+			       "--local", "127.0.0.1", "-u", "0", "--uid", "4294967294"),
+			 V6T_OPT_RUN);
+	assert_int_equal(cfg.n_peers, 3);
+	assert_int_equal(cfg.peers[0].plen, 96 + 8);	/* IPv4: in the IPv6 key space */
+	v6t_cidr_str(&cfg.peers[0], net, sizeof(net));
+	assert_string_equal(net, "10.0.0.0/8");
+	assert_int_equal(cfg.peers[1].plen, 32);
+	assert_int_equal(cfg.peers[2].plen, 128);
+	assert_int_equal(cfg.n_locals, 1);
+	assert_int_equal(cfg.locals[0].plen, 128);
+	v6t_cidr_str(&cfg.locals[0], net, sizeof(net));
+	assert_string_equal(net, "127.0.0.1/32");
+	assert_int_equal(cfg.n_uids, 2);
+	assert_int_equal(cfg.uids[0], 0);
+	assert_int_equal(cfg.uids[1], 4294967294U);
+	assert_int_equal(PARSE(&cfg, "--peer", "0.0.0.0/0", "--local", "::/0"), V6T_OPT_RUN);
+	assert_int_equal(cfg.peers[0].plen, 96);
+	assert_int_equal(cfg.locals[0].plen, 0);
+}
+
+static void test_bad_address_and_uid_filters(void **state)
+{
+	(void)state;
+	BAD("invalid peer '10.1.2.3/8': bits are set past the prefix length (the network is "
+	    "10.0.0.0/8)", "--peer", "10.1.2.3/8");
+	BAD("(the network is 2001:db8::/32)", "--local", "2001:db8::1/32");
+	BAD("invalid peer '10.0.0.0/33': expected an IPv4 or IPv6 address", "--peer", "10.0.0.0/33");
+	BAD("invalid peer '::/129'", "--peer", "::/129");
+	BAD("invalid peer '10.0.0.0/'", "--peer", "10.0.0.0/");
+	BAD("invalid peer '10.0.0.0/+8'", "--peer", "10.0.0.0/+8");
+	BAD("invalid peer '10.0.0.0/8 '", "--peer", "10.0.0.0/8 ");
+	BAD("invalid peer '10.0.0'", "--peer", "10.0.0");
+	BAD("invalid peer 'fe80::1%eth0'", "--peer", "fe80::1%eth0");
+	BAD("invalid peer 'localhost'", "--peer", "localhost");
+	BAD("invalid local ''", "--local", "");
+	BAD("invalid uid '-1'", "-u", "-1");
+	BAD("invalid uid '4294967295'", "-u", "4294967295");
+	BAD("invalid uid 'root'", "--uid", "root");
+}
+
+static void test_address_and_uid_limits(void **state)
+{
+	const char *args[2 * V6T_MAX_PORTS + 3];
+	const char *opts[] = { "--peer", "--local", "-u" };
+	struct v6t_config cfg;
+
+	(void)state;
+	for (size_t o = 0; o < sizeof(opts) / sizeof(opts[0]); o++) {
+		int n = 0;
+
+		for (int i = 0; i < 64; i++) {
+			args[n++] = opts[o];
+			args[n++] = o < 2 ? "192.0.2.1" : "1";
+		}
+		args[n] = NULL;
+		assert_int_equal(parse(&cfg, args), V6T_OPT_RUN);
+		args[n++] = opts[o];
+		args[n++] = o < 2 ? "192.0.2.2" : "2";
+		args[n] = NULL;
+		assert_int_equal(parse(&cfg, args), V6T_OPT_BAD);
+		assert_non_null(strstr(err_text, "at most 64"));
+	}
+}
+
 static void test_event_lists(void **state)
 {
 	struct v6t_config cfg;
@@ -488,6 +559,9 @@ int main(void)
 		cmocka_unit_test(test_backend_names),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_address_and_uid_filters),
+		cmocka_unit_test(test_bad_address_and_uid_filters),
+		cmocka_unit_test(test_address_and_uid_limits),
 		cmocka_unit_test(test_event_lists),
 		cmocka_unit_test(test_summary_only_events),
 		cmocka_unit_test(test_metrics_options),
