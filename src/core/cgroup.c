@@ -42,17 +42,27 @@ int v6t_cgroup2_mount(char *out, size_t size)
 	return found;
 }
 
+/* A cgroup into the cache: its path from the hierarchy's root. NULL if it is full. */
+static struct entry *add(uint64_t id, const char *path)
+{
+	struct entry *e = &cache[cached];
+
+	if (cached == CACHE_SIZE)
+		return NULL;
+	e->path = strdup(*path ? path : "/");
+	if (!e->path)
+		return NULL;
+	e->id = id;
+	e->owner = NULL;
+	cached++;
+	return e;
+}
+
 static int remember(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)ftw;
-	if (type != FTW_D || cached == CACHE_SIZE)
-		return 0;
-	cache[cached].path = strdup(path[root_len] ? path + root_len : "/");
-	if (!cache[cached].path)
-		return 0;
-	cache[cached].id = st->st_ino;
-	cache[cached].owner = NULL;
-	cached++;
+	if (type == FTW_D)
+		add(st->st_ino, path + root_len);
 	return 0;
 }
 
@@ -65,15 +75,53 @@ static void forget_all(void)
 	cached = 0;
 }
 
+static int find_root(char *root, size_t size)
+{
+	int err = v6t_cgroup2_mount(root, size);
+
+	if (!err)
+		root_len = strlen(root);
+	return err;
+}
+
 static void rescan(void)
 {
 	char root[1024];
 
 	forget_all();
-	if (v6t_cgroup2_mount(root, sizeof(root)) == 0) {
-		root_len = strlen(root);
+	if (!find_root(root, sizeof(root)))
 		nftw(root, remember, 16, FTW_PHYS | FTW_MOUNT);
-	}
+}
+
+/*
+ * The cgroup of a live task, from /proc/PID/cgroup ("0::/PATH"), if it is the one with this id
+ * (the task may have moved since, or its pid be another's now): no walk of the whole tree
+ * for a cgroup made a moment ago, as a new container's is.
+ */
+static struct entry *by_task(uint64_t id, uint32_t pid)
+{
+	char file[64], line[4096], root[1024], dir[5200];
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "/proc/%u/cgroup", pid);
+	f = pid ? fopen(file, "re") : NULL;
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f) && strncmp(line, "0::", 3))
+		;
+	fclose(f);
+	n = strcspn(line, "\n");
+	line[n] = '\0';
+	if (strncmp(line, "0::/", 4) || find_root(root, sizeof(root)))
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s%s", root, line + 3);
+	if (stat(dir, &st) || (uint64_t)st.st_ino != id)
+		return NULL;
+	if (cached == CACHE_SIZE)
+		forget_all();
+	return add(id, strcmp(line + 3, "/") ? line + 3 : "");
 }
 
 /* What text shows: the owner as people name it, or failing that the cgroup's own name. */
@@ -115,14 +163,18 @@ static struct v6t_cgroup_owner *owner_of(struct entry *e)
 	return e->owner;
 }
 
-const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id)
+const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id, uint32_t pid)
 {
 	time_t now = time(NULL);
+	struct entry *e;
 
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned int i = 0; i < cached; i++)
 			if (cache[i].id == id)
 				return owner_of(&cache[i]);
+		e = pass ? NULL : by_task(id, pid);
+		if (e)
+			return owner_of(e);
 		/* a new container since the last look: rescan, but not for every event */
 		if (pass || now == last_scan)
 			break;

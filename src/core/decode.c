@@ -125,7 +125,7 @@ void v6t_explain(struct v6t_view *v, bool wide)
 	v6t_note(&note, v);
 	v->note_len = note.len;
 	if (wide) {
-		v->container = v6t_cgroup_owner(e->cgroup_id);
+		v->container = v6t_cgroup_owner(e->cgroup_id, e->pid);
 		v->has |= V6T_HAS_WIDE | (v->container ? V6T_HAS_CONTAINER : 0);
 	}
 }
