@@ -28,7 +28,7 @@ TEST_PKGS := libcmocka-dev libjson-c-dev iproute2 libclang-rt-14-dev tmux socat 
 HINT_TEST_PKGS := nginx-light apache2 openssh-server default-jdk-headless nodejs socat python3 systemd
 # the man page, completion, service and .deb tests (tests/packaging)
 PKG_TEST_PKGS := scdoc bash-completion man-db python3 util-linux systemd debhelper dpkg-dev lintian \
-	build-essential
+	build-essential python3-yaml
 # What `make check` cross-builds on this machine, and with what: arm64 on x86_64, run under
 # qemu's user-mode emulation (qemu-aarch64, no binfmt registration) for a smoke test.
 CHECK_CROSS_ARCHS_x86 := arm64
@@ -207,6 +207,7 @@ include mk/install.mk
 # The man page and README against --help, the bash completion, the systemd unit's
 # privileges and the .deb, end to end.
 PACKAGING_TESTS := tests/packaging/man-matches-help.sh tests/packaging/readme-help.sh \
+	tests/packaging/kubernetes.sh \
 	tests/packaging/completion.sh tests/packaging/service.sh tests/packaging/deb.sh
 packaging: $(OUTPUT)/v6trace
 	$(Q)tests/run-scripts.sh $(PACKAGING_TESTS)

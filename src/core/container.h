@@ -55,7 +55,7 @@ bool v6t_container_parse(const char *path, struct v6t_container *c);
 struct v6t_state_roots {
 	char pod_logs[256];		/* /var/log/pods: <namespace>_<name>_<uid>/ */
 	char containerd_tasks[256];	/* /run/containerd/io.containerd.runtime.v2.task */
-	char docker[256];		/* /var/lib/docker */
+	char docker[256];		/* /var/lib/docker: /var/lib/docker/containers/<id>/ */
 };
 
 void v6t_state_roots_default(struct v6t_state_roots *r);

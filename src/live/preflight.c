@@ -21,6 +21,19 @@ static int has_cap(const struct __user_cap_data_struct *d, int cap)
 }
 
 /*
+ * The capabilities v6trace uses, and for what (deploy/v6trace-daemonset.yaml grants these,
+ * and tests/packaging/kubernetes.sh checks it names no other):
+ *   CAP_BPF, CAP_PERFMON  load the programs and maps, attach them (required: checked here)
+ *   CAP_SYS_ADMIN         instead of both before 5.8; setns(2) into other network namespaces
+ *                         (--all-netns, the seeds, another namespace's port lookups)
+ *   CAP_SYS_PTRACE        /proc/PID/fd and /proc/PID/ns/net of other users' processes: who
+ *                         owns a socket that existed before tracing, or holds a port
+ *   CAP_SYS_RESOURCE      before 5.11, libbpf raises RLIMIT_MEMLOCK for the maps
+ * Without the last three v6trace still runs: those owners show as unknown, and other
+ * namespaces' sockets are not listed (with a warning).
+ */
+
+/*
  * Checked up front because the kernel's own answer, EPERM from bpf(2) deep inside libbpf,
  * says nothing about what to do. CAP_SYS_ADMIN covers both on kernels before 5.8.
  */
