@@ -6,6 +6,7 @@
 const volatile __u32 cfg_filter_pids = 0;
 const volatile __u32 cfg_filter_ports = 0;
 const volatile __u32 cfg_filter_uids = 0;
+const volatile __u32 cfg_filter_owners = 0;
 const volatile __u32 cfg_filter_peers = 0;
 const volatile __u32 cfg_filter_locals = 0;
 const volatile __u32 cfg_mapped_only = 0;

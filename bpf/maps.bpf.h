@@ -97,6 +97,18 @@ V6T_MAP struct {
 } filter_uids SEC(".maps");
 
 /*
+ * --container, --pod, --unit: user space's answer per cgroup id (1 keep, 0 drop), written
+ * for every cgroup at start and for each new one when its first event reaches user space
+ * (which decides that one itself): a cgroup not in here yet is let through.
+ */
+V6T_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, V6T_OWNER_VERDICTS_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} owner_verdicts SEC(".maps");
+
+/*
  * --peer and --local: prefixes in the IPv6 key space of v6t_addr_key, an IPv4 one as
  * ::ffff:a.b.c.d/(96+n), so one lookup serves AF_INET and v4-mapped addresses alike.
  */
@@ -218,6 +230,7 @@ V6T_MAP struct {
 extern const volatile __u32 cfg_filter_pids;
 extern const volatile __u32 cfg_filter_ports;
 extern const volatile __u32 cfg_filter_uids;
+extern const volatile __u32 cfg_filter_owners;	/* --container, --pod, --unit: owner_verdicts */
 extern const volatile __u32 cfg_filter_peers;
 extern const volatile __u32 cfg_filter_locals;
 extern const volatile __u32 cfg_mapped_only;

@@ -38,7 +38,7 @@ static __always_inline void v6t_who_current(struct v6t_who *w)
 /* Any of -c, -p, -u, --cgroup: the loader's constants, so the verifier prunes what is off. */
 static __always_inline int v6t_task_filters(void)
 {
-	return cfg_cgroup || cfg_filter_pids || cfg_filter_uids || cfg_comm[0];
+	return cfg_cgroup || cfg_filter_pids || cfg_filter_uids || cfg_filter_owners || cfg_comm[0];
 }
 
 /* The task filters, applied to a recorded task; an unknown one matches no task filter. */
@@ -54,6 +54,12 @@ static __always_inline int v6t_who_filtered_out(const struct v6t_who *w)
 		return 1;
 	if (cfg_filter_uids && !bpf_map_lookup_elem(&filter_uids, &w->uid))
 		return 1;
+	if (cfg_filter_owners) {
+		__u8 *keep = bpf_map_lookup_elem(&owner_verdicts, &w->cgroup_id);
+
+		if (keep && !*keep)
+			return 1;
+	}
 	if (cfg_comm[0]) {
 		for (int i = 0; i < V6T_COMM_LEN; i++) {
 			if (w->comm[i] != cfg_comm[i])

@@ -122,14 +122,21 @@ _v6trace()
 			awk '{ sub("/.*", "", $4); print $4 }')" -- "$cur")
 		return
 		;;
+	--unit)
+		# the units systemd knows here: what --unit matches a task's cgroup against
+		mapfile -t COMPREPLY < <(compgen -W "$(systemctl list-units --all --plain --no-legend \
+			2>/dev/null | awk '{ print $1 }')" -- "$cur")
+		return
+		;;
 	-c | --comm)
 		# -s: the kernel's 15-byte task names, which is what --comm matches
 		_pnames -s
 		return
 		;;
 	-P | --port | --peer | -d | --duration | -n | --count | -C | --rotate-size | -W | \
-		--rotate-count | --buffer-size | --since | --until | --metrics-interval)
-		# numbers, times and other hosts' addresses: nothing sensible to offer
+		--rotate-count | --buffer-size | --since | --until | --metrics-interval | \
+		--container | --pod)
+		# numbers, times, other hosts' addresses, containers' names: nothing sensible to offer
 		return
 		;;
 	esac

@@ -207,6 +207,9 @@ struct v6t_refused_window {
 	struct v6t_sock_event last;	/* the last event sent */
 };
 
+/* --container, --pod, --unit: cgroups whose verdict the kernel keeps (maps.bpf.h) */
+#define V6T_OWNER_VERDICTS_MAX 4096
+
 /* Events lost because the ring buffer was full (user space emits these). */
 struct v6t_lost {
 	struct v6t_rec_hdr hdr;

@@ -32,6 +32,9 @@ enum {
 	OPT_ALL_NETNS,
 	OPT_WIDE,
 	OPT_CGROUP,
+	OPT_CONTAINER,
+	OPT_POD,
+	OPT_UNIT,
 	OPT_FILE_MODE,
 	OPT_METRICS,
 	OPT_METRICS_INTERVAL,
@@ -70,6 +73,9 @@ static const struct option long_options[] = {
 	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "wide", no_argument, NULL, OPT_WIDE },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "pod", required_argument, NULL, OPT_POD },
+	{ "unit", required_argument, NULL, OPT_UNIT },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -100,6 +106,10 @@ static const char usage_text[] =
 	"  -N, --netns NS         only this network namespace: an inode number, /proc/PID/ns/net\n"
 	"                         or /run/netns/NAME\n"
 	"      --cgroup PATH      only tasks in this cgroup v2 directory (e.g. a container's)\n"
+	"      --container NAME   only tasks of this container: its name, or a prefix of its id\n"
+	"      --pod NS/NAME      only tasks of this Kubernetes pod (or its UID)\n"
+	"      --unit NAME        only tasks of this systemd unit (nginx or nginx.service);\n"
+	"                         these three repeat (up to 16 in all), any of them matching\n"
 	"      --event KIND       only events of this kind (repeatable, or a list: accept,connect):\n"
 	"                         bind, v6only, listen, accept, listening, connect, udp-mapped,\n"
 	"                         refused;\n"
@@ -223,6 +233,26 @@ static int parse_netns(const char *arg, struct v6t_config *cfg, FILE *err)
 				   ? "expected an inode number or a network namespace file"
 				   : strerror(-rc));
 	cfg->netns = v;
+	return 0;
+}
+
+/* --container, --pod, --unit: names as the runtimes give them, checked for shape only */
+static int parse_owner(int opt, const char *arg, struct v6t_config *cfg, FILE *err)
+{
+	static const char *const names[] = { "container", "pod", "unit" };
+	int by = opt == OPT_CONTAINER ? V6T_OWNER_CONTAINER :
+		 opt == OPT_POD ? V6T_OWNER_POD : V6T_OWNER_UNIT;
+	struct v6t_owner_filter *f = &cfg->owners[cfg->n_owners];
+
+	if (!*arg || strlen(arg) >= sizeof(f->value) || strpbrk(arg, " \t\n"))
+		return bad(err, names[by], arg, "expected a name, without spaces");
+	if (by == V6T_OWNER_POD && strchr(arg, '/') && (arg[0] == '/' || strchr(arg, '/')[1] == '\0'))
+		return bad(err, names[by], arg, "expected NAMESPACE/NAME or the pod's UID");
+	if (cfg->n_owners == V6T_MAX_OWNERS)
+		return bad(err, names[by], arg, "at most 16 --container, --pod and --unit in all");
+	f->by = by;
+	snprintf(f->value, sizeof(f->value), "%s", arg);
+	cfg->n_owners++;
 	return 0;
 }
 
@@ -390,6 +420,10 @@ static int parse_one(int opt, const char *arg, struct v6t_config *cfg, FILE *err
 		return parse_netns(arg, cfg, err);
 	case OPT_CGROUP:
 		return parse_cgroup(arg, cfg, err);
+	case OPT_CONTAINER:
+	case OPT_POD:
+	case OPT_UNIT:
+		return parse_owner(opt, arg, cfg, err);
 	case 'l':
 		cfg->listeners_only = true;
 		return 0;

@@ -163,6 +163,20 @@ static struct v6t_cgroup_owner *owner_of(struct entry *e)
 	return e->owner;
 }
 
+void v6t_cgroup_each(void (*fn)(void *ctx, uint64_t id, const struct v6t_cgroup_owner *o),
+		     void *ctx)
+{
+	struct v6t_cgroup_owner *o;
+
+	last_scan = time(NULL);
+	rescan();
+	for (unsigned int i = 0; i < cached; i++) {
+		o = owner_of(&cache[i]);
+		if (o)
+			fn(ctx, cache[i].id, o);
+	}
+}
+
 const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id, uint32_t pid)
 {
 	time_t now = time(NULL);

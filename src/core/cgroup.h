@@ -26,4 +26,8 @@ struct v6t_cgroup_owner {
  */
 const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id, uint32_t pid);
 
+/* Every cgroup there is now (a fresh walk), with its owner: at most the cache's size. */
+void v6t_cgroup_each(void (*fn)(void *ctx, uint64_t id, const struct v6t_cgroup_owner *o),
+		     void *ctx);
+
 #endif

@@ -16,6 +16,19 @@
 #define V6T_MAX_PORTS 64	/* matches the filter_ports map */
 #define V6T_MAX_UIDS 64		/* matches the filter_uids map */
 #define V6T_DEFAULT_BUFFER_KIB 1024
+#define V6T_MAX_OWNERS 16	/* --container, --pod and --unit together */
+
+/* --container, --pod, --unit: an owner as container.h recognises it */
+enum v6t_owner_by {
+	V6T_OWNER_CONTAINER,	/* a container's name, or a prefix of its id */
+	V6T_OWNER_POD,		/* NAMESPACE/NAME, or the pod's UID */
+	V6T_OWNER_UNIT,		/* a systemd unit, ".service" optional */
+};
+
+struct v6t_owner_filter {
+	uint8_t by;		/* enum v6t_owner_by */
+	char value[512];
+};
 
 struct v6t_config {
 	uint32_t pids[V6T_MAX_PIDS];
@@ -58,6 +71,8 @@ struct v6t_config {
 	bool all_netns;			/* --all-netns: snapshot every network namespace */
 	bool wide;			/* --wide: show the container (cgroup) of each event */
 	uint64_t cgroup;		/* --cgroup: cgroup v2 id, 0 = any */
+	struct v6t_owner_filter owners[V6T_MAX_OWNERS];	/* any of them matches */
+	unsigned int n_owners;
 	const char *metrics_path;	/* --metrics: the Prometheus text file, or NULL */
 	unsigned int metrics_interval_s; /* --metrics-interval: rewritten this often */
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "filter.h"
+#include "owner_filter.h"
 
 static bool u32_listed(const uint32_t *list, unsigned int n, uint32_t v)
 {
@@ -32,6 +33,8 @@ static bool uid_known(const struct v6t_sock_event *e)
 static bool task_match(const struct v6t_config *cfg, const struct v6t_sock_event *e)
 {
 	if (cfg->cgroup && e->cgroup_id != cfg->cgroup)
+		return false;
+	if (cfg->n_owners && !v6t_owner_filter(cfg, e->cgroup_id, e->pid))
 		return false;
 	if (cfg->comm[0] && strncmp(cfg->comm, e->comm, V6T_COMM_LEN))
 		return false;

@@ -8,6 +8,7 @@
 #include "libbpf_log.h"
 #include "live.h"
 #include "output.h"
+#include "owner_filter.h"
 #include "preflight.h"
 #include "pipeline.h"
 #include "portsocks.h"
@@ -25,7 +26,19 @@ struct live {
 	struct v6t_owners *owners;
 	struct v6t_portsocks *ps;
 	struct v6t_tracer *t;	/* once started */
+	const struct v6t_config *cfg;
 };
+
+/*
+ * --container, --pod, --unit: a cgroup the kernel let through had no answer there yet (made
+ * since the start): decide it, and tell the kernel, which drops the rest of its events itself.
+ */
+static void owner_verdict(struct live *l, const struct v6t_sock_event *e)
+{
+	if (!l->cfg->n_owners || !l->t || !e->cgroup_id)
+		return;
+	v6t_tracer_owner_verdict(l->t, e->cgroup_id, v6t_owner_filter(l->cfg, e->cgroup_id, e->pid));
+}
 
 static int on_record(void *ctx, const void *rec, size_t size)
 {
@@ -36,6 +49,7 @@ static int on_record(void *ctx, const void *rec, size_t size)
 
 	if (e->hdr.type != V6T_REC_SOCK_EVENT || size < sizeof(*e))
 		return v6t_pipeline_push(l->p, rec, size);
+	owner_verdict(l, e);
 	stop = v6t_portsocks_push(l->ps, l->p, e, &dropped);
 	/* nobody serves that port after all: the kernel stops reporting it until one does */
 	if (dropped && l->t)
@@ -230,6 +244,7 @@ int v6t_run_live(const struct v6t_config *cfg, volatile int *stop)
 	err = v6t_pipeline_new(&p, cfg, boot_to_wall, V6T_DISPLAY_DEFAULT);
 	if (err)
 		return err;
+	l.cfg = cfg;
 	err = live_init(&l, p);
 	if (!err)
 		err = v6t_tracer_start(&t, cfg, on_record, &l);

@@ -13,6 +13,8 @@
 #include "seed.h"
 #include "served.h"
 #include "skel.h"
+#include "cgroup.h"
+#include "owner_filter.h"
 #include "tracefs.h"
 #include "tracer.h"
 
@@ -63,6 +65,7 @@ static void configure_rodata(struct v6trace_bpf *skel, const struct v6t_config *
 
 	skel->rodata->cfg_filter_pids = cfg->n_pids > 0;
 	skel->rodata->cfg_filter_ports = cfg->n_ports > 0;
+	skel->rodata->cfg_filter_owners = cfg->n_owners > 0;
 	skel->rodata->cfg_filter_uids = cfg->n_uids > 0;
 	skel->rodata->cfg_filter_peers = cfg->n_peers > 0;
 	skel->rodata->cfg_filter_locals = cfg->n_locals > 0;
@@ -155,10 +158,33 @@ static int fill_prefixes(struct bpf_map *trie, const struct v6t_cidr *list, unsi
 	return fill_set(trie, keys, sizeof(keys[0]), n);
 }
 
+struct verdicts {
+	const struct v6t_config *cfg;
+	int fd;
+};
+
+static void put_verdict(void *ctx, uint64_t id, const struct v6t_cgroup_owner *o)
+{
+	const struct verdicts *v = ctx;
+	uint8_t keep = v6t_owner_matches(v->cfg, &o->c);
+
+	bpf_map_update_elem(v->fd, &id, &keep, BPF_ANY);
+}
+
+/* --container, --pod, --unit: the kernel's answer for every cgroup there is at start */
+static void fill_owner_verdicts(struct v6trace_bpf *skel, const struct v6t_config *cfg)
+{
+	struct verdicts v = { cfg, bpf_map__fd(skel->maps.owner_verdicts) };
+
+	if (cfg->n_owners)
+		v6t_cgroup_each(put_verdict, &v);
+}
+
 static int fill_filter_maps(struct v6trace_bpf *skel, const struct v6t_config *cfg)
 {
 	int err;
 
+	fill_owner_verdicts(skel, cfg);
 	err = fill_set(skel->maps.filter_pids, cfg->pids, sizeof(cfg->pids[0]), cfg->n_pids);
 	if (!err)
 		err = fill_set(skel->maps.filter_ports, cfg->ports, sizeof(cfg->ports[0]), cfg->n_ports);
@@ -596,6 +622,14 @@ int v6t_tracer_refused_tally(struct v6t_tracer *t, v6t_record_fn fn, void *ctx)
 			break;
 	}
 	return 0;
+}
+
+void v6t_tracer_owner_verdict(struct v6t_tracer *t, uint64_t cgroup_id, bool keep)
+{
+	uint8_t v = keep;
+
+	bpf_map__update_elem(t->skel->maps.owner_verdicts, &cgroup_id, sizeof(cgroup_id), &v,
+			     sizeof(v), BPF_ANY);
 }
 
 void v6t_tracer_forget_served(struct v6t_tracer *t, uint64_t netns, uint16_t port, uint8_t proto)

@@ -3,6 +3,7 @@
 #ifndef V6T_TRACER_H
 #define V6T_TRACER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
 #include "backend.h"
@@ -42,6 +43,11 @@ int v6t_tracer_accept_counts(struct v6t_tracer *t, v6t_counts_fn fn, void *ctx);
  * (V6T_F_TALLY events, boot time now); call once, after the last drain. 0 or -errno.
  */
 int v6t_tracer_refused_tally(struct v6t_tracer *t, v6t_record_fn fn, void *ctx);
+/*
+ * --container, --pod, --unit: user space's answer for a cgroup the kernel had none for, so
+ * its later events are kept or dropped in the kernel.
+ */
+void v6t_tracer_owner_verdict(struct v6t_tracer *t, uint64_t cgroup_id, bool keep);
 /* refused: port of proto in netns proved not served: forget it, and its windows' counts. */
 void v6t_tracer_forget_served(struct v6t_tracer *t, uint64_t netns, uint16_t port, uint8_t proto);
 /* Events the kernel side could not queue since start (ring buffer full). */

@@ -269,21 +269,6 @@ static void close_all(const int *fds, int n)
 		close(fds[i]);
 }
 
-/* How many ring records -v said the tracer read: what passed the kernel's filters. */
-static long records_read(const struct tracer *t)
-{
-	const char *p = strstr(t->stderr_text, "v6trace: read ");
-
-	return p ? strtol(p + strlen("v6trace: read "), NULL, 10) : -1;
-}
-
-/* n events shown, and no other record crossed the ring: the rest were dropped in the kernel */
-static void assert_only_in_ring(struct tracer *t, int n)
-{
-	assert_int_equal(t->n_events, n);
-	assert_int_equal(records_read(t), n);
-}
-
 /* The accepts of this local port whose peer is peer, in the order they came. */
 static int accepts_from(struct tracer *t, int port, const char *peer)
 {

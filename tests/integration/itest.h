@@ -34,6 +34,11 @@ int itest_teardown(void **state);
 /* Starts the tracer on the current namespace with extra args; fails the test if it cannot. */
 void start_traced(struct tracer *t, uint64_t netns, const char *const *extra);
 void stop_traced(struct tracer *t);
+/*
+ * With -v: n events shown, and no other record crossed the ring (-v's "read N records"): the
+ * rest were dropped in the kernel.
+ */
+void assert_only_in_ring(struct tracer *t, int n);
 
 /* Linux 5.17 or later, where refused events can be made (refused.c) */
 bool kernel_has_drop_reason(void);

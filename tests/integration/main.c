@@ -45,6 +45,19 @@ void start_traced(struct tracer *t, uint64_t netns, const char *const *extra)
 	assert_int_equal(tracer_start(t, args), 0);
 }
 
+static long records_read(const struct tracer *t)
+{
+	const char *p = t->stderr_text ? strstr(t->stderr_text, "v6trace: read ") : NULL;
+
+	return p ? strtol(p + strlen("v6trace: read "), NULL, 10) : -1;
+}
+
+void assert_only_in_ring(struct tracer *t, int n)
+{
+	assert_int_equal(t->n_events, n);
+	assert_int_equal(records_read(t), n);
+}
+
 void stop_traced(struct tracer *t)
 {
 	assert_int_equal(tracer_stop(t), 0);

@@ -196,11 +196,93 @@ static void test_owner_labels(void **state_)
 	}
 }
 
+/*
+ * A child already in owner i's cgroup before v6trace starts: once go's write end closes it
+ * binds two ports, then waits for hold's.
+ */
+static pid_t start_waiting(unsigned int i, const int go[2], const int hold[2])
+{
+	char path[1200], dir[1024];
+	pid_t pid;
+	char c;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/%s", base, owners[i].cgroup);
+	snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
+	run(path);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(go[1]);
+		close(hold[1]);
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1 || read(go[0], &c, 1) < 0 ||
+		    sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", PORT + i, -1) < 0 ||
+		    sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", PORT + 100 + i, -1) < 0)
+			_exit(1);
+		read(hold[0], &c, 1);
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * --pod and --unit in the kernel: every cgroup there at start has its answer there, so only
+ * the pod's two containers' and the session's binds cross the ring (-v's count), 6 of 18.
+ */
+static void test_owner_filter_in_kernel(void **state_)
+{
+	struct tracer *t = *state_;
+	uint64_t ns = netns_enter_new();
+	char root[256], cmd[700], nsarg[32];
+	const char *args[] = { "-N", nsarg, "-v", "--event", "bind", "--pod", "shop/web-7d9f",
+			       "--unit", "session-99.scope", NULL };
+	pid_t pids[N_OWNERS];
+	int go[2], hold[2], status;
+
+	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
+	snprintf(base, sizeof(base), "%s/v6t-owners-%d", root, getpid());
+	snprintf(nsarg, sizeof(nsarg), "%llu", (unsigned long long)ns);
+	lay_out_state();
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+	for (unsigned int i = 0; i < N_OWNERS; i++)
+		pids[i] = start_waiting(i, go, hold);
+	assert_int_equal(setenv("V6TRACE_TEST_ROOT", state, 1), 0);
+	assert_int_equal(tracer_start(t, args), 0);
+	unsetenv("V6TRACE_TEST_ROOT");
+	close(go[1]);
+	/* the last child's second bind is among those kept: once it is out, all were read */
+	assert_int_equal(tracer_wait_output(t, "\"local_port\":8808,", 30000), 0);
+	stop_traced(t);
+	close(hold[1]);
+	for (unsigned int i = 0; i < N_OWNERS; i++) {
+		waitpid(pids[i], &status, 0);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	close(go[0]);
+	close(hold[0]);
+	snprintf(cmd, sizeof(cmd), "find '%s' -depth -type d -exec rmdir {} +; rm -rf '%s'", base,
+		 state);
+	run(cmd);
+
+	assert_only_in_ring(t, 6);
+	for (unsigned int i = 0; i < N_OWNERS; i++) {
+		int kept = i == 0 || i == 1 || i == N_OWNERS - 1;
+
+		assert_int_equal(ev_count(t, "bind", PORT + i), kept);
+		assert_int_equal(ev_count(t, "bind", PORT + 100 + i), kept);
+	}
+}
+
 int run_owner_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_owners_named, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_owner_labels, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_owner_filter_in_kernel, itest_setup,
+						itest_teardown),
 	};
 
 	return cmocka_run_group_tests_name("owners", tests, NULL, NULL);

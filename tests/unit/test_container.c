@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "container.h"
+#include "owner_filter.h"
 
 #define ID "3f2a9c0d4e5b6a7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
 #define UID_DASH "1f2e3d4c-5b6a-4789-8abc-def012345678"
@@ -164,6 +165,54 @@ static void test_resolve(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* --container, --pod, --unit against recognised owners: any one matching keeps it. */
+static void test_owner_filters(void **state)
+{
+	struct v6t_config cfg = { 0 };
+	struct v6t_container pod, docker, unit;
+
+	(void)state;
+	v6t_container_parse(cases[0].path, &pod);
+	snprintf(pod.pod, sizeof(pod.pod), "web-7d9f");
+	snprintf(pod.pod_namespace, sizeof(pod.pod_namespace), "shop");
+	snprintf(pod.name, sizeof(pod.name), "nginx");
+	v6t_container_parse("/system.slice/docker-" ID ".scope", &docker);
+	v6t_container_parse("/system.slice/nginx.service", &unit);
+	assert_true(v6t_owner_matches(&cfg, &unit));	/* none asked: all kept */
+
+	cfg.n_owners = 1;
+	cfg.owners[0].by = V6T_OWNER_POD;
+	strcpy(cfg.owners[0].value, "shop/web-7d9f");
+	assert_true(v6t_owner_matches(&cfg, &pod));
+	assert_false(v6t_owner_matches(&cfg, &docker));
+	strcpy(cfg.owners[0].value, "shop/web");	/* a prefix of the name is another pod */
+	assert_false(v6t_owner_matches(&cfg, &pod));
+	strcpy(cfg.owners[0].value, "sho/web-7d9f");
+	assert_false(v6t_owner_matches(&cfg, &pod));
+	strcpy(cfg.owners[0].value, UID_DASH);
+	assert_true(v6t_owner_matches(&cfg, &pod));
+
+	cfg.owners[0].by = V6T_OWNER_CONTAINER;
+	strcpy(cfg.owners[0].value, "3f2a9c0d");	/* an id's prefix, as docker ps shows it */
+	assert_true(v6t_owner_matches(&cfg, &docker));
+	strcpy(cfg.owners[0].value, "nginx");
+	assert_true(v6t_owner_matches(&cfg, &pod));
+	assert_false(v6t_owner_matches(&cfg, &docker));
+
+	cfg.owners[0].by = V6T_OWNER_UNIT;
+	assert_true(v6t_owner_matches(&cfg, &unit));	/* ".service" optional */
+	strcpy(cfg.owners[0].value, "nginx.service");
+	assert_true(v6t_owner_matches(&cfg, &unit));
+	strcpy(cfg.owners[0].value, "ngin");
+	assert_false(v6t_owner_matches(&cfg, &unit));
+
+	cfg.n_owners = 2;	/* any of them */
+	cfg.owners[1].by = V6T_OWNER_POD;
+	strcpy(cfg.owners[1].value, "shop/web-7d9f");
+	assert_true(v6t_owner_matches(&cfg, &pod));
+	assert_false(v6t_owner_matches(&cfg, &docker));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_paths),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_owner_filters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,6 +203,25 @@ static void test_bad_address_and_uid_filters(void **state)
 	BAD("invalid uid 'root'", "--uid", "root");
 }
 
+/* --container, --pod, --unit: kept as given, checked for shape; any number up to 16 */
+static void test_owner_options(void **state)
+{
+	struct v6t_config cfg;
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, "--pod", "shop/web-0", "--container", "3f2a9c", "--unit",
+			       "nginx"), V6T_OPT_RUN);
+	assert_int_equal(cfg.n_owners, 3);
+	assert_int_equal(cfg.owners[0].by, V6T_OWNER_POD);
+	assert_string_equal(cfg.owners[0].value, "shop/web-0");
+	assert_int_equal(cfg.owners[1].by, V6T_OWNER_CONTAINER);
+	assert_int_equal(cfg.owners[2].by, V6T_OWNER_UNIT);
+	BAD("invalid pod '/web'", "--pod", "/web");
+	BAD("invalid pod 'shop/'", "--pod", "shop/");
+	BAD("invalid container ''", "--container", "");
+	BAD("invalid unit 'a b'", "--unit", "a b");
+}
+
 static void test_address_and_uid_limits(void **state)
 {
 	const char *args[2 * V6T_MAX_PORTS + 3];
@@ -562,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_address_and_uid_filters),
 		cmocka_unit_test(test_bad_address_and_uid_filters),
 		cmocka_unit_test(test_address_and_uid_limits),
+		cmocka_unit_test(test_owner_options),
 		cmocka_unit_test(test_event_lists),
 		cmocka_unit_test(test_summary_only_events),
 		cmocka_unit_test(test_metrics_options),
