@@ -105,6 +105,10 @@ static const struct v6t_field summary_fields[] = {
 	  TEXT("IPV4", 85, ACCEPTS(V6T_PEER_IPV4)) },
 	{ "accepts_ipv6", { KEY("accepts_ipv6", ACCEPTS(V6T_PEER_IPV6), NULL) },
 	  TEXT("IPV6", 93, ACCEPTS(V6T_PEER_IPV6)) },
+	/* --wide: in text before the verdict, in its column, as events have it before the note */
+	{ "container", { KEY("container", VAL(CONTAINER), "null") },
+	  TEXT(NULL, 101, VAL(CONTAINER)), .text_absent = "[?] ", .needs = V6T_HAS_CONTAINER,
+	  .shown = V6T_HAS_WIDE },
 	{ "verdict", { KEY("verdict", VAL(VERDICT), NULL) }, TEXT("VERDICT", 101, VAL(VERDICT)) },
 	HINT_FIELD(101),
 };

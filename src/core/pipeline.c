@@ -61,7 +61,7 @@ int v6t_pipeline_new(struct v6t_pipeline **out, const struct v6t_config *cfg, in
 		p->color = !cfg->json && isatty(p->out.fd) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	/* the metrics' listeners are the summary's: one table, printed or not */
 	if (cfg->summary || cfg->metrics_path) {
-		p->summary = v6t_summary_new();
+		p->summary = v6t_summary_new(cfg->wide);
 		if (!p->summary)
 			goto nomem;
 	}

@@ -21,6 +21,7 @@ struct listener {
 	uint16_t port;
 	uint16_t family;
 	uint32_t pid;
+	uint64_t cgroup;		/* the owner's, for --wide */
 	char comm[V6T_COMM_LEN + 1];
 	bool described;			/* by a record (else by kernel counts alone) */
 	uint8_t v6only;
@@ -33,12 +34,17 @@ struct v6t_summary {
 	unsigned int n;
 	uint64_t untracked;			/* events of listeners beyond MAX_LISTENERS */
 	uint64_t unknown;			/* accepts whose listener was not known */
+	bool wide;				/* --wide: rows name the owner's container */
 	int32_t slot[SLOTS];			/* index + 1 into list, 0 = empty */
 };
 
-struct v6t_summary *v6t_summary_new(void)
+struct v6t_summary *v6t_summary_new(bool wide)
 {
-	return calloc(1, sizeof(struct v6t_summary));
+	struct v6t_summary *s = calloc(1, sizeof(struct v6t_summary));
+
+	if (s)
+		s->wide = wide;
+	return s;
 }
 
 void v6t_summary_free(struct v6t_summary *s)
@@ -91,6 +97,7 @@ static void describe(struct listener *l, const struct v6t_view *v, int authorita
 		return;
 	l->described = true;
 	l->pid = v->e->pid;
+	l->cgroup = v->e->cgroup_id;
 	memcpy(l->comm, v->comm, sizeof(l->comm));
 	l->v6only = v->v6only;
 	l->source = v->cls.source;
@@ -141,7 +148,8 @@ void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k
 }
 
 /* A row as the outputs show it: a view of a listening socket, described as it was seen. */
-static void row_view(const struct listener *l, struct v6t_sock_event *e, struct v6t_view *v)
+static void row_view(const struct listener *l, bool wide, struct v6t_sock_event *e,
+		     struct v6t_view *v)
 {
 	memset(e, 0, sizeof(*e));
 	e->kind = V6T_EV_LISTEN;
@@ -152,10 +160,11 @@ static void row_view(const struct listener *l, struct v6t_sock_event *e, struct 
 	e->netns_ino = l->netns;
 	e->sock_ino = l->ino;
 	e->pid = l->pid;
+	e->cgroup_id = l->cgroup;
 	memcpy(e->comm, l->comm, sizeof(e->comm));
 	e->v6only = l->v6only;
 	v6t_decode(e, 0, v);
-	v6t_explain(v, false);
+	v6t_explain(v, wide && l->cgroup);
 	v->event = "summary";
 	/* where its V6ONLY came from was decided by the record that described it */
 	v->cls.source = l->source;
@@ -171,7 +180,7 @@ void v6t_summary_each(const struct v6t_summary *s,
 	struct v6t_view v;
 
 	for (unsigned int i = 0; i < s->n; i++) {
-		row_view(&s->list[i], &e, &v);
+		row_view(&s->list[i], s->wide, &e, &v);
 		fn(ctx, &v);
 	}
 }

@@ -22,7 +22,8 @@ struct v6t_summary;
 #define V6T_SUMMARY_EVENTS ((1U << V6T_EV_LISTEN) | (1U << V6T_EV_SOCKET) | \
 			    (1U << V6T_EV_ACCEPT) | (1U << V6T_EV_V6ONLY))
 
-struct v6t_summary *v6t_summary_new(void);
+/* wide: rows name their owner's container (--wide) as events do. */
+struct v6t_summary *v6t_summary_new(bool wide);
 void v6t_summary_add(struct v6t_summary *s, const struct v6t_view *v);
 /* Accepts the kernel counted for a listener instead of sending them (-s -q). */
 void v6t_summary_add_counts(struct v6t_summary *s, const struct v6t_count_key *k,

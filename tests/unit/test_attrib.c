@@ -192,7 +192,7 @@ static void test_summary_rows_are_sockets(void **state)
 	struct v6t_count_key k = { .netns_ino = a.netns_ino, .sock_ino = 11, .port = 8080,
 				   .family = V6T_AF_INET6 };
 	struct v6t_accept_counts c = { .ipv6 = 4 };
-	struct v6t_summary *sum = v6t_summary_new();
+	struct v6t_summary *sum = v6t_summary_new(false);
 	char out[4096];
 
 	(void)state;

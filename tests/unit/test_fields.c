@@ -206,6 +206,7 @@ static const struct documented {
 	{ V6T_ROW_EVENT, "suppressed", { "null" } },
 	{ V6T_ROW_EVENT, "hint", { "null" }, "" },
 	{ V6T_ROW_SUMMARY, "hint", { "null" }, "" },
+	{ V6T_ROW_SUMMARY, "container", { "null" }, "[?] " },
 	/* NULL: the key is left out */
 	{ V6T_ROW_EVENT, "holders", { NULL } },
 	{ V6T_ROW_EVENT, "listeners", { NULL } },

@@ -136,7 +136,7 @@ static void test_label_escaping(void **state)
 /* The numbers of a set of events: accepts per listener by class, connects, refused, lost. */
 static void test_numbers(void **state)
 {
-	struct v6t_summary *s = v6t_summary_new();
+	struct v6t_summary *s = v6t_summary_new(false);
 	struct v6t_metrics *m = v6t_metrics_new("unused");
 	struct v6t_sock_event dual = event(V6T_EV_LISTEN, V6T_AF_INET6, "::", 80);
 	struct v6t_sock_event four = event(V6T_EV_LISTEN, V6T_AF_INET, "0.0.0.0", 8080);
@@ -198,7 +198,7 @@ static void test_help_and_type(void **state)
 		{ "v6trace_refused_total", "counter" },
 		{ "v6trace_lost_events_total", "counter" },
 	};
-	struct v6t_summary *s = v6t_summary_new();
+	struct v6t_summary *s = v6t_summary_new(false);
 	struct v6t_metrics *m = v6t_metrics_new("unused");
 	struct v6t_sock_event dual = event(V6T_EV_LISTEN, V6T_AF_INET6, "::", 80);
 	char want[128];
@@ -230,7 +230,7 @@ static void test_help_and_type(void **state)
 /* A process names itself: quotes, backslashes, newlines and bytes that are not UTF-8. */
 static void test_hostile_comm(void **state)
 {
-	struct v6t_summary *s = v6t_summary_new();
+	struct v6t_summary *s = v6t_summary_new(false);
 	struct v6t_metrics *m = v6t_metrics_new("unused");
 	struct v6t_sock_event l = event(V6T_EV_LISTEN, V6T_AF_INET6, "::", 80);
 	const char *out, *p;
@@ -251,7 +251,7 @@ static void test_hostile_comm(void **state)
 
 static int write_file(const char *path)
 {
-	struct v6t_summary *s = v6t_summary_new();
+	struct v6t_summary *s = v6t_summary_new(false);
 	struct v6t_metrics *m = v6t_metrics_new(path);
 	int err = v6t_metrics_write(m, s, 3);
 

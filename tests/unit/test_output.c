@@ -465,7 +465,7 @@ static void test_summary_counts(void **state)
 	struct v6t_count_key k = { .netns_ino = e.netns_ino, .port = 80, .family = V6T_AF_INET6 };
 	struct v6t_accept_counts c = { .ipv4_mapped = 5, .ipv6 = 2 };
 	static struct v6t_sink sink;
-	struct v6t_summary *sum = v6t_summary_new();
+	struct v6t_summary *sum = v6t_summary_new(false);
 	char out[4096];
 	int fds[2];
 	ssize_t n;
