@@ -5,7 +5,7 @@
 # for tracepoint without tracefs, which takes the raw exit of every syscall, and auto, which
 # must choose the backend --expect names). One V6TRACE_VM_RESULT line per run for the host's
 # matrix; exit status 0 only if all passed.
-groups=${V6TRACE_ITEST_GROUPS:-scenarios,filters,existing,refused,attrib}
+groups=${V6TRACE_ITEST_GROUPS:-scenarios,filters,existing,refused,owners,attrib}
 usage="guest-tests: usage: guest-tests.sh --expect AUTO BACKEND... (fentry kprobe tracepoint raw_tp auto)"
 [ "$1" = --expect ] && [ $# -ge 3 ] || { echo "$usage"; exit 2; }
 expect=$2
