@@ -105,6 +105,18 @@ void v6t_view_attach_socks(struct v6t_view *v, const struct v6t_port_socks_rec *
 	v->socks = r;
 }
 
+/* --wide: each owner decided once, for the note and the outputs alike */
+static void find_owners(struct v6t_view *v)
+{
+	const struct v6t_port_socks_rec *r = v->socks;
+
+	v->container = v6t_cgroup_owner(v->e->cgroup_id, v->e->pid);
+	v->has |= V6T_HAS_WIDE | (v->container ? V6T_HAS_CONTAINER : 0);
+	for (unsigned int i = 0; r && i < r->count; i++)
+		v->sock_owners[i] = r->socks[i].cgroup_id ?
+			v6t_cgroup_owner(r->socks[i].cgroup_id, r->socks[i].pid) : NULL;
+}
+
 void v6t_explain(struct v6t_view *v, bool wide)
 {
 	const struct v6t_sock_event *e = v->e;
@@ -122,12 +134,10 @@ void v6t_explain(struct v6t_view *v, bool wide)
 		v->listener_addr_len = v6t_addr_str(v->listener_addr, e->family, e->listen_addr);
 	if (v->mapped)
 		v->ipv4_len = v6t_addr_str(v->ipv4, AF_INET, e->peer_addr + 12);
+	if (wide)
+		find_owners(v);
 	v6t_note(&note, v);
 	v->note_len = note.len;
-	if (wide) {
-		v->container = v6t_cgroup_owner(e->cgroup_id, e->pid);
-		v->has |= V6T_HAS_WIDE | (v->container ? V6T_HAS_CONTAINER : 0);
-	}
 }
 
 void v6t_view_lost(struct v6t_view *v, uint64_t wall_ns, uint64_t count, uint64_t total,

@@ -76,6 +76,8 @@ struct v6t_view {
 	char ipv4[INET_ADDRSTRLEN];	/* the mapped peer's IPv4 address, when mapped */
 	char listener_addr[INET6_ADDRSTRLEN];
 	const struct v6t_cgroup_owner *container;	/* --wide: the cgroup's owner, or NULL */
+	/* --wide: the owners of socks' entries, in its order (NULL: not known) */
+	const struct v6t_cgroup_owner *sock_owners[V6T_PORT_SOCKS_MAX];
 	char note[V6T_NOTE_LEN];
 
 	/* rows that are not events: a lost record, a summary row or its footers */

@@ -120,9 +120,16 @@ static const char *const conflict_words[V6T_CONFLICTS] = {
 	[V6T_CONFLICT_OTHER_UID] = "; SO_REUSEPORT shares a port only between sockets of one user",
 };
 
-/* "a process not found" where the owner is not known */
-static void put_owner(struct strbuf *sb, struct v6t_view *v, const struct v6t_port_sock *h)
+/* Of an owner's label, the note shows this much: the reason after it must fit too. */
+#define NOTE_LABEL_MAX 48
+
+/* "socat[812]", with --wide "socat[812] [docker:web]"; "a process not found" if not known */
+static void put_owner(struct strbuf *sb, struct v6t_view *v, unsigned int i)
 {
+	const struct v6t_port_sock *h = &v->socks->socks[i];
+	const struct v6t_cgroup_owner *o = v->sock_owners[i];
+	size_t n;
+
 	if (!h->pid) {
 		sb_lit(sb, "a process not found");
 		return;
@@ -132,16 +139,22 @@ static void put_owner(struct strbuf *sb, struct v6t_view *v, const struct v6t_po
 	sb_putc(sb, '[');
 	sb_u64(sb, h->pid);
 	sb_putc(sb, ']');
+	if (!(v->has & V6T_HAS_WIDE) || !o)
+		return;
+	n = strlen(o->label);
+	sb_lit(sb, " [");
+	sb_putn(sb, o->label, n > NOTE_LABEL_MAX ? NOTE_LABEL_MAX : n);
+	sb_puts(sb, n > NOTE_LABEL_MAX ? "...]" : "]");
 }
 
-void v6t_put_port_sock(struct strbuf *sb, struct v6t_view *v, const struct v6t_port_sock *s,
-		       const char *between)
+void v6t_put_port_sock(struct strbuf *sb, struct v6t_view *v, unsigned int i, const char *between)
 {
+	const struct v6t_port_sock *s = &v->socks->socks[i];
 	char addr[INET6_ADDRSTRLEN];
 
 	v6t_put_endpoint(sb, s->family, addr, v6t_addr_str(addr, s->family, s->addr), s->port);
 	sb_puts(sb, between);
-	put_owner(sb, v, s);
+	put_owner(sb, v, i);
 }
 
 /*
@@ -162,7 +175,7 @@ static bool put_holder(struct strbuf *sb, struct v6t_view *v)
 	if (i < 0)
 		return false;
 	sb_lit(sb, ": ");
-	v6t_put_port_sock(sb, v, &r->socks[i], " is held by ");
+	v6t_put_port_sock(sb, v, i, " is held by ");
 	if (conflict_words[why])
 		sb_puts(sb, conflict_words[why]);
 	if (r->count > 1 || (r->flags & V6T_PS_MORE)) {

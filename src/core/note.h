@@ -12,9 +12,8 @@
 
 /* The note of v (addresses formatted); clears v->note_plain when a process name goes in. */
 void v6t_note(struct strbuf *sb, struct v6t_view *v);
-/* "0.0.0.0:80 (held by) socat[812]": a socket of a port's list, and whose. */
-void v6t_put_port_sock(struct strbuf *sb, struct v6t_view *v, const struct v6t_port_sock *s,
-		       const char *between);
+/* "0.0.0.0:80 (held by) socat[812]": socket i of the port's list, and whose. */
+void v6t_put_port_sock(struct strbuf *sb, struct v6t_view *v, unsigned int i, const char *between);
 
 /* A refused event's note (note_refused.c). */
 void v6t_note_refused(struct strbuf *sb, struct v6t_view *v);

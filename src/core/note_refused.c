@@ -22,12 +22,12 @@ static const char *const v6only_words[V6T_SRC_COUNT] = {
 };
 
 /* "[::]:80 (nginx[812]) is IPv6-only": with apposition, "..., is" as after "the only listener" */
-static void put_listener(struct strbuf *sb, struct v6t_view *v, const struct v6t_port_sock *s,
-			 bool apposition)
+static void put_listener(struct strbuf *sb, struct v6t_view *v, unsigned int i, bool apposition)
 {
+	const struct v6t_port_sock *s = &v->socks->socks[i];
 	enum v6t_miss why = v6t_refused_miss(v->e, s);
 
-	v6t_put_port_sock(sb, v, s, " (");
+	v6t_put_port_sock(sb, v, i, " (");
 	sb_putc(sb, ')');
 	if (apposition)
 		sb_putc(sb, ',');
@@ -49,7 +49,7 @@ static bool put_listeners(struct strbuf *sb, struct v6t_view *v)
 		return false;
 	if (r->count == 1 && !(r->flags & V6T_PS_MORE)) {
 		sb_lit(sb, "the only listener, ");
-		put_listener(sb, v, &r->socks[0], true);
+		put_listener(sb, v, 0, true);
 		return true;
 	}
 	sb_lit(sb, "none of its ");
@@ -60,7 +60,7 @@ static bool put_listeners(struct strbuf *sb, struct v6t_view *v)
 	for (unsigned int i = 0; i < r->count && i < LISTENERS_NAMED; i++) {
 		if (i)
 			sb_lit(sb, "; ");
-		put_listener(sb, v, &r->socks[i], false);
+		put_listener(sb, v, i, false);
 	}
 	if (r->count > LISTENERS_NAMED)
 		sb_lit(sb, "; and more");

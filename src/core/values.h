@@ -192,9 +192,12 @@ static inline void put_sockopt(struct strbuf *sb, uint8_t sockopts, uint8_t bit)
 		sb_lit(sb, "null");
 }
 
-/* One socket of the port's list, with the keys an event has for the same things. */
-static inline void put_port_sock(struct strbuf *sb, const struct v6t_port_sock *s)
+static inline void put_owner_json(struct strbuf *sb, const struct v6t_cgroup_owner *o);
+
+/* Socket i of the port's list, with the keys an event has for the same things. */
+static inline void put_port_sock(struct strbuf *sb, const struct v6t_view *v, unsigned int i)
 {
+	const struct v6t_port_sock *s = &v->socks->socks[i];
 	char addr[INET6_ADDRSTRLEN];
 	bool inet6 = s->family == V6T_AF_INET6;
 
@@ -218,6 +221,10 @@ static inline void put_port_sock(struct strbuf *sb, const struct v6t_port_sock *
 	put_sockopt(sb, s->sockopts, V6T_SO_REUSEADDR);
 	sb_lit(sb, ",\"reuseport\":");
 	put_sockopt(sb, s->sockopts, V6T_SO_REUSEPORT);
+	if (v->has & V6T_HAS_WIDE) {
+		sb_lit(sb, ",\"container\":");
+		put_owner_json(sb, v->sock_owners[i]);
+	}
 	sb_putc(sb, '}');
 }
 
@@ -230,7 +237,7 @@ static inline void put_port_socks(struct strbuf *sb, const struct v6t_view *v)
 	for (unsigned int i = 0; r && i < r->count; i++) {
 		if (i)
 			sb_putc(sb, ',');
-		put_port_sock(sb, &r->socks[i]);
+		put_port_sock(sb, v, i);
 	}
 	sb_putc(sb, ']');
 }
@@ -254,18 +261,16 @@ static inline void put_json_member(struct strbuf *sb, const char *key, const cha
 		sb_lit(sb, "null");
 }
 
-/* JSON: the owner as an object, each key null where it does not apply; text: its label. */
-static inline void put_container(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
+/* The owner as an object, each key null where it does not apply; null if not known. */
+static inline void put_owner_json(struct strbuf *sb, const struct v6t_cgroup_owner *o)
 {
-	const struct v6t_cgroup_owner *o = v->container;
-	const struct v6t_container *c = &o->c;
+	const struct v6t_container *c;
 
-	if (!(flags & V6T_OUT_JSON)) {
-		sb_putc(sb, '[');
-		sb_put_printable(sb, o->label, strlen(o->label));
-		sb_lit(sb, "] ");
+	if (!o) {
+		sb_lit(sb, "null");
 		return;
 	}
+	c = &o->c;
 	put_json_member(sb, "{\"runtime\":", v6t_runtime_name(c->runtime));
 	put_json_member(sb, ",\"id\":", c->id);
 	put_json_member(sb, ",\"name\":", c->name);
@@ -275,6 +280,20 @@ static inline void put_container(struct strbuf *sb, const struct v6t_view *v, un
 	put_json_member(sb, ",\"unit\":", c->unit);
 	put_json_member(sb, ",\"cgroup\":", o->cgroup);
 	sb_putc(sb, '}');
+}
+
+/* JSON: the owner's object; text: its label. */
+static inline void put_container(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
+{
+	const struct v6t_cgroup_owner *o = v->container;
+
+	if (!(flags & V6T_OUT_JSON)) {
+		sb_putc(sb, '[');
+		sb_put_printable(sb, o->label, strlen(o->label));
+		sb_lit(sb, "] ");
+		return;
+	}
+	put_owner_json(sb, o);
 }
 
 /* a lost record in text: JSON has count and total apart */

@@ -89,8 +89,16 @@ static void lay_out_state(void)
 		 "\"Name\":\"/shop-web\"}");
 }
 
-/* A child in the owner's cgroup binds its port, then waits for hold's write end to close. */
-static pid_t start_in(unsigned int i, const int hold[2])
+/* The child's sockets, made in its owner's cgroup: 0, or -1 if one failed. */
+typedef int (*serve_fn)(unsigned int i);
+
+static int listen_ipv4(unsigned int i)
+{
+	return tcp_listen(AF_INET, "127.0.0.1", PORT + i, -1) < 0 ? -1 : 0;
+}
+
+/* A child in owner i's cgroup makes its sockets, then waits for hold's write end to close. */
+static pid_t start_in(unsigned int i, const int hold[2], serve_fn serve)
 {
 	char path[1200], dir[1024];
 	int ready[2], fd;
@@ -107,8 +115,7 @@ static pid_t start_in(unsigned int i, const int hold[2])
 		close(hold[1]);
 		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1 ||
-		    tcp_listen(AF_INET, "127.0.0.1", PORT + i, -1) < 0)
+		if (fd < 0 || write(fd, "0", 1) != 1 || serve(i))
 			_exit(1);
 		if (write(ready[1], "y", 1) != 1 || read(hold[0], &c, 1) < 0)
 			_exit(1);
@@ -120,35 +127,58 @@ static pid_t start_in(unsigned int i, const int hold[2])
 	return pid;
 }
 
-/*
- * Every owner's child binds its port while v6trace (started by start, with the state laid
- * out) traces; then the children end and the directories go, deepest first.
- */
-static void bind_in_each(struct tracer *t, uint64_t ns, bool text)
+/* The test's cgroup directory named, the state laid out; args[1] (after -N) becomes ns. */
+static void prepare(uint64_t ns, const char **args)
 {
-	char root[256], cmd[700], nsarg[32];
-	const char *args[] = { "-N", nsarg, "--wide", "-s", "--event", "bind,listen", NULL };
-	pid_t pids[N_OWNERS];
-	int hold[2];
+	static char nsarg[32];
+	char root[256];
 
 	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
 	snprintf(base, sizeof(base), "%s/v6t-owners-%d", root, getpid());
 	snprintf(nsarg, sizeof(nsarg), "%llu", (unsigned long long)ns);
+	args[1] = nsarg;
 	lay_out_state();
+}
+
+/* v6trace started (JSON, or text) with the state where the tests put it. */
+static void start(struct tracer *t, const char *const *args, bool text)
+{
 	assert_int_equal(setenv("V6TRACE_TEST_ROOT", state, 1), 0);
 	assert_int_equal(text ? tracer_start_text(t, args) : tracer_start(t, args), 0);
 	unsetenv("V6TRACE_TEST_ROOT");
-	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
-	for (unsigned int i = 0; i < N_OWNERS; i++)
-		pids[i] = start_in(i, hold);
+}
+
+/* v6trace stopped, the n children ended, and the directories gone, deepest first. */
+static void finish(struct tracer *t, const pid_t *pids, unsigned int n, int hold[2])
+{
+	char cmd[700];
+	int status;
+
 	stop_traced(t);
 	close(hold[1]);
-	for (unsigned int i = 0; i < N_OWNERS; i++)
-		waitpid(pids[i], NULL, 0);
+	for (unsigned int i = 0; i < n; i++) {
+		waitpid(pids[i], &status, 0);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
 	close(hold[0]);
 	snprintf(cmd, sizeof(cmd), "find '%s' -depth -type d -exec rmdir {} +; rm -rf '%s'", base,
 		 state);
 	run(cmd);
+}
+
+/* Every owner's child binds its port while v6trace (with the state laid out) traces. */
+static void bind_in_each(struct tracer *t, uint64_t ns, bool text)
+{
+	const char *args[] = { "-N", NULL, "--wide", "-s", "--event", "bind,listen", NULL };
+	pid_t pids[N_OWNERS];
+	int hold[2];
+
+	prepare(ns, args);
+	start(t, args, text);
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+	for (unsigned int i = 0; i < N_OWNERS; i++)
+		pids[i] = start_in(i, hold, listen_ipv4);
+	finish(t, pids, N_OWNERS, hold);
 }
 
 /* The event's container key, checked against the owner's row. */
@@ -243,38 +273,22 @@ static pid_t start_waiting(unsigned int i, const int go[2], const int hold[2])
 static void test_owner_filter_in_kernel(void **state_)
 {
 	struct tracer *t = *state_;
-	uint64_t ns = netns_enter_new();
-	char root[256], cmd[700], nsarg[32];
-	const char *args[] = { "-N", nsarg, "-v", "--event", "bind", "--pod", "shop/web-7d9f",
+	const char *args[] = { "-N", NULL, "-v", "--event", "bind", "--pod", "shop/web-7d9f",
 			       "--unit", "session-99.scope", NULL };
 	pid_t pids[N_OWNERS];
-	int go[2], hold[2], status;
+	int go[2], hold[2];
 
-	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
-	snprintf(base, sizeof(base), "%s/v6t-owners-%d", root, getpid());
-	snprintf(nsarg, sizeof(nsarg), "%llu", (unsigned long long)ns);
-	lay_out_state();
+	prepare(netns_enter_new(), args);
 	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
 	for (unsigned int i = 0; i < N_OWNERS; i++)
 		pids[i] = start_waiting(i, go, hold);
-	assert_int_equal(setenv("V6TRACE_TEST_ROOT", state, 1), 0);
-	assert_int_equal(tracer_start(t, args), 0);
-	unsetenv("V6TRACE_TEST_ROOT");
+	start(t, args, false);
 	close(go[1]);
 	/* the last child's second bind is among those kept: once it is out, all were read */
 	assert_int_equal(tracer_wait_output(t, "\"local_port\":8808,", 30000), 0);
-	stop_traced(t);
-	close(hold[1]);
-	for (unsigned int i = 0; i < N_OWNERS; i++) {
-		waitpid(pids[i], &status, 0);
-		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	}
+	finish(t, pids, N_OWNERS, hold);
 	close(go[0]);
-	close(hold[0]);
-	snprintf(cmd, sizeof(cmd), "find '%s' -depth -type d -exec rmdir {} +; rm -rf '%s'", base,
-		 state);
-	run(cmd);
 
 	assert_only_in_ring(t, 6);
 	for (unsigned int i = 0; i < N_OWNERS; i++) {
@@ -285,12 +299,88 @@ static void test_owner_filter_in_kernel(void **state_)
 	}
 }
 
+/* owners[]'s Docker container under the systemd driver, named shop-web by its config */
+#define DOCKER 4
+
+/* An IPv6-only [::] listener: it refuses IPv4 clients, and a second [::] bind collides. */
+static int listen_v6only(unsigned int i)
+{
+	return tcp_listen(AF_INET6, "::", PORT + i, 1) < 0 ? -1 : 0;
+}
+
+/* The port's socket in the event's list (listeners, holders) names its owner as events do. */
+static void assert_sock_owned(json_object *e, const char *list_key, pid_t pid)
+{
+	json_object *list = NULL, *s;
+	char named[64];
+
+	assert_true(json_object_object_get_ex(e, list_key, &list));
+	assert_int_equal(json_object_array_length(list), 1);
+	s = json_object_array_get_idx(list, 0);
+	assert_int_equal(ev_int(s, "pid"), pid);
+	assert_owner(s, &owners[DOCKER]);
+	/* the note names it too: its process, then its owner */
+	snprintf(named, sizeof(named), "[%d] [docker:shop-web]", (int)pid);
+	if (!strstr(ev_str(e, "note"), named))
+		fail_msg("no owner in the note: %s", ev_str(e, "note"));
+}
+
+/*
+ * A container's listener, while v6trace traces: a second [::] bind collides with it, and it
+ * refuses an IPv4 client. Returns its pid.
+ */
+static pid_t collide_and_refuse(struct tracer *t)
+{
+	const char *args[] = { "-N", NULL, "--wide", "--event", "bind,refused", NULL };
+	int hold[2];
+	pid_t pid;
+
+	prepare(netns_enter_new(), args);
+	start(t, args, false);
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+	pid = start_in(DOCKER, hold, listen_v6only);
+	assert_int_equal(sock_bind(AF_INET6, SOCK_STREAM, "::", PORT + DOCKER, 1), -EADDRINUSE);
+	assert_int_equal(tcp_connect(AF_INET, "127.0.0.1", PORT + DOCKER), -ECONNREFUSED);
+	finish(t, &pid, 1, hold);
+	return pid;
+}
+
+/* The holder of the port a bind wanted is named with its owner. */
+static void test_holder_owned(void **state_)
+{
+	struct tracer *t = *state_;
+	pid_t pid = collide_and_refuse(t);
+	json_object *e = ev_find(t, "bind", PORT + DOCKER, 1);
+
+	assert_non_null(e);
+	assert_str(ev_str(e, "error"), "EADDRINUSE");
+	assert_sock_owned(e, "holders", pid);
+}
+
+/* The listener that refused an IPv4 client is named with its owner. */
+static void test_refusing_listener_owned(void **state_)
+{
+	struct tracer *t = *state_;
+	pid_t pid;
+	json_object *e;
+
+	if (!kernel_has_drop_reason())
+		skip();
+	pid = collide_and_refuse(t);
+	e = ev_find(t, "refused", PORT + DOCKER, 0);
+	assert_non_null(e);
+	assert_sock_owned(e, "listeners", pid);
+}
+
 int run_owner_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_owners_named, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_owner_labels, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_owner_filter_in_kernel, itest_setup,
+						itest_teardown),
+		cmocka_unit_test_setup_teardown(test_holder_owned, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_refusing_listener_owned, itest_setup,
 						itest_teardown),
 	};
 
