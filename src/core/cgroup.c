@@ -7,16 +7,28 @@
 #include <time.h>
 #include "cgroup.h"
 
-#define CACHE_SIZE 512	/* containers on one host: far fewer; a full cache just rescans */
+/*
+ * Cgroups known at once: a node's pods and services, many times over. A cgroup stays known
+ * after it is deleted (its events and listeners outlive it), until the room is needed.
+ */
+#define INDEX_BITS 13
+#define INDEX_SIZE (1U << INDEX_BITS)
+#define CACHE_SIZE (INDEX_SIZE / 2)	/* the index, open addressing, at most half full */
+/* an owner handed out by one of the last this many look-ups is never freed: one event's */
+#define IN_USE 64
 
 struct entry {
 	uint64_t id;
 	char *path;			/* from the hierarchy's root, as /proc/PID/cgroup gives it */
 	struct v6t_cgroup_owner *owner;	/* made on first use */
+	uint64_t used;			/* the look-up that last returned it; 0: none */
+	bool seen;			/* found by the last walk of the tree: it exists */
 };
 
 static struct entry cache[CACHE_SIZE];
+static uint32_t index_of[INDEX_SIZE];	/* 1 + the entry's place in cache; 0: empty */
 static unsigned int cached;
+static uint64_t lookups;
 static size_t root_len;
 static time_t last_scan;
 
@@ -42,19 +54,81 @@ int v6t_cgroup2_mount(char *out, size_t size)
 	return found;
 }
 
-/* A cgroup into the cache: its path from the hierarchy's root. NULL if it is full. */
+/* id's place in the index: where it is, or the empty slot where it would go */
+static uint32_t *slot_of(uint64_t id)
+{
+	/* ids are inode numbers, handed out in sequence: multiply, so they spread */
+	unsigned int i = (id * 0x9e3779b97f4a7c15ULL) >> (64 - INDEX_BITS);
+
+	while (index_of[i] && cache[index_of[i] - 1].id != id)
+		i = (i + 1) & (INDEX_SIZE - 1);
+	return &index_of[i];
+}
+
+static struct entry *find(uint64_t id)
+{
+	uint32_t at = *slot_of(id);
+
+	return at ? &cache[at - 1] : NULL;
+}
+
+/* Which entries go first when the cache is full: the lowest rank there is. */
+enum rank { NEVER_USED, GONE, IDLE, RECENT };
+
+static enum rank rank(const struct entry *e)
+{
+	if (!e->used)
+		return NEVER_USED;	/* only a walk found it: an event will find it again */
+	if (e->used + IN_USE > lookups)
+		return RECENT;		/* its owner may be in a view now: never freed */
+	return e->seen ? IDLE : GONE;
+}
+
+/* Frees the entries of the lowest rank there is, if not RECENT; false if none could go. */
+static bool make_room(void)
+{
+	enum rank lowest = RECENT;
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < cached; i++)
+		lowest = rank(&cache[i]) < lowest ? rank(&cache[i]) : lowest;
+	if (lowest == RECENT)
+		return false;
+	for (unsigned int i = 0; i < cached; i++) {
+		if (rank(&cache[i]) == lowest) {
+			free(cache[i].path);
+			free(cache[i].owner);
+		} else {
+			cache[kept++] = cache[i];
+		}
+	}
+	cached = kept;
+	memset(index_of, 0, sizeof(index_of));
+	for (unsigned int i = 0; i < cached; i++)
+		*slot_of(cache[i].id) = i + 1;
+	return true;
+}
+
+/* A cgroup that exists, into the cache: its path from the hierarchy's root. NULL: no room. */
 static struct entry *add(uint64_t id, const char *path)
 {
-	struct entry *e = &cache[cached];
+	struct entry *e = find(id);
 
-	if (cached == CACHE_SIZE)
+	if (e) {
+		e->seen = true;
+		return e;
+	}
+	if (cached == CACHE_SIZE && !make_room())
 		return NULL;
+	e = &cache[cached];
 	e->path = strdup(*path ? path : "/");
 	if (!e->path)
 		return NULL;
 	e->id = id;
 	e->owner = NULL;
-	cached++;
+	e->used = 0;
+	e->seen = true;
+	*slot_of(id) = ++cached;
 	return e;
 }
 
@@ -66,15 +140,6 @@ static int remember(const char *path, const struct stat *st, int type, struct FT
 	return 0;
 }
 
-static void forget_all(void)
-{
-	for (unsigned int i = 0; i < cached; i++) {
-		free(cache[i].path);
-		free(cache[i].owner);
-	}
-	cached = 0;
-}
-
 static int find_root(char *root, size_t size)
 {
 	int err = v6t_cgroup2_mount(root, size);
@@ -82,15 +147,6 @@ static int find_root(char *root, size_t size)
 	if (!err)
 		root_len = strlen(root);
 	return err;
-}
-
-static void rescan(void)
-{
-	char root[1024];
-
-	forget_all();
-	if (!find_root(root, sizeof(root)))
-		nftw(root, remember, 16, FTW_PHYS | FTW_MOUNT);
 }
 
 /*
@@ -119,8 +175,6 @@ static struct entry *by_task(uint64_t id, uint32_t pid)
 	snprintf(dir, sizeof(dir), "%s%s", root, line + 3);
 	if (stat(dir, &st) || (uint64_t)st.st_ino != id)
 		return NULL;
-	if (cached == CACHE_SIZE)
-		forget_all();
 	return add(id, strcmp(line + 3, "/") ? line + 3 : "");
 }
 
@@ -143,9 +197,32 @@ static void label(struct v6t_cgroup_owner *o)
 		snprintf(o->label, sizeof(o->label), "%s", o->cgroup);
 }
 
-static struct v6t_cgroup_owner *owner_of(struct entry *e)
+/* From the node's state, what names the owner, and its label. */
+static void name_owner(struct v6t_cgroup_owner *o)
 {
 	struct v6t_state_roots roots;
+
+	v6t_state_roots_default(&roots);
+	v6t_container_resolve(&o->c, &roots);
+	label(o);
+}
+
+/* A name the node's state may yet give (a pod's log directory is made after its cgroup). */
+static bool unnamed(const struct v6t_container *c)
+{
+	switch (c->runtime) {
+	case V6T_RT_KUBERNETES:
+		return !c->pod[0] || (c->id[0] && !c->name[0]);
+	case V6T_RT_CONTAINERD:
+	case V6T_RT_DOCKER:
+		return !c->name[0];
+	default:
+		return false;	/* CRI-O's and Podman's are not named from the node's state */
+	}
+}
+
+static struct v6t_cgroup_owner *owner_of(struct entry *e)
+{
 	const char *last = strrchr(e->path, '/');
 
 	if (e->owner)
@@ -155,12 +232,26 @@ static struct v6t_cgroup_owner *owner_of(struct entry *e)
 		return NULL;
 	snprintf(e->owner->cgroup, sizeof(e->owner->cgroup), "%s",
 		 last && last[1] ? last + 1 : "/");
-	if (v6t_container_parse(e->path, &e->owner->c)) {
-		v6t_state_roots_default(&roots);
-		v6t_container_resolve(&e->owner->c, &roots);
-	}
-	label(e->owner);
+	if (v6t_container_parse(e->path, &e->owner->c))
+		name_owner(e->owner);
+	else
+		label(e->owner);
 	return e->owner;
+}
+
+/* What exists now, added; what is gone stays, no longer seen. */
+static void rescan(void)
+{
+	char root[1024];
+
+	for (unsigned int i = 0; i < cached; i++)
+		cache[i].seen = false;
+	if (!find_root(root, sizeof(root)))
+		nftw(root, remember, 16, FTW_PHYS | FTW_MOUNT);
+	/* in place: an owner handed out stays where it is */
+	for (unsigned int i = 0; i < cached; i++)
+		if (cache[i].seen && cache[i].owner && unnamed(&cache[i].owner->c))
+			name_owner(cache[i].owner);
 }
 
 void v6t_cgroup_each(void (*fn)(void *ctx, uint64_t id, const struct v6t_cgroup_owner *o),
@@ -171,29 +262,34 @@ void v6t_cgroup_each(void (*fn)(void *ctx, uint64_t id, const struct v6t_cgroup_
 	last_scan = time(NULL);
 	rescan();
 	for (unsigned int i = 0; i < cached; i++) {
-		o = owner_of(&cache[i]);
+		o = cache[i].seen ? owner_of(&cache[i]) : NULL;
 		if (o)
 			fn(ctx, cache[i].id, o);
 	}
 }
 
+static const struct v6t_cgroup_owner *use(struct entry *e)
+{
+	e->used = lookups;
+	return owner_of(e);
+}
+
 const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id, uint32_t pid)
 {
 	time_t now = time(NULL);
-	struct entry *e;
+	struct entry *e = find(id);
 
-	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned int i = 0; i < cached; i++)
-			if (cache[i].id == id)
-				return owner_of(&cache[i]);
-		e = pass ? NULL : by_task(id, pid);
-		if (e)
-			return owner_of(e);
-		/* a new container since the last look: rescan, but not for every event */
-		if (pass || now == last_scan)
-			break;
-		last_scan = now;
-		rescan();
-	}
-	return NULL;
+	lookups++;
+	if (e)
+		return use(e);
+	e = by_task(id, pid);
+	if (e)
+		return use(e);
+	/* a new container since the last look: rescan, but not for every event */
+	if (now == last_scan)
+		return NULL;
+	last_scan = now;
+	rescan();
+	e = find(id);
+	return e ? use(e) : NULL;
 }

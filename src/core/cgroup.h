@@ -20,9 +20,10 @@ struct v6t_cgroup_owner {
 
 /*
  * The owner of the cgroup with this id, recognised from its path and named from the node's
- * state (container.h), or NULL if no cgroup has this id (any more). pid, a task the event
- * was about (0: none), finds a new cgroup at once while it lives; otherwise a miss rescans
- * the tree, at most once a second. Cached until the next rescan.
+ * state (container.h), or NULL if no cgroup had this id while v6trace looked. pid, a task
+ * the event was about (0: none), finds a new cgroup at once while it lives; otherwise a miss
+ * rescans the tree, at most once a second. A deleted cgroup stays known until its room is
+ * needed; what this returns stays valid for the next 64 calls at least (one event's).
  */
 const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id, uint32_t pid);
 

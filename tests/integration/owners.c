@@ -149,21 +149,34 @@ static void start(struct tracer *t, const char *const *args, bool text)
 }
 
 /* v6trace stopped, the n children ended, and the directories gone, deepest first. */
-static void finish(struct tracer *t, const pid_t *pids, unsigned int n, int hold[2])
+/* The n children told to end (hold's write end closed), and ended well. */
+static void reap(const pid_t *pids, unsigned int n, int hold[2])
 {
-	char cmd[700];
 	int status;
 
-	stop_traced(t);
 	close(hold[1]);
 	for (unsigned int i = 0; i < n; i++) {
 		waitpid(pids[i], &status, 0);
 		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 	close(hold[0]);
+}
+
+/* The test's cgroups gone, deepest first, and its state. */
+static void remove_all(void)
+{
+	char cmd[700];
+
 	snprintf(cmd, sizeof(cmd), "find '%s' -depth -type d -exec rmdir {} +; rm -rf '%s'", base,
 		 state);
 	run(cmd);
+}
+
+static void finish(struct tracer *t, const pid_t *pids, unsigned int n, int hold[2])
+{
+	stop_traced(t);
+	reap(pids, n, hold);
+	remove_all();
 }
 
 /* Every owner's child binds its port while v6trace (with the state laid out) traces. */
@@ -372,6 +385,49 @@ static void test_refusing_listener_owned(void **state_)
 	assert_sock_owned(e, "listeners", pid);
 }
 
+/* Owner i's child, started and (once t printed waited_for, if given) ended, its cgroup removed. */
+static void come_and_go(struct tracer *t, unsigned int i, const char *waited_for)
+{
+	char dir[1024];
+	int hold[2];
+	pid_t pid;
+
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+	pid = start_in(i, hold, listen_ipv4);
+	if (waited_for)
+		assert_int_equal(tracer_wait_output(t, waited_for, 30000), 0);
+	reap(&pid, 1, hold);
+	snprintf(dir, sizeof(dir), "%s/%s", base, owners[i].cgroup);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/*
+ * A container's cgroup, gone before v6trace exits, is still named in the summary, though a
+ * later event made v6trace read the cgroup tree again: a task that ended, in another cgroup
+ * that went too, before v6trace (stopped meanwhile) looked at its event.
+ */
+static void test_deleted_owner_kept(void **state_)
+{
+	struct tracer *t = *state_;
+	const char *args[] = { "-N", NULL, "--wide", "-s", "--event", "listen", NULL };
+	char port[64];
+
+	prepare(netns_enter_new(), args);
+	start(t, args, false);
+	snprintf(port, sizeof(port), "\"local_port\":%d,", PORT + DOCKER);
+	come_and_go(t, DOCKER, port);
+	assert_int_equal(kill(t->pid, SIGSTOP), 0);
+	come_and_go(t, N_OWNERS - 2, NULL);
+	assert_int_equal(kill(t->pid, SIGCONT), 0);
+	snprintf(port, sizeof(port), "\"local_port\":%d,", PORT + (int)N_OWNERS - 2);
+	assert_int_equal(tracer_wait_output(t, port, 30000), 0);
+	stop_traced(t);
+	remove_all();
+
+	assert_owner(ev_find(t, "summary", PORT + DOCKER, 0), &owners[DOCKER]);
+	assert_true(ev_is_null(ev_find(t, "listen", PORT + N_OWNERS - 2, 0), "container"));
+}
+
 int run_owner_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +436,7 @@ int run_owner_tests(void)
 		cmocka_unit_test_setup_teardown(test_owner_filter_in_kernel, itest_setup,
 						itest_teardown),
 		cmocka_unit_test_setup_teardown(test_holder_owned, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_owner_kept, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_refusing_listener_owned, itest_setup,
 						itest_teardown),
 	};
