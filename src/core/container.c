@@ -9,6 +9,7 @@
 #include "container.h"
 
 #define PATH_MAX_LEN 4096
+#define TASKS "io.containerd.runtime.v2.task"	/* containerd's task bundles, in its state */
 #define STATE_FILE_MAX (1 << 20)	/* a bundle's config.json is some KiB; more is not one */
 
 static const char *const runtime_names[V6T_RT_COUNT] = {
@@ -26,6 +27,7 @@ static const struct {
 	unsigned char runtime;
 } scopes[] = {
 	{ "cri-containerd-", V6T_RT_CONTAINERD },
+	{ "nerdctl-", V6T_RT_CONTAINERD },	/* containerd's own CLI */
 	{ "crio-", V6T_RT_CRIO },		/* not crio-conmon-ID: "conmon-" is no id */
 	{ "docker-", V6T_RT_DOCKER },
 	{ "libpod-", V6T_RT_PODMAN },		/* nor libpod-conmon-ID */
@@ -54,9 +56,17 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 	return n >= k && !memcmp(s + n - k, suffix, k);
 }
 
-/* A pod UID as the path holds it: 36 characters, '-' or (in a slice name) '_' between groups. */
+/*
+ * A pod UID as the path holds it: 36 characters, '-' or (in a slice name) '_' between groups;
+ * or a static pod's, the 32 hex digits of its manifest's md5.
+ */
 static bool take_pod_uid(const char *s, size_t n, char *uid)
 {
+	if (n == 32 && is_id(s, n)) {
+		memcpy(uid, s, n);
+		uid[n] = '\0';
+		return true;
+	}
 	if (n != V6T_POD_UID_LEN)
 		return false;
 	for (size_t i = 0; i < n; i++) {
@@ -88,22 +98,29 @@ static bool take_scope(const char *comp, size_t n, struct v6t_container *c)
 	return false;
 }
 
-/* kubepods[-burstable|-besteffort]-pod<UID>.slice (systemd driver) */
+/*
+ * kubepods[-burstable|-besteffort]-pod<UID>.slice (systemd driver); under another cgroupRoot
+ * each slice's name starts with it: kubelet-kubepods-...
+ */
 static bool take_pod_slice(const char *comp, size_t n, struct v6t_container *c)
 {
-	const char *pod = strstr(comp, "-pod");
+	const char *kube = strstr(comp, "kubepods"), *pod = kube ? strstr(kube, "-pod") : NULL;
 
-	if (strncmp(comp, "kubepods", 8) || !pod || !ends_with(comp, n, ".slice"))
+	if (!pod || (kube != comp && kube[-1] != '-') || !ends_with(comp, n, ".slice"))
 		return false;
 	pod += 4;
 	return take_pod_uid(pod, comp + n - strlen(".slice") - pod, c->pod_uid);
 }
 
-/* A systemd unit that is not a container's scope: a service, or a login session's scope. */
+/*
+ * A systemd unit that is not a container's scope: a service, or a login session's scope. Not
+ * a user's manager (user@1000.service): it holds all the user runs, and names none of it.
+ */
 static bool take_unit(const char *comp, size_t n, struct v6t_container *c)
 {
-	if (!ends_with(comp, n, ".service") &&
-	    !(ends_with(comp, n, ".scope") && !strncmp(comp, "session-", 8)))
+	if (!strncmp(comp, "user@", 5) ||
+	    (!ends_with(comp, n, ".service") &&
+	     !(ends_with(comp, n, ".scope") && !strncmp(comp, "session-", 8))))
 		return false;
 	snprintf(c->unit, sizeof(c->unit), "%.*s", (int)n, comp);
 	return true;
@@ -124,6 +141,12 @@ static void take_element(const char *comp, const char *prev, struct v6t_containe
 		take_pod_uid(comp + 3, n - 3, c->pod_uid);
 	} else if (c->pod_uid[0] && !strncmp(prev, "pod", 3) && is_id(comp, n)) {
 		memcpy(c->id, comp, n + 1);
+	} else if (c->pod_uid[0] && !strncmp(prev, "pod", 3) && !strncmp(comp, "crio-", 5) &&
+		   is_id(comp + 5, n - 5)) {
+		memcpy(c->id, comp + 5, n - 4);	/* CRI-O's cgroupfs manager: crio-<id> */
+	} else if (!strncmp(comp, "libpod-payload-", 15) && is_id(comp + 15, n - 15)) {
+		memcpy(c->id, comp + 15, n - 14);	/* Podman in a unit of its own */
+		c->runtime = V6T_RT_PODMAN;
 	} else if (!strcmp(prev, "docker") && is_id(comp, n)) {
 		memcpy(c->id, comp, n + 1);
 		c->runtime = V6T_RT_DOCKER;
@@ -157,8 +180,10 @@ void v6t_state_roots_default(struct v6t_state_roots *r)
 	if (!test)
 		test = "";
 	snprintf(r->pod_logs, sizeof(r->pod_logs), "%s/var/log/pods", test);
-	snprintf(r->containerd_tasks, sizeof(r->containerd_tasks),
-		 "%s/run/containerd/io.containerd.runtime.v2.task", test);
+	snprintf(r->containerd_tasks[0], sizeof(r->containerd_tasks[0]), "%s/run/containerd/" TASKS,
+		 test);
+	snprintf(r->containerd_tasks[1], sizeof(r->containerd_tasks[1]),
+		 "%s/run/k3s/containerd/" TASKS, test);
 	snprintf(r->docker, sizeof(r->docker), "%s/var/lib/docker", test);
 }
 
@@ -197,26 +222,53 @@ static int file_json_string(const char *path, const char *key, int depth, char *
 	return rc;
 }
 
-/* containerd's task bundle: <root>/<containerd namespace>/<id>/config.json, its annotations. */
+/* The bundle's config.json, <root>/<containerd namespace>/<id>/, under either root: 0 if found. */
+static int find_bundle(const struct v6t_state_roots *r, const char *id, char *path, size_t size)
+{
+	for (size_t i = 0; i < sizeof(r->containerd_tasks) / sizeof(r->containerd_tasks[0]); i++) {
+		DIR *d = opendir(r->containerd_tasks[i]);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			snprintf(path, size, "%s/%s/%s/config.json", r->containerd_tasks[i],
+				 de->d_name, id);
+			if (de->d_name[0] != '.' && !access(path, F_OK)) {
+				closedir(d);
+				return 0;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	return -1;
+}
+
+/* The bundle's annotation key into out: true if found ("" if not). */
+static bool annotation(const char *path, const char *key, char *out, size_t size)
+{
+	if (!file_json_string(path, key, 0, out, size))
+		return true;
+	out[0] = '\0';
+	return false;
+}
+
+/*
+ * containerd's task bundle, its annotations: the container's name; and the pod's where
+ * kubelet's log directories do not name it (not mounted where v6trace runs).
+ */
 static void resolve_containerd(struct v6t_container *c, const struct v6t_state_roots *r)
 {
-	static const char *const keys[] = { "io.kubernetes.cri.container-name", "nerdctl/name" };
-	DIR *d = opendir(r->containerd_tasks);
 	char path[PATH_MAX_LEN];
-	struct dirent *de;
 
-	if (!d)
+	if (find_bundle(r, c->id, path, sizeof(path)))
 		return;
-	while (!c->name[0] && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/%s/config.json", r->containerd_tasks, de->d_name,
-			 c->id);
-		for (size_t i = 0; i < 2 && !c->name[0]; i++)
-			if (file_json_string(path, keys[i], 0, c->name, sizeof(c->name)))
-				c->name[0] = '\0';
-	}
-	closedir(d);
+	if (!annotation(path, "io.kubernetes.cri.container-name", c->name, sizeof(c->name)))
+		annotation(path, "nerdctl/name", c->name, sizeof(c->name));
+	if (c->pod_uid[0] && !c->pod[0] &&
+	    (!annotation(path, "io.kubernetes.cri.sandbox-name", c->pod, sizeof(c->pod)) ||
+	     !annotation(path, "io.kubernetes.cri.sandbox-namespace", c->pod_namespace,
+			 sizeof(c->pod_namespace))))
+		c->pod[0] = '\0';
 }
 
 /* Docker's <root>/containers/<id>/config.v2.json: "Name":"/web", at its top level. */

@@ -54,7 +54,8 @@ bool v6t_container_parse(const char *path, struct v6t_container *c);
  */
 struct v6t_state_roots {
 	char pod_logs[256];		/* /var/log/pods: <namespace>_<name>_<uid>/ */
-	char containerd_tasks[256];	/* /run/containerd/io.containerd.runtime.v2.task */
+	/* containerd's task bundles: its own, and k3s's and RKE2's (state in /run/k3s/containerd) */
+	char containerd_tasks[2][256];	/* /run/containerd/io.containerd.runtime.v2.task */
 	char docker[256];		/* /var/lib/docker: /var/lib/docker/containers/<id>/ */
 };
 

@@ -20,6 +20,9 @@
 #define ID "3f2a9c0d4e5b6a7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
 #define UID_DASH "1f2e3d4c-5b6a-4789-8abc-def012345678"
 #define UID_UNDER "1f2e3d4c_5b6a_4789_8abc_def012345678"
+/* a static pod's: the md5 of its manifest, 32 hex digits (kubelet's config/common.go) */
+#define ID_K3S "0b2a9c0d4e5b6a7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
+#define UID_STATIC "8d1c3a6b9e0f4a2b7c5d6e1f0a9b8c7d"
 
 static const struct {
 	const char *path;
@@ -35,14 +38,33 @@ static const struct {
 	/* kubelet, cgroupfs driver */
 	{ "/kubepods/burstable/pod" UID_DASH "/" ID, V6T_RT_KUBERNETES, ID, UID_DASH, "" },
 	{ "/kubepods/pod" UID_DASH "/" ID, V6T_RT_KUBERNETES, ID, UID_DASH, "" },
+	/* static pods (etcd, kube-apiserver), both drivers */
+	{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UID_STATIC
+	  ".slice/cri-containerd-" ID ".scope", V6T_RT_KUBERNETES, ID, UID_STATIC, "" },
+	{ "/kubepods/burstable/pod" UID_STATIC "/" ID, V6T_RT_KUBERNETES, ID, UID_STATIC, "" },
+	/* kubelet under another cgroupRoot (kind's /kubelet), systemd driver, seen from the host */
+	{ "/system.slice/docker-" ID ".scope/kubelet.slice/kubelet-kubepods.slice/"
+	  "kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod" UID_UNDER
+	  ".slice/cri-containerd-" ID ".scope", V6T_RT_KUBERNETES, ID, UID_DASH, "" },
+	/* CRI-O's cgroupfs manager: no scope */
+	{ "/kubepods/burstable/pod" UID_DASH "/crio-" ID, V6T_RT_KUBERNETES, ID, UID_DASH, "" },
 	/* runtimes on their own */
 	{ "/system.slice/cri-containerd-" ID ".scope", V6T_RT_CONTAINERD, ID, "", "" },
+	/* nerdctl, containerd's own CLI */
+	{ "/system.slice/nerdctl-" ID ".scope", V6T_RT_CONTAINERD, ID, "", "" },
+	{ "/user.slice/user-1000.slice/user@1000.service/user.slice/nerdctl-" ID ".scope",
+	  V6T_RT_CONTAINERD, ID, "", "" },
+	/* Podman under a unit of its own (quadlet: --cgroups=split) */
+	{ "/system.slice/web.service/libpod-payload-" ID, V6T_RT_PODMAN, ID, "", "web.service" },
 	{ "/machine.slice/crio-" ID ".scope", V6T_RT_CRIO, ID, "", "" },
 	{ "/system.slice/docker-" ID ".scope", V6T_RT_DOCKER, ID, "", "" },
 	{ "/docker/" ID, V6T_RT_DOCKER, ID, "", "" },
 	{ "/machine.slice/libpod-" ID ".scope", V6T_RT_PODMAN, ID, "", "" },
+	/* rootless: a user's manager holds all the user runs, it names none of it */
 	{ "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID ".scope",
-	  V6T_RT_PODMAN, ID, "", "user@1000.service" },
+	  V6T_RT_PODMAN, ID, "", "" },
+	{ "/user.slice/user-1000.slice/user@1000.service/app.slice/web.service",
+	  V6T_RT_SYSTEMD, "", "", "web.service" },
 	/* systemd */
 	{ "/system.slice/nginx.service", V6T_RT_SYSTEMD, "", "", "nginx.service" },
 	{ "/user.slice/user-1000.slice/session-3.scope", V6T_RT_SYSTEMD, "", "", "session-3.scope" },
@@ -156,6 +178,18 @@ static void test_resolve(void **state)
 	v6t_container_parse("/system.slice/docker-" ID ".scope", &c);
 	v6t_container_resolve(&c, &r);
 	assert_string_equal(c.name, "web");
+
+	/* k3s's and RKE2's containerd keeps its bundles elsewhere; no pod log directory (the
+	 * agent runs without it mounted): the pod from the bundle's sandbox annotations */
+	put(root, "run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/" ID_K3S "/config.json",
+	    "{\"annotations\":{\"io.kubernetes.cri.container-name\":\"coredns\","
+	    "\"io.kubernetes.cri.sandbox-name\":\"coredns-6799fbcd5-x\","
+	    "\"io.kubernetes.cri.sandbox-namespace\":\"kube-system\"}}");
+	v6t_container_parse("/kubepods/burstable/pod" UID_STATIC "/" ID_K3S, &c);
+	v6t_container_resolve(&c, &r);
+	assert_string_equal(c.name, "coredns");
+	assert_string_equal(c.pod, "coredns-6799fbcd5-x");
+	assert_string_equal(c.pod_namespace, "kube-system");
 
 	/* nothing on disk for it: the id is what there is */
 	v6t_container_parse("/machine.slice/crio-" ID ".scope", &c);
