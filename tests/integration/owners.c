@@ -33,7 +33,7 @@ static const struct owner {
 	  "pod shop/web-7d9f" },
 	{ "kubepods/besteffort/pod" UID "/" ID, "kubernetes", ID, "nginx", "web-7d9f", "shop", NULL,
 	  "pod shop/web-7d9f" },
-	{ "system.slice/cri-containerd-" ID ".scope", "containerd", ID, "nginx", NULL, NULL, NULL,
+	{ "system.slice/nerdctl-" ID ".scope", "containerd", ID, "nginx", NULL, NULL, NULL,
 	  "containerd:nginx" },
 	{ "machine.slice/crio-" ID ".scope", "cri-o", ID, NULL, NULL, NULL, NULL,
 	  "cri-o:3f2a9c0d4e5b" },
