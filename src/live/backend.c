@@ -165,19 +165,6 @@ static const struct prog_ref *hook_programs(int hook, int backend)
 	return hooks[hook].progs[backend];
 }
 
-static struct btf *vmlinux_btf(void)
-{
-	static struct btf *btf;
-	static int tried;
-
-	/* libbpf 1.x returns NULL (errno set) when there is none: tried once, not per probe */
-	if (!tried) {
-		tried = 1;
-		btf = btf__load_vmlinux_btf();
-	}
-	return btf;
-}
-
 /* Non-zero if func takes a struct or union by value (sockptr_t, say). */
 static int has_struct_arg(const struct btf *btf, int func_id)
 {
@@ -241,7 +228,7 @@ static int load_fexit_probe(const struct btf *btf, int id, uint8_t *missing)
  */
 static int probe_fentry(const char *func, uint8_t *missing)
 {
-	struct btf *btf = vmlinux_btf();
+	const struct btf *btf = v6t_kernel_btf();
 	int id, prog_fd, link_fd;
 
 	if (!btf)
@@ -396,7 +383,7 @@ static int probe(int backend, int hook, uint8_t *missing)
 	if (!hook_programs(hook, backend))
 		return -EOPNOTSUPP;
 	/* tp_btf needs the tracepoint's BTF type; present in every BTF kernel since 5.5 */
-	if (backend == V6T_BACKEND_TRACEPOINT && !vmlinux_btf())
+	if (backend == V6T_BACKEND_TRACEPOINT && !v6t_kernel_btf())
 		return -ENOENT;
 	/* the fentry probe calls its helpers itself, at each function */
 	*missing = v6t_features_missing(h->needs[backend]);

@@ -50,6 +50,26 @@ int v6t_log_unknown_helper(const char *log)
 	return strstr(log, "unknown func ") || strstr(log, "invalid func ");
 }
 
+static struct btf *kernel_btf;
+static int kernel_btf_tried;
+
+const struct btf *v6t_kernel_btf(void)
+{
+	/* libbpf 1.x returns NULL (errno set) when there is none: tried once, not per probe */
+	if (!kernel_btf_tried) {
+		kernel_btf_tried = 1;
+		kernel_btf = btf__load_vmlinux_btf();
+	}
+	return kernel_btf;
+}
+
+void v6t_kernel_btf_release(void)
+{
+	btf__free(kernel_btf);
+	kernel_btf = NULL;
+	kernel_btf_tried = 0;
+}
+
 /* Loads insns as a BPF_TRACE_RAW_TP program on sock:inet_sock_set_state: 1 loaded, else 0. */
 static int load_tp_btf(const struct bpf_insn *insns, size_t n, char *log, size_t log_size)
 {
@@ -59,12 +79,11 @@ static int load_tp_btf(const struct bpf_insn *insns, size_t n, char *log, size_t
 	int fd;
 
 	if (id < 0) {
-		struct btf *btf = btf__load_vmlinux_btf();
+		const struct btf *btf = v6t_kernel_btf();
 
 		if (!btf)
 			return 0;
 		id = btf__find_by_name_kind(btf, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF);
-		btf__free(btf);
 		if (id < 0)
 			return 0;
 	}
@@ -127,7 +146,7 @@ static int enum_has(const struct btf *btf, const char *name, const char *value)
 /* The kernel's BTF: kfree_skb's tracepoint passes a reason, and the reason NO_SOCKET exists. */
 static int drop_reason_present(void)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf *btf = v6t_kernel_btf();
 	const struct btf_type *t;
 	int id, found = 0;
 
@@ -140,7 +159,6 @@ static int drop_reason_present(void)
 		t = btf__type_by_id(btf, t->type);
 	if (t && btf_is_func_proto(t) && btf_vlen(t) >= 4)
 		found = enum_has(btf, "skb_drop_reason", "SKB_DROP_REASON_NO_SOCKET");
-	btf__free(btf);
 	return found;
 }
 

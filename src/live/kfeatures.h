@@ -36,6 +36,15 @@ int v6t_feature_present(int f);
  */
 int v6t_features_missing(unsigned int mask);
 
+struct btf;
+
+/*
+ * The kernel's BTF, for the probes: parsed once (some MiB), NULL if there is none. Released
+ * before the BPF object loads, which parses its own: the two are never held at once.
+ */
+const struct btf *v6t_kernel_btf(void);
+void v6t_kernel_btf_release(void);
+
 /* Non-zero if a failed BPF load's log says the helper called is unknown to this kernel. */
 int v6t_log_unknown_helper(const char *log);
 

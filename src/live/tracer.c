@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include "clock.h"
 #include "libbpf_log.h"
+#include "kfeatures.h"
 #include "seed.h"
 #include "served.h"
 #include "skel.h"
@@ -435,6 +436,7 @@ static int try_plan(struct v6t_tracer *t, const struct v6t_config *cfg, unsigned
 			      hooks_optional(cfg), excluded, stderr);
 	if (err)
 		return err;
+	v6t_kernel_btf_release();
 	t->skel = v6trace_bpf__open();
 	if (!t->skel) {
 		err = -errno;
