@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
@@ -104,41 +103,11 @@ static int snapshot_here(struct found *f)
 	return err;
 }
 
-/* A process's cgroup v2 id: the inode of its directory named in /proc/PID/cgroup ("0::PATH"). */
-static uint64_t cgroup_of(int pid)
-{
-	static char root[1024];
-	static int have_root = -1;
-	char path[64], line[2048], dir[3072];
-	uint64_t id = 0;
-	struct stat st;
-	FILE *f;
-
-	if (have_root < 0)
-		have_root = v6t_cgroup2_mount(root, sizeof(root)) == 0;
-	if (!have_root)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(dir, sizeof(dir), "%s%s", root, line + 3);
-		if (!stat(dir, &st))
-			id = st.st_ino;
-		break;
-	}
-	fclose(f);
-	return id;
-}
-
 /* A process that holds sockets: its name and cgroup, read once, at its first socket. */
 struct owner {
 	int pid;
 	bool known;
+	const char *cgroup_root;	/* where cgroup2 is mounted; NULL: nowhere */
 	char comm[V6T_COMM_LEN + 1];
 	uint64_t cgroup_id;
 };
@@ -147,7 +116,7 @@ static void claim(struct v6t_sock_event *e, struct owner *o)
 {
 	if (!o->known) {
 		v6t_proc_comm(o->pid, o->comm, sizeof(o->comm));
-		o->cgroup_id = cgroup_of(o->pid);
+		o->cgroup_id = v6t_cgroup_of_task(o->cgroup_root, o->pid);
 		o->known = true;
 	}
 	e->pid = e->tid = o->pid;
@@ -191,9 +160,10 @@ static int index_by_inode(struct by_inode *h, const struct found *f)
 }
 
 /* The sockets among this process's fds that have no owner yet are its. */
-static void claim_sockets_of(int pid, const struct by_inode *h, struct found *f)
+static void claim_sockets_of(int pid, const char *cgroup_root, const struct by_inode *h,
+			     struct found *f)
 {
-	struct owner o = { .pid = pid };
+	struct owner o = { .pid = pid, .cgroup_root = cgroup_root };
 	char path[32];
 	struct dirent *de;
 	DIR *fds;
@@ -222,6 +192,8 @@ static void claim_sockets_of(int pid, const struct by_inode *h, struct found *f)
 static int find_owners(struct found *f)
 {
 	struct by_inode h = {};
+	char root[1024];
+	const char *cgroup_root;
 	struct dirent *pd;
 	DIR *proc;
 	int err;
@@ -236,11 +208,12 @@ static int find_owners(struct found *f)
 	proc = opendir("/proc");
 	if (!proc)
 		goto out;
+	cgroup_root = v6t_cgroup2_mount(root, sizeof(root)) ? NULL : root;
 	while ((pd = readdir(proc))) {
 		int pid = atoi(pd->d_name);
 
 		if (pid > 0)
-			claim_sockets_of(pid, &h, f);
+			claim_sockets_of(pid, cgroup_root, &h, f);
 	}
 	closedir(proc);
 out:
