@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +27,12 @@ struct found {
 	uint64_t now_boot_ns;
 };
 
-static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
+static int on_listener(void *data, uint8_t proto, const struct v6t_diag_sock *s)
 {
 	const struct inet_diag_msg *m = s->msg;
 	struct found *f = data;
 	struct v6t_sock_event *e;
 
-	/* an unbound UDP socket (port 0) is not "listening" on anything */
-	if (!m->id.idiag_sport)
-		return 0;
 	if (f->n == f->cap) {
 		e = v6t_grow(f->ev, &f->cap, sizeof(*f->ev), 64);
 		if (!e)
@@ -50,6 +46,7 @@ static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
 	e->kind = V6T_EV_SOCKET;
 	e->ts_boot_ns = f->now_boot_ns;
 	e->family = m->idiag_family;
+	e->proto = proto;
 	e->local_port = ntohs(m->id.idiag_sport);
 	memcpy(e->local_addr, m->id.idiag_src, m->idiag_family == AF_INET6 ? 16 : 4);
 	/* a connected UDP socket: its address may be connect()'s choice rather than bound */
@@ -67,40 +64,12 @@ static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
 	return 0;
 }
 
-/* One sock_diag dump: family x protocol, TCP listeners or every UDP socket. */
-static int dump(struct v6t_diag *d, uint8_t family, uint8_t proto, struct found *f)
-{
-	struct inet_diag_req_v2 req = {
-		.sdiag_family = family,
-		.sdiag_protocol = proto,
-		.idiag_states = proto == IPPROTO_TCP ? 1U << TCP_LISTEN : ~0U,
-	};
-	unsigned int first = f->n;
-	int err = v6t_diag_dump(d, &req, on_diag_sock, f);
-
-	/* those found before an error are listed too */
-	for (unsigned int i = first; i < f->n; i++)
-		f->ev[i].proto = proto;
-	return err;
-}
-
 static int snapshot_here(struct found *f)
 {
-	static const uint8_t families[] = { AF_INET6, AF_INET };
-	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
-	struct v6t_diag *d;
-	int err = v6t_diag_open(&d);
-
-	if (err)
-		return err;
 	/* /proc/self/ns/net and /proc/sys/net: the namespace entered */
 	v6t_netns_here(&f->netns);
 	f->now_boot_ns = v6t_clock_ns(CLOCK_BOOTTIME);
-	for (unsigned int fi = 0; fi < 2 && !err; fi++)
-		for (unsigned int pi = 0; pi < 2 && !err; pi++)
-			err = dump(d, families[fi], protos[pi], f);
-	v6t_diag_close(d);
-	return err;
+	return v6t_diag_each_listener(on_listener, f);
 }
 
 /* A process that holds sockets: its name and cgroup, read once, at its first socket. */
