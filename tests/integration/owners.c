@@ -89,28 +89,85 @@ static void lay_out_state(void)
 		 "\"Name\":\"/shop-web\"}");
 }
 
-/* A child in the owner's cgroup binds its port, then waits for hold's write end to close. */
-static pid_t start_in(unsigned int i, const int hold[2])
+/* Each test's start: the state laid out, where the owners' cgroups go, and -N's argument. */
+static void prepare(uint64_t ns, char *nsarg, size_t size)
+{
+	char root[256];
+
+	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
+	snprintf(base, sizeof(base), "%s/v6t-owners-%d", root, getpid());
+	snprintf(nsarg, size, "%llu", (unsigned long long)ns);
+	lay_out_state();
+}
+
+/* The directories go, deepest first, and the state with them. */
+static void clean_up(void)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof(cmd), "find '%s' -depth -type d -exec rmdir {} +; rm -rf '%s'", base,
+		 state);
+	run(cmd);
+}
+
+/* v6trace reads the runtimes' state where the test laid it out. */
+static int start_with_state(struct tracer *t, const char **args, bool text)
+{
+	int err;
+
+	assert_int_equal(setenv("V6TRACE_TEST_ROOT", state, 1), 0);
+	err = text ? tracer_start_text(t, args) : tracer_start(t, args);
+	unsetenv("V6TRACE_TEST_ROOT");
+	return err;
+}
+
+/* A child in owner i's cgroup, made here: 0 in the child, once it is in; its pid in the parent. */
+static pid_t fork_in_cgroup(unsigned int i)
 {
 	char path[1200], dir[1024];
-	int ready[2], fd;
 	pid_t pid;
-	char c;
+	int fd;
 
 	snprintf(dir, sizeof(dir), "%s/%s", base, owners[i].cgroup);
 	snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
 	run(path);
-	assert_int_equal(pipe(ready), 0);
 	pid = fork();
 	assert_true(pid >= 0);
+	if (pid)
+		return pid;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(1);
+	return 0;
+}
+
+/* hold's write end closes: every child ends, and must end well. */
+static void end_children(const pid_t *pids, int hold[2])
+{
+	int status;
+
+	close(hold[1]);
+	for (unsigned int i = 0; i < N_OWNERS; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	close(hold[0]);
+}
+
+/* A child in the owner's cgroup binds its port, then waits for hold's write end to close. */
+static pid_t start_in(unsigned int i, const int hold[2])
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(ready), 0);
+	pid = fork_in_cgroup(i);
 	if (pid == 0) {
 		close(hold[1]);
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1 ||
-		    tcp_listen(AF_INET, "127.0.0.1", PORT + i, -1) < 0)
-			_exit(1);
-		if (write(ready[1], "y", 1) != 1 || read(hold[0], &c, 1) < 0)
+		if (tcp_listen(AF_INET, "127.0.0.1", PORT + i, -1) < 0 ||
+		    write(ready[1], "y", 1) != 1 || read(hold[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
 	}
@@ -122,33 +179,23 @@ static pid_t start_in(unsigned int i, const int hold[2])
 
 /*
  * Every owner's child binds its port while v6trace (started by start, with the state laid
- * out) traces; then the children end and the directories go, deepest first.
+ * out) traces; then the children end and the directories go.
  */
 static void bind_in_each(struct tracer *t, uint64_t ns, bool text)
 {
-	char root[256], cmd[700], nsarg[32];
+	char nsarg[32];
 	const char *args[] = { "-N", nsarg, "--wide", "-s", "--event", "bind,listen", NULL };
 	pid_t pids[N_OWNERS];
 	int hold[2];
 
-	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
-	snprintf(base, sizeof(base), "%s/v6t-owners-%d", root, getpid());
-	snprintf(nsarg, sizeof(nsarg), "%llu", (unsigned long long)ns);
-	lay_out_state();
-	assert_int_equal(setenv("V6TRACE_TEST_ROOT", state, 1), 0);
-	assert_int_equal(text ? tracer_start_text(t, args) : tracer_start(t, args), 0);
-	unsetenv("V6TRACE_TEST_ROOT");
+	prepare(ns, nsarg, sizeof(nsarg));
+	assert_int_equal(start_with_state(t, args, text), 0);
 	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
 	for (unsigned int i = 0; i < N_OWNERS; i++)
 		pids[i] = start_in(i, hold);
 	stop_traced(t);
-	close(hold[1]);
-	for (unsigned int i = 0; i < N_OWNERS; i++)
-		waitpid(pids[i], NULL, 0);
-	close(hold[0]);
-	snprintf(cmd, sizeof(cmd), "find '%s' -depth -type d -exec rmdir {} +; rm -rf '%s'", base,
-		 state);
-	run(cmd);
+	end_children(pids, hold);
+	clean_up();
 }
 
 /* The event's container key, checked against the owner's row. */
@@ -211,22 +258,13 @@ static void test_owner_labels(void **state_)
  */
 static pid_t start_waiting(unsigned int i, const int go[2], const int hold[2])
 {
-	char path[1200], dir[1024];
-	pid_t pid;
+	pid_t pid = fork_in_cgroup(i);
 	char c;
-	int fd;
 
-	snprintf(dir, sizeof(dir), "%s/%s", base, owners[i].cgroup);
-	snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
-	run(path);
-	pid = fork();
-	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(go[1]);
 		close(hold[1]);
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1 || read(go[0], &c, 1) < 0 ||
+		if (read(go[0], &c, 1) < 0 ||
 		    sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", PORT + i, -1) < 0 ||
 		    sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", PORT + 100 + i, -1) < 0)
 			_exit(1);
@@ -243,38 +281,25 @@ static pid_t start_waiting(unsigned int i, const int go[2], const int hold[2])
 static void test_owner_filter_in_kernel(void **state_)
 {
 	struct tracer *t = *state_;
-	uint64_t ns = netns_enter_new();
-	char root[256], cmd[700], nsarg[32];
+	char nsarg[32];
 	const char *args[] = { "-N", nsarg, "-v", "--event", "bind", "--pod", "shop/web-7d9f",
 			       "--unit", "session-99.scope", NULL };
 	pid_t pids[N_OWNERS];
-	int go[2], hold[2], status;
+	int go[2], hold[2];
 
-	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
-	snprintf(base, sizeof(base), "%s/v6t-owners-%d", root, getpid());
-	snprintf(nsarg, sizeof(nsarg), "%llu", (unsigned long long)ns);
-	lay_out_state();
+	prepare(netns_enter_new(), nsarg, sizeof(nsarg));
 	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
 	for (unsigned int i = 0; i < N_OWNERS; i++)
 		pids[i] = start_waiting(i, go, hold);
-	assert_int_equal(setenv("V6TRACE_TEST_ROOT", state, 1), 0);
-	assert_int_equal(tracer_start(t, args), 0);
-	unsetenv("V6TRACE_TEST_ROOT");
+	assert_int_equal(start_with_state(t, args, false), 0);
 	close(go[1]);
 	/* the last child's second bind is among those kept: once it is out, all were read */
 	assert_int_equal(tracer_wait_output(t, "\"local_port\":8808,", 30000), 0);
 	stop_traced(t);
-	close(hold[1]);
-	for (unsigned int i = 0; i < N_OWNERS; i++) {
-		waitpid(pids[i], &status, 0);
-		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	}
+	end_children(pids, hold);
 	close(go[0]);
-	close(hold[0]);
-	snprintf(cmd, sizeof(cmd), "find '%s' -depth -type d -exec rmdir {} +; rm -rf '%s'", base,
-		 state);
-	run(cmd);
+	clean_up();
 
 	assert_only_in_ring(t, 6);
 	for (unsigned int i = 0; i < N_OWNERS; i++) {
