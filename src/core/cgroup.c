@@ -151,33 +151,63 @@ static int find_root(char *root, size_t size)
 	return err;
 }
 
-/*
- * The cgroup of a live task, from /proc/PID/cgroup ("0::/PATH"), if it is the one with this id
- * (the task may have moved since, or its pid be another's now): no walk of the whole tree
- * for a cgroup made a moment ago, as a new container's is.
- */
-static struct entry *by_task(uint64_t id, uint32_t pid)
+/* A task's cgroup v2 path from the hierarchy's root, from /proc/PID/cgroup ("0::/PATH"). */
+static int task_path(uint32_t pid, char *out, size_t size)
 {
-	char file[64], line[4096], root[1024], dir[5200];
-	struct stat st;
-	size_t n;
+	char file[64], line[4096];
+	int err = -1;
 	FILE *f;
 
 	snprintf(file, sizeof(file), "/proc/%u/cgroup", pid);
 	f = pid ? fopen(file, "re") : NULL;
 	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f) && strncmp(line, "0::", 3))
-		;
+		return -1;
+	while (err && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::/", 4))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(out, size, "%s", line + 3);
+		err = 0;
+	}
 	fclose(f);
-	n = strcspn(line, "\n");
-	line[n] = '\0';
-	if (strncmp(line, "0::/", 4) || find_root(root, sizeof(root)))
+	return err;
+}
+
+/* The id of a live task's cgroup (the inode of its directory), and its path: 0 if none. */
+static uint64_t task_cgroup(const char *root, uint32_t pid, char *path, size_t size)
+{
+	char dir[5200];
+	struct stat st;
+
+	if (!root || task_path(pid, path, size))
+		return 0;
+	snprintf(dir, sizeof(dir), "%s%s", root, path);
+	return stat(dir, &st) ? 0 : st.st_ino;
+}
+
+uint64_t v6t_cgroup_of_task(const char *root, uint32_t pid)
+{
+	char path[4096];
+
+	return task_cgroup(root, pid, path, sizeof(path));
+}
+
+/*
+ * The cgroup of a live task, if it is the one with this id (the task may have moved since,
+ * or its pid be another's now): no walk of the whole tree for a cgroup made a moment ago, as
+ * a new container's is.
+ */
+static struct entry *by_task(uint64_t id, uint32_t pid)
+{
+	char root[1024], path[4096];
+	uint64_t found;
+
+	if (!pid || find_root(root, sizeof(root)))
 		return NULL;
-	snprintf(dir, sizeof(dir), "%s%s", root, line + 3);
-	if (stat(dir, &st) || (uint64_t)st.st_ino != id)
+	found = task_cgroup(root, pid, path, sizeof(path));
+	if (!found || found != id)
 		return NULL;
-	return add(id, strcmp(line + 3, "/") ? line + 3 : "");
+	return add(id, strcmp(path, "/") ? path : "");
 }
 
 /* What text shows: the owner as people name it, or failing that the cgroup's own name. */

@@ -10,6 +10,12 @@
 /* Where cgroup2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid systems). */
 int v6t_cgroup2_mount(char *out, size_t size);
 
+/*
+ * A live task's cgroup v2 id: the inode of the directory that /proc/PID/cgroup names under
+ * root, where cgroup2 is mounted. 0 if the task is gone, or root is NULL (no cgroup2).
+ */
+uint64_t v6t_cgroup_of_task(const char *root, uint32_t pid);
+
 /* A cgroup as --wide shows it. */
 struct v6t_cgroup_owner {
 	struct v6t_container c;		/* runtime V6T_RT_NONE: no owner recognised */

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <linux/sock_diag.h>
 #include "diag.h"
@@ -210,4 +212,46 @@ int v6t_diag_dump(struct v6t_diag *d, const struct inet_diag_req_v2 *req, v6t_di
 		r = v6t_diag_parse(d->buf, n, d->portid, d->seq, fn, ctx);
 	} while (!r);
 	return r < 0 ? r : 0;
+}
+
+/* One v6t_diag_each_listener dump under way: whose, and which protocol it asked for. */
+struct listener_dump {
+	v6t_diag_listener_fn fn;
+	void *ctx;
+	uint8_t proto;
+};
+
+static int pass_listener(void *ctx, const struct v6t_diag_sock *s)
+{
+	const struct listener_dump *ld = ctx;
+
+	/* an unbound UDP socket (port 0) is not "listening" on anything */
+	if (!s->msg->id.idiag_sport)
+		return 0;
+	return ld->fn(ld->ctx, ld->proto, s);
+}
+
+int v6t_diag_each_listener(v6t_diag_listener_fn fn, void *ctx)
+{
+	static const uint8_t families[] = { AF_INET6, AF_INET };
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	struct listener_dump ld = { .fn = fn, .ctx = ctx };
+	struct v6t_diag *d = NULL;
+	int err = v6t_diag_open(&d);
+
+	for (unsigned int fi = 0; fi < 2 && !err; fi++) {
+		for (unsigned int pi = 0; pi < 2 && !err; pi++) {
+			/* the reply says nothing of the protocol: it is the request's */
+			struct inet_diag_req_v2 req = {
+				.sdiag_family = families[fi],
+				.sdiag_protocol = protos[pi],
+				.idiag_states = protos[pi] == IPPROTO_TCP ? 1U << TCP_LISTEN : ~0U,
+			};
+
+			ld.proto = protos[pi];
+			err = v6t_diag_dump(d, &req, pass_listener, &ld);
+		}
+	}
+	v6t_diag_close(d);
+	return err;
 }

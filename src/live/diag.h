@@ -33,6 +33,16 @@ int v6t_diag_open(struct v6t_diag **out);
 int v6t_diag_dump(struct v6t_diag *d, const struct inet_diag_req_v2 *req, v6t_diag_fn fn,
 		  void *ctx);
 
+/* Called for each socket v6t_diag_each_listener finds: proto is IPPROTO_TCP or IPPROTO_UDP. */
+typedef int (*v6t_diag_listener_fn)(void *ctx, uint8_t proto, const struct v6t_diag_sock *s);
+
+/*
+ * Every TCP listener and every bound UDP socket of the current network namespace, IPv6 then
+ * IPv4, TCP then UDP, to fn, over a sock_diag socket of its own. 0, or the first -errno (the
+ * dumps stop there; the sockets handed over before it stay handed over).
+ */
+int v6t_diag_each_listener(v6t_diag_listener_fn fn, void *ctx);
+
 /* An attribute's one-byte value (INET_DIAG_SKV6ONLY), or dflt if it is absent or empty. */
 uint8_t v6t_diag_attr_u8(const struct nlattr *a, uint8_t dflt);
 

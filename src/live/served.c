@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <bpf/bpf.h>
 #include "diag.h"
@@ -15,18 +13,15 @@
 /* What one namespace's dumps found: a port and protocol per socket serving one. */
 struct seeding {
 	int map_fd;
-	uint8_t proto;		/* of the dump under way */
 	struct v6t_port_key *found;
 	unsigned int n, cap;
 };
 
-static int serve(void *arg, const struct v6t_diag_sock *s)
+static int serve(void *arg, uint8_t proto, const struct v6t_diag_sock *s)
 {
 	struct seeding *sd = arg;
-	struct v6t_port_key k = { .port = ntohs(s->msg->id.idiag_sport), .proto = sd->proto };
+	struct v6t_port_key k = { .port = ntohs(s->msg->id.idiag_sport), .proto = proto };
 
-	if (!k.port)
-		return 0;	/* an unbound UDP socket */
 	if (sd->n == sd->cap) {
 		struct v6t_port_key *p = v6t_grow(sd->found, &sd->cap, sizeof(*p), 256);
 
@@ -69,30 +64,13 @@ static void apply(struct seeding *sd, uint64_t netns_ino)
 
 static int seed_here(void *arg)
 {
-	static const uint8_t families[] = { AF_INET6, AF_INET };
-	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
 	struct seeding *sd = arg;
 	struct v6t_netns_info here;
-	struct v6t_diag *d;
 	int err = v6t_netns_here(&here);
 
-	if (!err)
-		err = v6t_diag_open(&d);
 	if (err)
 		return err;
-	for (unsigned int fi = 0; fi < 2 && !err; fi++) {
-		for (unsigned int pi = 0; pi < 2 && !err; pi++) {
-			struct inet_diag_req_v2 req = {
-				.sdiag_family = families[fi],
-				.sdiag_protocol = protos[pi],
-				.idiag_states = protos[pi] == IPPROTO_TCP ? 1U << TCP_LISTEN : ~0U,
-			};
-
-			sd->proto = protos[pi];
-			err = v6t_diag_dump(d, &req, serve, sd);
-		}
-	}
-	v6t_diag_close(d);
+	err = v6t_diag_each_listener(serve, sd);
 	apply(sd, here.netns_ino);
 	return err;
 }

@@ -4,11 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cgroup.h"
@@ -29,15 +27,12 @@ struct found {
 	uint64_t now_boot_ns;
 };
 
-static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
+static int on_listener(void *data, uint8_t proto, const struct v6t_diag_sock *s)
 {
 	const struct inet_diag_msg *m = s->msg;
 	struct found *f = data;
 	struct v6t_sock_event *e;
 
-	/* an unbound UDP socket (port 0) is not "listening" on anything */
-	if (!m->id.idiag_sport)
-		return 0;
 	if (f->n == f->cap) {
 		e = v6t_grow(f->ev, &f->cap, sizeof(*f->ev), 64);
 		if (!e)
@@ -51,6 +46,7 @@ static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
 	e->kind = V6T_EV_SOCKET;
 	e->ts_boot_ns = f->now_boot_ns;
 	e->family = m->idiag_family;
+	e->proto = proto;
 	e->local_port = ntohs(m->id.idiag_sport);
 	memcpy(e->local_addr, m->id.idiag_src, m->idiag_family == AF_INET6 ? 16 : 4);
 	/* a connected UDP socket: its address may be connect()'s choice rather than bound */
@@ -68,77 +64,19 @@ static int on_diag_sock(void *data, const struct v6t_diag_sock *s)
 	return 0;
 }
 
-/* One sock_diag dump: family x protocol, TCP listeners or every UDP socket. */
-static int dump(struct v6t_diag *d, uint8_t family, uint8_t proto, struct found *f)
-{
-	struct inet_diag_req_v2 req = {
-		.sdiag_family = family,
-		.sdiag_protocol = proto,
-		.idiag_states = proto == IPPROTO_TCP ? 1U << TCP_LISTEN : ~0U,
-	};
-	unsigned int first = f->n;
-	int err = v6t_diag_dump(d, &req, on_diag_sock, f);
-
-	/* those found before an error are listed too */
-	for (unsigned int i = first; i < f->n; i++)
-		f->ev[i].proto = proto;
-	return err;
-}
-
 static int snapshot_here(struct found *f)
 {
-	static const uint8_t families[] = { AF_INET6, AF_INET };
-	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP };
-	struct v6t_diag *d;
-	int err = v6t_diag_open(&d);
-
-	if (err)
-		return err;
 	/* /proc/self/ns/net and /proc/sys/net: the namespace entered */
 	v6t_netns_here(&f->netns);
 	f->now_boot_ns = v6t_clock_ns(CLOCK_BOOTTIME);
-	for (unsigned int fi = 0; fi < 2 && !err; fi++)
-		for (unsigned int pi = 0; pi < 2 && !err; pi++)
-			err = dump(d, families[fi], protos[pi], f);
-	v6t_diag_close(d);
-	return err;
-}
-
-/* A process's cgroup v2 id: the inode of its directory named in /proc/PID/cgroup ("0::PATH"). */
-static uint64_t cgroup_of(int pid)
-{
-	static char root[1024];
-	static int have_root = -1;
-	char path[64], line[2048], dir[3072];
-	uint64_t id = 0;
-	struct stat st;
-	FILE *f;
-
-	if (have_root < 0)
-		have_root = v6t_cgroup2_mount(root, sizeof(root)) == 0;
-	if (!have_root)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(dir, sizeof(dir), "%s%s", root, line + 3);
-		if (!stat(dir, &st))
-			id = st.st_ino;
-		break;
-	}
-	fclose(f);
-	return id;
+	return v6t_diag_each_listener(on_listener, f);
 }
 
 /* A process that holds sockets: its name and cgroup, read once, at its first socket. */
 struct owner {
 	int pid;
 	bool known;
+	const char *cgroup_root;	/* where cgroup2 is mounted; NULL: nowhere */
 	char comm[V6T_COMM_LEN + 1];
 	uint64_t cgroup_id;
 };
@@ -147,7 +85,7 @@ static void claim(struct v6t_sock_event *e, struct owner *o)
 {
 	if (!o->known) {
 		v6t_proc_comm(o->pid, o->comm, sizeof(o->comm));
-		o->cgroup_id = cgroup_of(o->pid);
+		o->cgroup_id = v6t_cgroup_of_task(o->cgroup_root, o->pid);
 		o->known = true;
 	}
 	e->pid = e->tid = o->pid;
@@ -191,9 +129,10 @@ static int index_by_inode(struct by_inode *h, const struct found *f)
 }
 
 /* The sockets among this process's fds that have no owner yet are its. */
-static void claim_sockets_of(int pid, const struct by_inode *h, struct found *f)
+static void claim_sockets_of(int pid, const char *cgroup_root, const struct by_inode *h,
+			     struct found *f)
 {
-	struct owner o = { .pid = pid };
+	struct owner o = { .pid = pid, .cgroup_root = cgroup_root };
 	char path[32];
 	struct dirent *de;
 	DIR *fds;
@@ -222,6 +161,8 @@ static void claim_sockets_of(int pid, const struct by_inode *h, struct found *f)
 static int find_owners(struct found *f)
 {
 	struct by_inode h = {};
+	char root[1024];
+	const char *cgroup_root;
 	struct dirent *pd;
 	DIR *proc;
 	int err;
@@ -236,11 +177,12 @@ static int find_owners(struct found *f)
 	proc = opendir("/proc");
 	if (!proc)
 		goto out;
+	cgroup_root = v6t_cgroup2_mount(root, sizeof(root)) ? NULL : root;
 	while ((pd = readdir(proc))) {
 		int pid = atoi(pd->d_name);
 
 		if (pid > 0)
-			claim_sockets_of(pid, &h, f);
+			claim_sockets_of(pid, cgroup_root, &h, f);
 	}
 	closedir(proc);
 out:

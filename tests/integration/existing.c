@@ -88,14 +88,17 @@ static void test_snapshot_cgroup(void **state)
 	close(fd);
 }
 
-/* A cgroup v2 directory of our own (the k-th), for a child to be moved into; returns its id. */
-static uint64_t make_cgroup(char *dir, size_t size, int k)
+/*
+ * A cgroup v2 directory of our own (a test's k-th, named after it so that one a failed test
+ * left behind is not another's), for a child to be moved into; returns its id.
+ */
+static uint64_t make_cgroup(char *dir, size_t size, const char *test, int k)
 {
 	char root[1024];
 	struct stat st;
 
 	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
-	snprintf(dir, size, "%s/v6trace-owners-%d-%d", root, getpid(), k);
+	snprintf(dir, size, "%s/v6trace-%s-%d-%d", root, test, getpid(), k);
 	assert_int_equal(mkdir(dir, 0755), 0);
 	assert_int_equal(stat(dir, &st), 0);
 	return st.st_ino;
@@ -149,7 +152,7 @@ static void test_snapshot_owners_interleaved(void **state)
 	assert_int_equal(pipe(ready), 0);
 	for (int k = 0; k < OWNERS; k++) {
 		snprintf(name[k], sizeof(name[k]), "v6t-owner-%d", k);
-		cgroup[k] = make_cgroup(dir[k], sizeof(dir[k]), k);
+		cgroup[k] = make_cgroup(dir[k], sizeof(dir[k]), "owners", k);
 		owner[k] = fork();
 		assert_true(owner[k] >= 0);
 		if (owner[k] == 0) {
@@ -758,17 +761,13 @@ static void test_netns_by_path(void **state)
 static void test_cgroup_filter(void **state)
 {
 	struct tracer *t = *state;
-	uint64_t ns = netns_enter_new();
-	char root[1024], dir[1200], procs[1300], pidbuf[32];
-	int go[2], fd, status, pfd;
-	struct stat st;
+	uint64_t ns = netns_enter_new(), cgroup;
+	char dir[1200];
+	int go[2], fd, status;
 	pid_t child;
 	char c;
 
-	assert_int_equal(v6t_cgroup2_mount(root, sizeof(root)), 0);
-	snprintf(dir, sizeof(dir), "%s/v6trace-test-%d", root, getpid());
-	assert_int_equal(mkdir(dir, 0755), 0);
-	assert_int_equal(stat(dir, &st), 0);
+	cgroup = make_cgroup(dir, sizeof(dir), "filter", 0);
 	assert_int_equal(pipe(go), 0);
 	child = fork();
 	if (child == 0) {
@@ -776,12 +775,7 @@ static void test_cgroup_filter(void **state)
 			_exit(2);
 		_exit(sock_bind(AF_INET6, SOCK_DGRAM, "::", 8451, -1) >= 0 ? 0 : 1);
 	}
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
-	pfd = open(procs, O_WRONLY);
-	assert_true(pfd >= 0);
-	snprintf(pidbuf, sizeof(pidbuf), "%d", child);
-	assert_int_equal(write(pfd, pidbuf, strlen(pidbuf)), (ssize_t)strlen(pidbuf));
-	close(pfd);
+	move_to_cgroup(dir, child);
 
 	start_traced(t, ns, (const char *[]){ "--cgroup", dir, "--no-snapshot", NULL });
 	fd = sock_bind(AF_INET6, SOCK_DGRAM, "::", 8450, -1);	/* not in the cgroup */
@@ -793,7 +787,7 @@ static void test_cgroup_filter(void **state)
 
 	assert_int_equal(ev_count(t, "bind", 8450), 0);
 	assert_int_equal(ev_count(t, "bind", 8451), 1);
-	assert_int_equal(ev_int(ev_find(t, "bind", 8451, 0), "cgroup"), st.st_ino);
+	assert_int_equal(ev_int(ev_find(t, "bind", 8451, 0), "cgroup"), cgroup);
 	assert_int_equal(t->n_events, 1);
 	close(fd), close(go[0]), close(go[1]);
 }

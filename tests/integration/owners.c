@@ -97,25 +97,39 @@ static int listen_ipv4(unsigned int i)
 	return tcp_listen(AF_INET, "127.0.0.1", PORT + i, -1) < 0 ? -1 : 0;
 }
 
-/* A child in owner i's cgroup makes its sockets, then waits for hold's write end to close. */
-static pid_t start_in(unsigned int i, const int hold[2], serve_fn serve)
+/* A child in owner i's cgroup, made here: 0 in the child, once it is in; its pid in the parent. */
+static pid_t fork_in_cgroup(unsigned int i)
 {
 	char path[1200], dir[1024];
-	int ready[2], fd;
 	pid_t pid;
-	char c;
+	int fd;
 
 	snprintf(dir, sizeof(dir), "%s/%s", base, owners[i].cgroup);
 	snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
 	run(path);
-	assert_int_equal(pipe(ready), 0);
 	pid = fork();
 	assert_true(pid >= 0);
+	if (pid)
+		return pid;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(1);
+	return 0;
+}
+
+/* A child in owner i's cgroup makes its sockets, then waits for hold's write end to close. */
+static pid_t start_in(unsigned int i, const int hold[2], serve_fn serve)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(ready), 0);
+	pid = fork_in_cgroup(i);
 	if (pid == 0) {
 		close(hold[1]);
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1 || serve(i))
+		if (serve(i))
 			_exit(1);
 		if (write(ready[1], "y", 1) != 1 || read(hold[0], &c, 1) < 0)
 			_exit(1);
@@ -148,7 +162,6 @@ static void start(struct tracer *t, const char *const *args, bool text)
 	unsetenv("V6TRACE_TEST_ROOT");
 }
 
-/* v6trace stopped, the n children ended, and the directories gone, deepest first. */
 /* The n children told to end (hold's write end closed), and ended well. */
 static void reap(const pid_t *pids, unsigned int n, int hold[2])
 {
@@ -156,7 +169,7 @@ static void reap(const pid_t *pids, unsigned int n, int hold[2])
 
 	close(hold[1]);
 	for (unsigned int i = 0; i < n; i++) {
-		waitpid(pids[i], &status, 0);
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
 		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 	close(hold[0]);
@@ -254,22 +267,13 @@ static void test_owner_labels(void **state_)
  */
 static pid_t start_waiting(unsigned int i, const int go[2], const int hold[2])
 {
-	char path[1200], dir[1024];
-	pid_t pid;
+	pid_t pid = fork_in_cgroup(i);
 	char c;
-	int fd;
 
-	snprintf(dir, sizeof(dir), "%s/%s", base, owners[i].cgroup);
-	snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
-	run(path);
-	pid = fork();
-	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(go[1]);
 		close(hold[1]);
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1 || read(go[0], &c, 1) < 0 ||
+		if (read(go[0], &c, 1) < 0 ||
 		    sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", PORT + i, -1) < 0 ||
 		    sock_bind(AF_INET, SOCK_STREAM, "127.0.0.1", PORT + 100 + i, -1) < 0)
 			_exit(1);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -334,6 +335,75 @@ static void test_live_dump(void **state)
 	close(fd);
 }
 
+/* What v6t_diag_each_listener handed over for one port: by protocol and family. */
+struct listener_seen {
+	uint16_t port;	/* network order */
+	int tcp6, udp4, other;
+};
+
+static int count_listener(void *ctx, uint8_t proto, const struct v6t_diag_sock *s)
+{
+	struct listener_seen *w = ctx;
+
+	if (s->msg->id.idiag_sport != w->port)
+		return 0;
+	if (proto == IPPROTO_TCP && s->msg->idiag_family == AF_INET6)
+		w->tcp6++;
+	else if (proto == IPPROTO_UDP && s->msg->idiag_family == AF_INET)
+		w->udp4++;
+	else
+		w->other++;
+	return 0;
+}
+
+static uint16_t bound_port(int fd)
+{
+	struct sockaddr_storage a;
+	socklen_t len = sizeof(a);
+
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	return a.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&a)->sin6_port
+				       : ((struct sockaddr_in *)&a)->sin_port;
+}
+
+/*
+ * Our namespace's listeners: a TCP listener once, with TCP, though a connection to it shares
+ * its port; a bound UDP socket with UDP, on the same port number; the client's port never.
+ */
+static void test_each_listener(void **state)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct listener_seen tcp = {}, client = {};
+	int lfd, cfd, afd, ufd;
+
+	(void)state;
+	lfd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a6, sizeof(a6)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	tcp.port = a6.sin6_port = bound_port(lfd);
+	cfd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(connect(cfd, (struct sockaddr *)&a6, sizeof(a6)), 0);
+	afd = accept(lfd, NULL, NULL);
+	assert_true(afd >= 0);
+	client.port = bound_port(cfd);
+	/* the UDP port's number is the listener's: only the protocol tells them apart */
+	a4.sin_port = tcp.port;
+	ufd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(ufd, (struct sockaddr *)&a4, sizeof(a4)), 0);
+
+	assert_int_equal(v6t_diag_each_listener(count_listener, &tcp), 0);
+	assert_int_equal(v6t_diag_each_listener(count_listener, &client), 0);
+	assert_int_equal(tcp.tcp6, 1);
+	assert_int_equal(tcp.udp4, 1);
+	assert_int_equal(tcp.other, 0);
+	assert_int_equal(client.tcp6 + client.udp4 + client.other, 0);
+	close(ufd);
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_reply),
 		cmocka_unit_test(test_callback_error_stops),
 		cmocka_unit_test(test_live_dump),
+		cmocka_unit_test(test_each_listener),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
