@@ -325,7 +325,8 @@ static int check_owner(struct v6t_reader *r, uint64_t at, const struct v6t_rec_h
 		return -EINVAL;
 	}
 	if (!owner_strings_ended((const void *)h)) {
-		set_error(r, at, "corrupt record: owner with a string that does not end in its field");
+		set_error(r, at,
+			  "corrupt record: owner with a string that does not end in its field");
 		return -EINVAL;
 	}
 	return 0;
