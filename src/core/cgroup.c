@@ -252,6 +252,15 @@ void v6t_cgroup_recorded_only(bool on)
 	recorded_only = on;
 }
 
+void v6t_cgroup_recorded_forget(void)
+{
+	for (unsigned int i = 0; i < recorded_slots; i++)
+		free(recorded[i].owner);
+	free(recorded);
+	recorded = NULL;
+	n_recorded = recorded_slots = 0;
+}
+
 /* A recorded string, cut at its field's end whether or not the recording ended it there. */
 #define COPY_FIELD(dst, src) snprintf(dst, sizeof(dst), "%.*s", (int)sizeof(src), src)
 

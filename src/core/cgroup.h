@@ -47,5 +47,7 @@ void v6t_cgroup_recorded_only(bool on);
  * of a chain may reuse it). 0 or -ENOMEM. Its strings need not be NUL-terminated.
  */
 int v6t_cgroup_recorded(const struct v6t_owner_rec *r);
+/* Forgets every owner record given (a fuzzer's next input is another recording). */
+void v6t_cgroup_recorded_forget(void);
 
 #endif
