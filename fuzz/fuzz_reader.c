@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "cgroup.h"
 #include "container.h"
 #include "options.h"
 #include "pipeline.h"
@@ -22,8 +23,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
- * Replay options as a user gives them (after -r -), parsed by the real option parser. No
- * --wide: it names cgroups of the machine the fuzzer runs on, which is not deterministic.
+ * Replay options as a user gives them (after -r -), parsed by the real option parser. Owners
+ * (--wide, --container, ...) come from the input's owner records alone, as a replay of a
+ * recording that keeps them has them: never from the cgroups of the machine the fuzzer runs
+ * on, which would not be deterministic.
  */
 static const char *const configs[][10] = {
 	{ "-s" },
@@ -36,6 +39,8 @@ static const char *const configs[][10] = {
 	{ "--since", "@1700000000", "--until", "2030-01-01T00:00:00.5+01:00", "-j", "-s" },
 	{ "--until", "@0", "-s" },
 	{ "-n", "3", "-N", "4026531840" },
+	{ "--wide", "-j", "-s", "--container", "shop-web", "--pod", "shop/web" },
+	{ "--wide", "--unit", "nginx", "--pod", "1f2e3d4c-5b6a-4789-8abc-def012345678" },
 };
 
 #define N_CONFIGS (sizeof(configs) / sizeof(configs[0]))
@@ -72,6 +77,8 @@ static void replay(int in, int out, const struct v6t_config *cfg)
 
 	if (lseek(in, 0, SEEK_SET) || v6t_reader_open_fd(&r, in, "fuzz"))
 		return;
+	v6t_cgroup_recorded_forget();
+	v6t_cgroup_recorded_only(true);
 	if (v6t_pipeline_new(&p, cfg, v6t_reader_info(r)->boot_to_wall_ns, out))
 		abort();
 	while (!v6t_pipeline_done(p) && v6t_reader_next(r, &rec) == V6T_READ_RECORD)

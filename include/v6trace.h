@@ -24,6 +24,7 @@
 #define V6T_REC_LOST 2		/* struct v6t_lost, made in user space */
 #define V6T_REC_NETNS 3		/* struct v6t_netns_rec, in recordings only */
 #define V6T_REC_PORT_SOCKS 4	/* struct v6t_port_socks_rec, made in user space */
+#define V6T_REC_OWNER 5		/* struct v6t_owner_rec, in recordings only */
 
 /* Event kinds, in v6t_sock_event.kind. */
 #define V6T_EV_BIND 1
@@ -281,6 +282,32 @@ static inline int v6t_port_socks_valid(const struct v6t_port_socks_rec *r, unsig
 }
 
 /*
+ * Who owns a cgroup (src/core/container.h), as a recording keeps it: cgroup ids are inode
+ * numbers, which name nothing, or another cgroup, on another machine, after a reboot or once
+ * the container is gone, so a replay names owners from these records alone. Written before
+ * the first record of each file that names the cgroup (an event's cgroup_id, a port socket's).
+ * Strings are NUL-terminated and NUL-padded; "" where not known.
+ */
+#define V6T_CONTAINER_ID_LEN 64	/* hex, as every runtime here makes them */
+#define V6T_POD_UID_LEN 36	/* 8-4-4-4-12 */
+#define V6T_UNIT_LEN 128
+#define V6T_NAME_LEN 254	/* a Kubernetes name is a DNS subdomain: 253 bytes */
+
+struct v6t_owner_rec {
+	struct v6t_rec_hdr hdr;
+	__u64 cgroup_id;
+	__u8 runtime;			/* enum v6t_runtime (src/core/container.h), 0: none */
+	char id[V6T_CONTAINER_ID_LEN + 1];
+	char pod_uid[V6T_POD_UID_LEN + 1];
+	char unit[V6T_UNIT_LEN];	/* the systemd unit */
+	char name[V6T_NAME_LEN];	/* the container's */
+	char pod[V6T_NAME_LEN];
+	char pod_namespace[V6T_NAME_LEN];
+	char cgroup[V6T_NAME_LEN];	/* the last element of its path, "/" for the root */
+	__u8 pad;
+};
+
+/*
  * Address classification shared by the BPF programs (kernel-side filters) and user space
  * (decoding, replay filters), so both sides decide "mapped" the same way.
  */
@@ -434,6 +461,10 @@ _Static_assert(sizeof(struct v6t_port_socks_rec) == 24, "port sockets record siz
 _Static_assert(__builtin_offsetof(struct v6t_port_sock, pid) == 48, "format offset");
 _Static_assert(__builtin_offsetof(struct v6t_port_sock, port) == 56, "format offset");
 _Static_assert(__builtin_offsetof(struct v6t_port_socks_rec, count) == 16, "format offset");
+_Static_assert(sizeof(struct v6t_owner_rec) == 1264, "owner record size is format");
+_Static_assert(__builtin_offsetof(struct v6t_owner_rec, id) == 17, "format offset");
+_Static_assert(__builtin_offsetof(struct v6t_owner_rec, name) == 247, "format offset");
+_Static_assert(__builtin_offsetof(struct v6t_owner_rec, cgroup) == 1009, "format offset");
 _Static_assert(sizeof(struct v6t_lpm_key) == 20, "LPM trie key: prefixlen, then the address");
 _Static_assert(sizeof(struct v6t_sock_event) % 8 == 0, "records keep 8-byte alignment");
 /* docs/format.md lists these offsets: recordings depend on them */

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include "cgroup.h"
 #include "follow.h"
 #include "output.h"
 #include "pipeline.h"
@@ -51,6 +52,7 @@ static enum v6t_read_result replay_records(struct v6t_pipeline *p, struct v6t_fo
 					   const struct v6t_config *cfg, volatile int *stop)
 {
 	enum v6t_read_result res = V6T_READ_END;
+	const struct v6t_file_info *info;
 	const struct v6t_rec_hdr *rec;
 	bool past_until = false;
 	int64_t boot_to_wall;
@@ -66,8 +68,11 @@ static enum v6t_read_result replay_records(struct v6t_pipeline *p, struct v6t_fo
 		if (res != V6T_READ_RECORD)
 			break;
 		/* following may move on to a new run, with a clock of its own */
-		boot_to_wall = v6t_follow_info(src)->boot_to_wall_ns;
+		info = v6t_follow_info(src);
+		boot_to_wall = info->boot_to_wall_ns;
 		v6t_pipeline_set_clock(p, boot_to_wall);
+		/* ids are another machine's, or another boot's: owners as recorded, if they are */
+		v6t_cgroup_recorded_only(info->minor >= V6T_FILE_MINOR_OWNERS);
 		past_until = past_until || after_until(cfg, rec, boot_to_wall);
 		v6t_pipeline_push(p, rec, rec->size);
 	}

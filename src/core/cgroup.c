@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "cgroup.h"
+#include "hash.h"
 
 /*
  * Cgroups known at once: a node's pods and services, many times over. A cgroup stays known
@@ -32,6 +33,9 @@ static uint64_t lookups;
 static size_t root_len;
 static time_t last_scan;
 
+
+_Static_assert(V6T_RT_COUNT == 7, "recordings keep runtimes by number: add new ones at the end");
+
 int v6t_cgroup2_mount(char *out, size_t size)
 {
 	char line[4096], mnt[1024], type[64];
@@ -57,8 +61,7 @@ int v6t_cgroup2_mount(char *out, size_t size)
 /* id's place in the index: where it is, or the empty slot where it would go */
 static uint32_t *slot_of(uint64_t id)
 {
-	/* ids are inode numbers, handed out in sequence: multiply, so they spread */
-	unsigned int i = (id * 0x9e3779b97f4a7c15ULL) >> (64 - INDEX_BITS);
+	unsigned int i = v6t_hash_slot(id, INDEX_SIZE);
 
 	while (index_of[i] && cache[index_of[i] - 1].id != id)
 		i = (i + 1) & (INDEX_SIZE - 1);
@@ -211,7 +214,7 @@ static struct entry *by_task(uint64_t id, uint32_t pid)
 }
 
 /* What text shows: the owner as people name it, or failing that the cgroup's own name. */
-static void label(struct v6t_cgroup_owner *o)
+void v6t_cgroup_label(struct v6t_cgroup_owner *o)
 {
 	const struct v6t_container *c = &o->c;
 	const char *rt = v6t_runtime_name(c->runtime);
@@ -236,7 +239,7 @@ static void name_owner(struct v6t_cgroup_owner *o)
 
 	v6t_state_roots_default(&roots);
 	v6t_container_resolve(&o->c, &roots);
-	label(o);
+	v6t_cgroup_label(o);
 }
 
 /* A name the node's state may yet give (a pod's log directory is made after its cgroup). */
@@ -267,7 +270,7 @@ static struct v6t_cgroup_owner *owner_of(struct entry *e)
 	if (v6t_container_parse(e->path, &e->owner->c))
 		name_owner(e->owner);
 	else
-		label(e->owner);
+		v6t_cgroup_label(e->owner);
 	return e->owner;
 }
 
@@ -309,8 +312,11 @@ static const struct v6t_cgroup_owner *use(struct entry *e)
 const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id, uint32_t pid)
 {
 	time_t now = time(NULL);
-	struct entry *e = find(id);
+	struct entry *e;
 
+	if (v6t_cgroup_replaying())
+		return v6t_cgroup_recorded_owner(id);
+	e = find(id);
 	lookups++;
 	if (e)
 		return use(e);

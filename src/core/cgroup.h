@@ -3,6 +3,7 @@
 #ifndef V6T_CGROUP_H
 #define V6T_CGROUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "container.h"
@@ -36,5 +37,30 @@ const struct v6t_cgroup_owner *v6t_cgroup_owner(uint64_t id, uint32_t pid);
 /* Every cgroup there is now (a fresh walk), with its owner: at most the cache's size. */
 void v6t_cgroup_each(void (*fn)(void *ctx, uint64_t id, const struct v6t_cgroup_owner *o),
 		     void *ctx);
+
+/* The label of o (what text shows), from its other fields. */
+void v6t_cgroup_label(struct v6t_cgroup_owner *o);
+
+/* An owner as recordings keep it, for the cgroup with this id (cgroup_rec.c, as below). */
+void v6t_cgroup_owner_rec(struct v6t_owner_rec *r, uint64_t id, const struct v6t_cgroup_owner *o);
+
+/*
+ * Replaying a recording that keeps owners (format 1.3 on): from now on v6t_cgroup_owner()
+ * answers from its owner records alone, never from this machine's cgroups, where the same
+ * id names nothing or another cgroup. Off (older recordings, live tracing): from this
+ * machine's, as before.
+ */
+void v6t_cgroup_recorded_only(bool on);
+
+/*
+ * An owner record of the recording being replayed: the last one for an id stands (a new run
+ * of a chain may reuse it). 0 or -ENOMEM. Its strings need not be NUL-terminated.
+ */
+int v6t_cgroup_recorded(const struct v6t_owner_rec *r);
+/* Forgets every owner record given (a fuzzer's next input is another recording). */
+void v6t_cgroup_recorded_forget(void);
+/* Whether v6t_cgroup_recorded_only() is on, and the recorded owner of id (NULL: none). */
+bool v6t_cgroup_replaying(void);
+const struct v6t_cgroup_owner *v6t_cgroup_recorded_owner(uint64_t id);
 
 #endif

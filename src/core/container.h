@@ -11,7 +11,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "v6trace.h"
 
+/* Recordings keep these numbers (docs/format.md, type 5): add new ones at the end. */
 enum v6t_runtime {
 	V6T_RT_NONE,
 	V6T_RT_KUBERNETES,	/* a pod's cgroup; id is its container's, if the path goes that deep */
@@ -23,10 +25,7 @@ enum v6t_runtime {
 	V6T_RT_COUNT,
 };
 
-#define V6T_CONTAINER_ID_LEN 64	/* hex, as every runtime here makes them */
-#define V6T_POD_UID_LEN 36	/* 8-4-4-4-12 */
-#define V6T_UNIT_LEN 128
-#define V6T_NAME_LEN 254	/* a Kubernetes name is a DNS subdomain: 253 bytes */
+/* V6T_CONTAINER_ID_LEN, V6T_NAME_LEN, ...: recordings keep owners (struct v6t_owner_rec) */
 
 struct v6t_container {
 	unsigned char runtime;		/* enum v6t_runtime */

@@ -2,20 +2,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "grow.h"
+#include "hash.h"
 #include "netns_set.h"
 
 #define MIN_SLOTS 64
 
-/* Namespace inodes are close together: a multiplicative hash spreads them over the slots. */
-static unsigned int first_slot(uint64_t ino, unsigned int n_slots)
-{
-	return (unsigned int)((ino * 0x9e3779b97f4a7c15ULL) >> 32) & (n_slots - 1);
-}
-
 /* The slot that holds ino, or the empty one where it would go. */
 static uint32_t *find(const struct v6t_netns_set *s, uint64_t ino)
 {
-	unsigned int i = first_slot(ino, s->n_slots);
+	unsigned int i = v6t_hash_slot(ino, s->n_slots);
 
 	while (s->slots[i] && s->items[s->slots[i] - 1].netns_ino != ino)
 		i = (i + 1) & (s->n_slots - 1);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cgroup.h"
 #include "decode.h"
 #include "filter.h"
 #include "metrics.h"
@@ -130,33 +131,58 @@ static void record(struct v6t_pipeline *p, const void *rec, size_t size)
 _Static_assert(offsetof(struct v6t_lost, ts_boot_ns) == offsetof(struct v6t_sock_event, ts_boot_ns) &&
 	       offsetof(struct v6t_port_socks_rec, ts_boot_ns) ==
 	       offsetof(struct v6t_sock_event, ts_boot_ns),
-	       "record_timed shifts all three the same way");
+	       "on_writer_clock shifts all three the same way");
+
+/* A record as the recording's clock has it: rec itself, or copy. */
+union timed_copy {
+	struct v6t_sock_event e;
+	struct v6t_lost l;
+	unsigned char socks[sizeof(((struct v6t_pipeline *)0)->socks)];
+};
 
 /*
  * A recording has one clock, its header's. Following a chain into a new run (a restarted
  * recorder, maybe after a reboot) brings records on another: they are written on the
  * recording's, so that replaying it shows the times the display showed.
  */
-static void record_timed(struct v6t_pipeline *p, const void *rec, size_t size)
+static const void *on_writer_clock(struct v6t_pipeline *p, const void *rec, size_t size,
+				   union timed_copy *copy)
 {
-	union {
-		struct v6t_sock_event e;
-		struct v6t_lost l;
-		unsigned char socks[sizeof(p->socks)];
-	} copy;
 	int64_t shift = p->boot_to_wall - p->writer_clock;
 
-	if (!p->writer || !shift || size > sizeof(copy)) {
-		record(p, rec, size);
-		return;
-	}
-	memcpy(&copy, rec, size);
+	if (!shift || size > sizeof(*copy))
+		return rec;
+	memcpy(copy, rec, size);
 	/* an event before the recording's boot cannot be written on its clock: at its start */
-	if (shift < 0 && copy.l.ts_boot_ns < (uint64_t)-shift)
-		copy.l.ts_boot_ns = 0;
+	if (shift < 0 && copy->l.ts_boot_ns < (uint64_t)-shift)
+		copy->l.ts_boot_ns = 0;
 	else
-		copy.l.ts_boot_ns += shift;
-	record(p, &copy, size);
+		copy->l.ts_boot_ns += shift;
+	return copy;
+}
+
+static void record_timed(struct v6t_pipeline *p, const void *rec, size_t size)
+{
+	union timed_copy copy;
+
+	if (p->writer)
+		record(p, on_writer_clock(p, rec, size, &copy), size);
+}
+
+/* An event, its port's sockets (or NULL) and the owners they name, in one file. */
+static void record_event(struct v6t_pipeline *p, const struct v6t_port_socks_rec *socks,
+			 const struct v6t_sock_event *e)
+{
+	union timed_copy ec, sc;
+
+	/* the recording says which namespaces it saw, and their bindv6only */
+	if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
+		p->done = true;
+	if (socks)
+		socks = on_writer_clock(p, socks, socks->hdr.size, &sc);
+	e = on_writer_clock(p, e, sizeof(*e), &ec);
+	if (v6t_writer_add_event(p->writer, socks, e))
+		p->done = true;
 }
 
 /* The line is built where it will be written, in the output buffer: no copy per event. */
@@ -203,15 +229,8 @@ static void on_sock_event(struct v6t_pipeline *p, const struct v6t_sock_event *e
 	 */
 	if (!v6t_filter_match(p->cfg, &v))
 		return;
-	if (p->writer) {
-		/* the recording says which namespaces it saw, and their bindv6only */
-		if (v6t_writer_add_netns(p->writer, e->netns_ino, e->sysctl_v6only))
-			p->done = true;
-		/* the list only with its event, right before it, as it came */
-		if (v.socks)
-			record_timed(p, v.socks, v.socks->hdr.size);
-		record_timed(p, e, sizeof(*e));
-	}
+	if (p->writer)
+		record_event(p, v.socks, e);
 	if (p->summary)
 		v6t_summary_add(p->summary, &v);
 	if (p->metrics)
@@ -295,6 +314,11 @@ bool v6t_pipeline_push(struct v6t_pipeline *p, const struct v6t_rec_hdr *rec, si
 	case V6T_REC_LOST:
 		if (rec->size >= sizeof(struct v6t_lost))
 			on_lost(p, (const struct v6t_lost *)rec);
+		break;
+	case V6T_REC_OWNER:
+		/* consulted by v6t_cgroup_owner() when replaying a recording that keeps owners */
+		if (rec->size == sizeof(struct v6t_owner_rec))
+			v6t_cgroup_recorded((const struct v6t_owner_rec *)rec);
 		break;
 	case V6T_REC_NETNS:
 		if (rec->size < sizeof(n) || !p->writer)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -293,6 +294,8 @@ static int check_record(struct v6t_reader *r, uint64_t at, const struct v6t_rec_
 		min = sizeof(struct v6t_netns_rec);
 	else if (h->type == V6T_REC_PORT_SOCKS)
 		min = sizeof(struct v6t_port_socks_rec);
+	else if (h->type == V6T_REC_OWNER)
+		min = sizeof(struct v6t_owner_rec);
 	if (declared && h->size != declared) {
 		set_error(r, at, "corrupt record: type %u of %u bytes, the header says %u", h->type, h->size,
 			  declared);
@@ -305,11 +308,37 @@ static int check_record(struct v6t_reader *r, uint64_t at, const struct v6t_rec_
 	return 0;
 }
 
+/* Each string of an owner record ends in its field. */
+static bool owner_strings_ended(const struct v6t_owner_rec *o)
+{
+#define ENDED(f) (memchr(o->f, '\0', sizeof(o->f)) != NULL)
+	return ENDED(id) && ENDED(pod_uid) && ENDED(unit) && ENDED(name) && ENDED(pod) &&
+	       ENDED(pod_namespace) && ENDED(cgroup);
+#undef ENDED
+}
+
+static int check_owner(struct v6t_reader *r, uint64_t at, const struct v6t_rec_hdr *h)
+{
+	if (h->size != sizeof(struct v6t_owner_rec)) {
+		set_error(r, at, "corrupt record: owner of %u bytes, not %zu", h->size,
+			  sizeof(struct v6t_owner_rec));
+		return -EINVAL;
+	}
+	if (!owner_strings_ended((const void *)h)) {
+		set_error(r, at,
+			  "corrupt record: owner with a string that does not end in its field");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* A record whose length depends on what it holds: the two must agree exactly. */
 static int check_body(struct v6t_reader *r, uint64_t at, const struct v6t_rec_hdr *h)
 {
 	const struct v6t_port_socks_rec *ps = (const void *)h;
 
+	if (h->type == V6T_REC_OWNER)
+		return check_owner(r, at, h);
 	if (h->type != V6T_REC_PORT_SOCKS || v6t_port_socks_valid(ps, h->size))
 		return 0;
 	set_error(r, at, "corrupt record: port sockets of %u bytes with %u entries (%u at most)",

@@ -13,7 +13,8 @@
 #define V6T_FILE_MAGIC "V6TRACE\n"	/* the newline catches text-mode mangling */
 #define V6T_FILE_MAGIC_LEN 8
 #define V6T_FILE_MAJOR 1		/* a reader refuses a newer major */
-#define V6T_FILE_MINOR 2		/* a newer minor only adds record types, fields and tags */
+#define V6T_FILE_MINOR 3		/* a newer minor only adds record types, fields and tags */
+#define V6T_FILE_MINOR_OWNERS 3	/* from 1.3 on, owners are recorded (V6T_REC_OWNER) */
 #define V6T_FILE_BOM 0x0102		/* byte-order mark, written in the recorder's order */
 #define V6T_FILE_HEADER_MAX 4096
 #define V6T_REC_MAX 4096		/* no record is longer: a larger length means corruption */

@@ -8,6 +8,8 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "cgroup.h"
+#include "hash.h"
 #include "netns.h"
 #include "netns_set.h"
 #include "sink.h"
@@ -16,6 +18,16 @@
 #include "stop.h"
 #include "version.h"
 #include "writer.h"
+
+/*
+ * Cgroups whose owner the current file describes. Past OWNERS_FULL of them an owner is
+ * described again with each record that names it: more bytes, but never an event whose
+ * owner the file does not say.
+ */
+#define OWNER_SLOTS 4096
+#define OWNERS_FULL (OWNER_SLOTS / 2)
+/* an event's cgroup and its port's sockets' */
+#define OWNERS_PER_EVENT (1 + V6T_PORT_SOCKS_MAX)
 
 struct v6t_writer {
 	struct v6t_writer_opts opts;
@@ -30,6 +42,9 @@ struct v6t_writer {
 	struct v6t_file_id *written;	/* -W: this run's file i, at i % keep_files */
 	struct v6t_netns_set netns;	/* every namespace recorded so far */
 	struct v6t_sink buf;		/* the current file's descriptor (-1: none) and buffer */
+	uint64_t owners[OWNER_SLOTS];	/* cgroup ids described in this file, 0: empty */
+	unsigned int n_owners;
+	struct v6t_owner_rec due[OWNERS_PER_EVENT];	/* owners the next event needs written */
 };
 
 static int buffer_record(struct v6t_writer *w, const void *rec, size_t size);
@@ -152,6 +167,8 @@ static int open_file(struct v6t_writer *w, unsigned int index)
 			return w->err;
 	}
 	w->file_bytes = 0;
+	memset(w->owners, 0, sizeof(w->owners));
+	w->n_owners = 0;
 	buffer_record(w, hdr, hlen);
 	for (unsigned int i = 0; i < w->netns.n; i++) {
 		struct v6t_netns_rec n = {
@@ -278,7 +295,8 @@ int v6t_writer_add_netns(struct v6t_writer *w, uint64_t netns_ino, uint8_t bindv
 	return w->err;
 }
 
-int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
+/* Starts the next file if size more bytes would take this one past the limit. */
+static int make_room(struct v6t_writer *w, size_t size)
 {
 	if (w->err)
 		return w->err;
@@ -288,7 +306,81 @@ int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
 		if (close_file(w) || open_file(w, w->file_index + 1))
 			return w->err;
 	}
-	return buffer_record(w, rec, size);
+	return 0;
+}
+
+int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size)
+{
+	return make_room(w, size) ? w->err : buffer_record(w, rec, size);
+}
+
+/* The slot of a cgroup id in this file's owners, or the empty one where it would go. */
+static uint64_t *owner_slot(struct v6t_writer *w, uint64_t id)
+{
+	unsigned int i = v6t_hash_slot(id, OWNER_SLOTS);
+
+	while (w->owners[i] && w->owners[i] != id)
+		i = (i + 1) & (OWNER_SLOTS - 1);
+	return &w->owners[i];
+}
+
+/* Queues the owner of cgroup id (pid: its task, if known) unless described or queued already. */
+static unsigned int owner_due(struct v6t_writer *w, unsigned int n, uint64_t id, uint32_t pid)
+{
+	const struct v6t_cgroup_owner *o;
+
+	if (!id || *owner_slot(w, id))
+		return n;
+	for (unsigned int i = 0; i < n; i++)
+		if (w->due[i].cgroup_id == id)
+			return n;
+	/* the cgroup is gone, or was never seen: nothing to say */
+	o = v6t_cgroup_owner(id, pid);
+	if (!o)
+		return n;
+	v6t_cgroup_owner_rec(&w->due[n], id, o);
+	return n + 1;
+}
+
+/* The owners an event and its port's sockets need that this file has not described. */
+static unsigned int owners_due(struct v6t_writer *w, const struct v6t_port_socks_rec *socks,
+			       const struct v6t_sock_event *e)
+{
+	unsigned int n = owner_due(w, 0, e->cgroup_id, e->pid);
+
+	for (unsigned int i = 0; socks && i < socks->count && i < V6T_PORT_SOCKS_MAX; i++)
+		n = owner_due(w, n, socks->socks[i].cgroup_id, socks->socks[i].pid);
+	return n;
+}
+
+static void write_owners(struct v6t_writer *w, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (buffer_record(w, &w->due[i], sizeof(w->due[i])))
+			return;
+		if (w->n_owners < OWNERS_FULL) {
+			*owner_slot(w, w->due[i].cgroup_id) = w->due[i].cgroup_id;
+			w->n_owners++;
+		}
+	}
+}
+
+int v6t_writer_add_event(struct v6t_writer *w, const struct v6t_port_socks_rec *socks,
+			 const struct v6t_sock_event *e)
+{
+	size_t size = sizeof(*e) + (socks ? socks->hdr.size : 0);
+	unsigned int file = w->file_index;
+	unsigned int n = owners_due(w, socks, e);
+
+	if (make_room(w, size + n * sizeof(w->due[0])))
+		return w->err;
+	/* a new file describes no owner yet */
+	if (w->file_index != file)
+		n = owners_due(w, socks, e);
+	write_owners(w, n);
+	if (socks && buffer_record(w, socks, socks->hdr.size))
+		return w->err;
+	return buffer_record(w, e, sizeof(*e));
 }
 
 int v6t_writer_close(struct v6t_writer *w)

@@ -31,6 +31,14 @@ int v6t_writer_open(struct v6t_writer **out, const struct v6t_writer_opts *opts,
 /* Appends one record (its header's size says how long). 0 or the first write error. */
 int v6t_writer_add(struct v6t_writer *w, const void *rec, size_t size);
 /*
+ * Appends a socket event and what goes with it, all in one file: first the owner of each
+ * cgroup it names (its task's, and its port's sockets' owners'), as v6t_cgroup_owner() says,
+ * once per file; then its port's sockets (socks, NULL if none); then the event. 0 or the
+ * first write error.
+ */
+int v6t_writer_add_event(struct v6t_writer *w, const struct v6t_port_socks_rec *socks,
+			 const struct v6t_sock_event *e);
+/*
  * Records a namespace's bindv6only once per file: a rotated file repeats the namespaces seen
  * so far right after its header, so each file stands on its own.
  */

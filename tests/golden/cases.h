@@ -26,6 +26,12 @@ static const struct golden_case golden_cases[] = {
 	{ "truncated.v6t", { "-j", NULL }, "truncated.jsonl" },
 	{ "holders.v6t", { NULL }, "holders.txt" },
 	{ "holders.v6t", { "-j", NULL }, "holders.jsonl" },
+	/* its cgroups and Docker's state were removed once recorded: owners from the recording */
+	{ "owners.v6t", { "--wide", NULL }, "owners.txt" },
+	{ "owners.v6t", { "--wide", "-j", "-s", NULL }, "owners.jsonl" },
+	{ "owners.v6t", { "--container", "shop-web", NULL }, "owners.container.txt" },
+	{ "owners.v6t", { "--unit", "v6t-fixture", "--wide", NULL }, "owners.unit.txt" },
+	{ "owners.v6t", { "--container", "shop-api", NULL }, "owners.none.txt" },
 };
 
 #define GOLDEN_CASES (sizeof(golden_cases) / sizeof(golden_cases[0]))

@@ -192,10 +192,14 @@ static void finish(struct tracer *t, const pid_t *pids, unsigned int n, int hold
 	remove_all();
 }
 
-/* Every owner's child binds its port while v6trace (with the state laid out) traces. */
-static void bind_in_each(struct tracer *t, uint64_t ns, bool text)
+/*
+ * Every owner's child binds its port while v6trace (with the state laid out) traces, and
+ * records to record if not NULL.
+ */
+static void bind_in_each(struct tracer *t, uint64_t ns, bool text, const char *record)
 {
-	const char *args[] = { "-N", NULL, "--wide", "-s", "--event", "bind,listen", NULL };
+	const char *args[] = { "-N", NULL, "--wide", "-s", "--event", "bind,listen",
+			       record ? "-w" : NULL, record, NULL };
 	pid_t pids[N_OWNERS];
 	int hold[2];
 
@@ -229,7 +233,7 @@ static void test_owners_named(void **state_)
 {
 	struct tracer *t = *state_;
 
-	bind_in_each(t, netns_enter_new(), false);
+	bind_in_each(t, netns_enter_new(), false, NULL);
 	for (unsigned int i = 0; i < N_OWNERS; i++) {
 		json_object *e = ev_find(t, "bind", PORT + i, 0);
 
@@ -248,7 +252,7 @@ static void test_owner_labels(void **state_)
 	struct tracer *t = *state_;
 	char needle[600];
 
-	bind_in_each(t, netns_enter_new(), true);
+	bind_in_each(t, netns_enter_new(), true, NULL);
 	for (unsigned int i = 0; i < N_OWNERS; i++) {
 		int same = 0;
 
@@ -259,6 +263,86 @@ static void test_owner_labels(void **state_)
 		if (str_count(tracer_stdout(t), needle) != 3 * same)
 			fail_msg("not %d \"%s\" in:\n%s", 3 * same, needle, tracer_stdout(t));
 	}
+}
+
+/* The events of a JSON replay of path with args, as a tracer that saw them holds them. */
+static struct tracer *replay_events(const char *path, const char *const *args)
+{
+	static char out[1 << 20], err[4096];
+	const char *argv[16] = { tracer_binary(), "-r", path, "-j" };
+	struct tracer *r = calloc(1, sizeof(*r));
+	char *line, *save = NULL;
+	int n = 4;
+
+	assert_non_null(r);
+	r->pid = r->out_fd = -1;
+	for (int i = 0; args[i]; i++)
+		argv[n++] = args[i];
+	if (run_capture(argv, out, sizeof(out), err, sizeof(err)))
+		fail_msg("replay failed: %s", err);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		assert_true(r->n_events < MAX_EVENTS);
+		r->events[r->n_events] = json_tokener_parse(line);
+		assert_non_null(r->events[r->n_events++]);
+	}
+	return r;
+}
+
+static void replay_free(struct tracer *r)
+{
+	tracer_cleanup(r);
+	free(r);
+}
+
+/* Each owner's bind, replayed from path with --wide, names it. */
+static void assert_owners_replayed(const char *path)
+{
+	struct tracer *r = replay_events(path, (const char *[]){ "--wide", NULL });
+
+	for (unsigned int i = 0; i < N_OWNERS; i++) {
+		json_object *e = ev_find(r, "bind", PORT + i, 0);
+
+		assert_non_null(e);
+		assert_owner(e, &owners[i]);
+	}
+	replay_free(r);
+}
+
+/*
+ * A recording names owners as they were: replayed once the cgroups and the runtimes' state
+ * are gone (an incident looked at later, as a rule), --wide shows each, and --container
+ * keeps the events of that container's processes alone, from the recording's owners.
+ */
+static void test_owners_recorded(void **state_)
+{
+	char path[] = "/tmp/v6t-owners-rec-XXXXXX";
+	struct tracer *t = *state_, *r;
+	int fd = mkstemp(path);
+	char copy[64];
+
+	assert_true(fd >= 0);
+	close(fd);
+	bind_in_each(t, netns_enter_new(), false, path);
+	assert_owners_replayed(path);
+	/* a replay recorded again (-r -w) carries them on */
+	snprintf(copy, sizeof(copy), "%s.copy", path);
+	replay_free(replay_events(path, (const char *[]){ "-q", "-w", copy, NULL }));
+	assert_owners_replayed(copy);
+	unlink(copy);
+	/* the two Docker containers named shop-web: their binds and listens */
+	r = replay_events(path, (const char *[]){ "--container", "shop-web", NULL });
+	assert_int_equal(r->n_events, 4);
+	for (unsigned int i = 0; i < N_OWNERS; i++) {
+		int docker = !strcmp(owners[i].runtime, "docker");
+
+		assert_int_equal(ev_count(r, "bind", PORT + i), docker);
+		assert_int_equal(ev_count(r, "listen", PORT + i), docker);
+	}
+	replay_free(r);
+	r = replay_events(path, (const char *[]){ "--container", "shop-api", NULL });
+	assert_int_equal(r->n_events, 0);
+	replay_free(r);
+	unlink(path);
 }
 
 /*
@@ -437,6 +521,7 @@ int run_owner_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_owners_named, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_owner_labels, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_owners_recorded, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_owner_filter_in_kernel, itest_setup,
 						itest_teardown),
 		cmocka_unit_test_setup_teardown(test_holder_owned, itest_setup, itest_teardown),
