@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <ftw.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,8 @@
 #define CACHE_SIZE (INDEX_SIZE / 2)	/* the index, open addressing, at most half full */
 /* an owner handed out by one of the last this many look-ups is never freed: one event's */
 #define IN_USE 64
+#define PATH_MAX_LEN 4096	/* a cgroup whose path is longer is not named */
+#define MAX_DEPTH 64		/* directories open at once in a walk */
 
 struct entry {
 	uint64_t id;
@@ -75,13 +77,17 @@ static struct entry *find(uint64_t id)
 	return at ? &cache[at - 1] : NULL;
 }
 
-/* Which entries go first when the cache is full: the lowest rank there is. */
-enum rank { NEVER_USED, GONE, IDLE, RECENT };
+/*
+ * Which entries go first when the cache is full: the lowest rank there is. What no event
+ * needed (only a walk found it) an event will find again; a deleted cgroup's owner is what
+ * only the cache still knows.
+ */
+enum rank { GONE_UNUSED, UNUSED, GONE, IDLE, RECENT };
 
 static enum rank rank(const struct entry *e)
 {
 	if (!e->used)
-		return NEVER_USED;	/* only a walk found it: an event will find it again */
+		return e->seen ? UNUSED : GONE_UNUSED;
 	if (e->used + IN_USE > lookups)
 		return RECENT;		/* its owner may be in a view now: never freed */
 	return e->seen ? IDLE : GONE;
@@ -135,12 +141,31 @@ static struct entry *add(uint64_t id, const char *path)
 	return e;
 }
 
-static int remember(const char *path, const struct stat *st, int type, struct FTW *ftw)
+/*
+ * Every directory under path (len bytes; the buffer holds PATH_MAX_LEN) on the device dev,
+ * into the cache. Not nftw(): one directory that goes while walked, or whose path outgrows
+ * the buffer (anyone's delegated subtree can nest that deep), must not end the walk.
+ */
+static void walk(char *path, size_t len, dev_t dev, unsigned int depth)
 {
-	(void)ftw;
-	if (type == FTW_D)
-		add(st->st_ino, path + root_len);
-	return 0;
+	DIR *d = depth < MAX_DEPTH ? opendir(path) : NULL;
+	struct dirent *de;
+	struct stat st;
+	int n;
+
+	while (d && (de = readdir(d))) {
+		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		n = snprintf(path + len, PATH_MAX_LEN - len, "/%s", de->d_name);
+		if (n < (int)(PATH_MAX_LEN - len) && !lstat(path, &st) && S_ISDIR(st.st_mode) &&
+		    st.st_dev == dev) {
+			add(st.st_ino, path + root_len);
+			walk(path, len + n, dev, depth + 1);
+		}
+		path[len] = '\0';
+	}
+	if (d)
+		closedir(d);
 }
 
 /* The hierarchy walked: the cgroup2 mount, or for the unit tests only, $V6TRACE_TEST_CGROUP2. */
@@ -277,12 +302,15 @@ static struct v6t_cgroup_owner *owner_of(struct entry *e)
 /* What exists now, added; what is gone stays, no longer seen. */
 static void rescan(void)
 {
-	char root[1024];
+	char path[PATH_MAX_LEN];
+	struct stat st;
 
 	for (unsigned int i = 0; i < cached; i++)
 		cache[i].seen = false;
-	if (!find_root(root, sizeof(root)))
-		nftw(root, remember, 16, FTW_PHYS | FTW_MOUNT);
+	if (find_root(path, sizeof(path)) || lstat(path, &st))
+		return;
+	add(st.st_ino, "");
+	walk(path, strlen(path), st.st_dev, 0);
 	/* in place: an owner handed out stays where it is */
 	for (unsigned int i = 0; i < cached; i++)
 		if (cache[i].seen && cache[i].owner && unnamed(&cache[i].owner->c))

@@ -112,10 +112,42 @@ static void test_cache(void **state)
 	assert_string_equal(o->c.name, "late");
 }
 
+/*
+ * A nest of directories whose path outgrows PATH_MAX (someone's delegated subtree can hold
+ * one) ends no walk: every sibling is still found, in whatever order the walk meets them.
+ */
+static void test_deep_nest(void **state)
+{
+	char name[200], rel[64];
+	unsigned int n = 0;
+
+	(void)state;
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	make("deep/nest");
+	snprintf(path, sizeof(path), "%s/cg/deep/nest", dir);
+	assert_int_equal(chdir(path), 0);
+	for (int i = 0; i < 30; i++)	/* 30 * 200 bytes: past PATH_MAX */
+		assert_true(!mkdir(name, 0755) && !chdir(name));
+	assert_int_equal(chdir("/"), 0);
+	for (int i = 0; i < 50; i++) {
+		snprintf(rel, sizeof(rel), "deep/sibling-%d", i);
+		make(rel);
+	}
+	assert_int_equal(setenv("V6TRACE_TEST_CGROUP2", at("deep"), 1), 0);
+	v6t_cgroup_each(count, &n);
+	for (int i = 0; i < 50; i++) {
+		snprintf(rel, sizeof(rel), "deep/sibling-%d", i);
+		if (!v6t_cgroup_owner(id_of(rel), 0))
+			fail_msg("%s not found by the walk (%u found)", rel, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_deep_nest),
 	};
 
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
