@@ -454,6 +454,16 @@ static int refuse(const struct v6t_plan *plan, int hook, int b, FILE *err)
 	return e ? e : -EOPNOTSUPP;
 }
 
+/*
+ * The backend whose probe says why hook cannot be served: the forced one, unless the hook has
+ * programs for the tracepoint backend alone (refused), which was tried whatever was forced.
+ */
+static int tried_last(int hook, int forced)
+{
+	return forced != V6T_BACKEND_AUTO && hook_programs(hook, forced) ? forced
+									 : V6T_BACKEND_TRACEPOINT;
+}
+
 /* The first backend in auto's order (or the forced one) that probes well for hook; 0 if none. */
 static int choose_for_hook(struct v6t_plan *plan, int hook, int forced, unsigned int excluded)
 {
@@ -501,8 +511,7 @@ int v6t_plan_choose(struct v6t_plan *plan, int forced, unsigned int wanted, unsi
 			continue;
 		}
 		if (!chosen)
-			return refuse(plan, hook, forced != V6T_BACKEND_AUTO ? forced : V6T_BACKEND_TRACEPOINT,
-				      err);
+			return refuse(plan, hook, tried_last(hook, forced), err);
 		plan->backend[hook] = chosen;
 		if (chosen == V6T_BACKEND_TRACEPOINT && hooks[hook].raw_progs)
 			plan->tp_err[hook] = probe_syscall_tracepoints(hook, &plan->tp_missing[hook]);

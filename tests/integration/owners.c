@@ -432,7 +432,9 @@ static void assert_sock_owned(json_object *e, const char *list_key, pid_t pid)
  */
 static pid_t collide_and_refuse(struct tracer *t)
 {
-	const char *args[] = { "-N", NULL, "--wide", "--event", "bind,refused", NULL };
+	/* kernels before 5.17 have no refused events: only the holder there */
+	const char *args[] = { "-N", NULL, "--wide", "--event",
+			       kernel_has_drop_reason() ? "bind,refused" : "bind", NULL };
 	int hold[2];
 	pid_t pid;
 

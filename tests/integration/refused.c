@@ -349,7 +349,9 @@ static void test_refused_filters(void **state)
 static void test_refused_hook_listed(void **state)
 {
 	const char *argv[] = { tracer_binary(), "-v", "-d", "1", NULL };
-	const char *only[] = { tracer_binary(), "--event", "refused", "-d", "1", NULL };
+	/* under the backend this run forces (kprobe, say): the hook is the tracepoint's still */
+	const char *only[] = { tracer_binary(), "-B", tracer_backend(), "--event", "refused", "-d",
+			       "1", NULL };
 	static const char on[] = "hook refused  -> tracepoint (v6t_tp_refused)\n";
 	static const char off[] = "hook refused  -> off        (refused events are unavailable: "
 				  "needs " NEEDS ")\n";
@@ -371,8 +373,9 @@ static void test_refused_hook_listed(void **state)
 		return;
 	}
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-	assert_non_null(strstr(err, "cannot hook refused on this kernel"));
-	assert_non_null(strstr(err, "it needs " NEEDS "\n"));
+	if (!strstr(err, "the tracepoint backend cannot hook refused on this kernel") ||
+	    !strstr(err, "it needs " NEEDS "\n"))
+		fail_msg("not the refusal wanted: %s", err);
 }
 
 int run_refused_tests(void)
