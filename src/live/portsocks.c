@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cgroup.h"
 #include "classify.h"
 #include "clock.h"
 #include "diag_netns.h"
@@ -34,6 +35,7 @@ struct v6t_portsocks {
 	int64_t window_start;		/* CLOCK_MONOTONIC of the rate limit's second */
 	unsigned int in_window;
 	struct v6t_netns_place last;	/* the namespace last entered */
+	char cgroup_root[256];		/* where cgroup2 is mounted, "" if it is not */
 };
 
 int v6t_portsocks_new(struct v6t_portsocks **out, const struct v6t_owners *owners)
@@ -44,6 +46,8 @@ int v6t_portsocks_new(struct v6t_portsocks **out, const struct v6t_owners *owner
 		return -ENOMEM;
 	ps->owners = owners;
 	ps->own_netns = v6t_netns_self();
+	if (v6t_cgroup2_mount(ps->cgroup_root, sizeof(ps->cgroup_root)))
+		ps->cgroup_root[0] = '\0';
 	*out = ps;
 	return 0;
 }
@@ -145,8 +149,8 @@ static bool budget_left(const struct budget *b)
  * The sockets of the list whose owner is not known yet among pid's fds are pid's. A process
  * may have a million fds: the walk stops when the budget does too.
  */
-static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int unknown,
-			     const struct budget *b)
+static unsigned int claim_in(const struct v6t_portsocks *ps, int pid,
+			     struct v6t_port_socks_rec *r, unsigned int unknown, const struct budget *b)
 {
 	char path[32];
 	struct dirent *de;
@@ -155,6 +159,7 @@ static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int
 	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
 	fds = opendir(path);
 	char comm[V6T_COMM_LEN + 1] = "";
+	uint64_t cgroup_id = 0;
 
 	while (fds && unknown && budget_left(b) && (de = readdir(fds))) {
 		uint64_t ino = v6t_proc_fd_socket(dirfd(fds), de->d_name);
@@ -164,9 +169,13 @@ static unsigned int claim_in(int pid, struct v6t_port_socks_rec *r, unsigned int
 
 			if (s->pid || s->sock_ino != ino)
 				continue;
-			if (!comm[0])
+			if (!comm[0]) {
 				v6t_proc_comm(pid, comm, sizeof(comm));
+				cgroup_id = v6t_cgroup_of_task(ps->cgroup_root[0] ? ps->cgroup_root :
+							       NULL, pid);
+			}
 			s->pid = pid;
+			s->cgroup_id = cgroup_id;
 			memcpy(s->comm, comm, V6T_COMM_LEN);
 			unknown--;
 		}
@@ -191,8 +200,8 @@ static bool in_netns(const char *pid, uint64_t netns_ino)
  * the socket's namespace first, which hold its sockets but for a passed fd: on a machine of
  * many containers, the few of one.
  */
-static void scan_owners(struct v6t_port_socks_rec *r, unsigned int unknown, uint64_t netns_ino,
-			const struct budget *b)
+static void scan_owners(const struct v6t_portsocks *ps, struct v6t_port_socks_rec *r,
+			unsigned int unknown, uint64_t netns_ino, const struct budget *b)
 {
 	for (int pass = 0; pass < 2 && unknown; pass++) {
 		DIR *proc = opendir("/proc");
@@ -206,7 +215,7 @@ static void scan_owners(struct v6t_port_socks_rec *r, unsigned int unknown, uint
 				break;
 			}
 			if (pid > 0 && in_netns(pd->d_name, netns_ino) == !pass)
-				unknown = claim_in(pid, r, unknown, b);
+				unknown = claim_in(ps, pid, r, unknown, b);
 		}
 		if (proc)
 			closedir(proc);
@@ -237,7 +246,7 @@ static void find_owners(struct v6t_portsocks *ps, const struct v6t_sock_event *e
 		s->v6only_source = v6t_port_sock_source(s, e->sysctl_v6only, o.setter_known);
 	}
 	if (unknown)
-		scan_owners(r, unknown, e->netns_ino, &b);
+		scan_owners(ps, r, unknown, e->netns_ino, &b);
 }
 
 void v6t_portsocks_lookup(struct v6t_portsocks *ps, const struct v6t_sock_event *e,

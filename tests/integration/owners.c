@@ -428,20 +428,25 @@ static void assert_sock_owned(json_object *e, const char *list_key, pid_t pid)
 
 /*
  * A container's listener, while v6trace traces: a second [::] bind collides with it, and it
- * refuses an IPv4 client. Returns its pid.
+ * refuses an IPv4 client. Older: made before v6trace started (without the snapshot, which
+ * would name it: found among the processes' sockets). Returns its pid.
  */
-static pid_t collide_and_refuse(struct tracer *t)
+static pid_t collide_and_refuse(struct tracer *t, bool older)
 {
 	/* kernels before 5.17 have no refused events: only the holder there */
 	const char *args[] = { "-N", NULL, "--wide", "--event",
-			       kernel_has_drop_reason() ? "bind,refused" : "bind", NULL };
+			       kernel_has_drop_reason() ? "bind,refused" : "bind",
+			       older ? "--no-snapshot" : NULL, NULL };
 	int hold[2];
 	pid_t pid;
 
 	prepare(netns_enter_new(), args);
-	start(t, args, false);
 	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
-	pid = start_in(DOCKER, hold, listen_v6only);
+	if (older)
+		pid = start_in(DOCKER, hold, listen_v6only);
+	start(t, args, false);
+	if (!older)
+		pid = start_in(DOCKER, hold, listen_v6only);
 	assert_int_equal(sock_bind(AF_INET6, SOCK_STREAM, "::", PORT + DOCKER, 1), -EADDRINUSE);
 	assert_int_equal(tcp_connect(AF_INET, "127.0.0.1", PORT + DOCKER), -ECONNREFUSED);
 	finish(t, &pid, 1, hold);
@@ -452,8 +457,20 @@ static pid_t collide_and_refuse(struct tracer *t)
 static void test_holder_owned(void **state_)
 {
 	struct tracer *t = *state_;
-	pid_t pid = collide_and_refuse(t);
+	pid_t pid = collide_and_refuse(t, false);
 	json_object *e = ev_find(t, "bind", PORT + DOCKER, 1);
+
+	assert_non_null(e);
+	assert_str(ev_str(e, "error"), "EADDRINUSE");
+	assert_sock_owned(e, "holders", pid);
+}
+
+/* The same for a holder older than the trace, its owner found as ss -p finds it. */
+static void test_older_holder_owned(void **state_)
+{
+	struct tracer *t = *state_;
+	pid_t pid = collide_and_refuse(t, true);
+	json_object *e = ev_find(t, "bind", PORT + DOCKER, 0);
 
 	assert_non_null(e);
 	assert_str(ev_str(e, "error"), "EADDRINUSE");
@@ -469,7 +486,7 @@ static void test_refusing_listener_owned(void **state_)
 
 	if (!kernel_has_drop_reason())
 		skip();
-	pid = collide_and_refuse(t);
+	pid = collide_and_refuse(t, false);
 	e = ev_find(t, "refused", PORT + DOCKER, 0);
 	assert_non_null(e);
 	assert_sock_owned(e, "listeners", pid);
@@ -527,6 +544,7 @@ int run_owner_tests(void)
 		cmocka_unit_test_setup_teardown(test_owner_filter_in_kernel, itest_setup,
 						itest_teardown),
 		cmocka_unit_test_setup_teardown(test_holder_owned, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_older_holder_owned, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_deleted_owner_kept, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_refusing_listener_owned, itest_setup,
 						itest_teardown),
