@@ -23,6 +23,7 @@ int run_attrib_tests(void);
 int run_compat_tests(void);
 int run_refused_tests(void);
 int run_owner_tests(void);
+int run_owner_scan_tests(void);
 int run_hint_tests(void);
 int run_holders_tests(void);
 int run_metrics_tests(void);

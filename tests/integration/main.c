@@ -120,6 +120,8 @@ int main(void)
 		failed += run_refused_tests();
 	if (wanted("owners"))
 		failed += run_owner_tests();
+	if (wanted("owner-scan"))
+		failed += run_owner_scan_tests();
 	if (wanted("hints"))
 		failed += run_hint_tests();
 	if (wanted("holders"))
