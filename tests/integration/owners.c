@@ -453,28 +453,28 @@ static pid_t collide_and_refuse(struct tracer *t, bool older)
 	return pid;
 }
 
-/* The holder of the port a bind wanted is named with its owner. */
-static void test_holder_owned(void **state_)
+/*
+ * The holder of the port a bind wanted is named with its owner: older, made before the trace
+ * (its owner found as ss -p finds it); else seen bound, so its own bind is the first event.
+ */
+static void assert_holder_owned(struct tracer *t, bool older)
 {
-	struct tracer *t = *state_;
-	pid_t pid = collide_and_refuse(t, false);
-	json_object *e = ev_find(t, "bind", PORT + DOCKER, 1);
+	pid_t pid = collide_and_refuse(t, older);
+	json_object *e = ev_find(t, "bind", PORT + DOCKER, older ? 0 : 1);
 
 	assert_non_null(e);
 	assert_str(ev_str(e, "error"), "EADDRINUSE");
 	assert_sock_owned(e, "holders", pid);
 }
 
-/* The same for a holder older than the trace, its owner found as ss -p finds it. */
+static void test_holder_owned(void **state_)
+{
+	assert_holder_owned(*state_, false);
+}
+
 static void test_older_holder_owned(void **state_)
 {
-	struct tracer *t = *state_;
-	pid_t pid = collide_and_refuse(t, true);
-	json_object *e = ev_find(t, "bind", PORT + DOCKER, 0);
-
-	assert_non_null(e);
-	assert_str(ev_str(e, "error"), "EADDRINUSE");
-	assert_sock_owned(e, "holders", pid);
+	assert_holder_owned(*state_, true);
 }
 
 /* The listener that refused an IPv4 client is named with its owner. */
