@@ -35,7 +35,6 @@ static uint64_t lookups;
 static size_t root_len;
 static time_t last_scan;
 
-
 _Static_assert(V6T_RT_COUNT == 7, "recordings keep runtimes by number: add new ones at the end");
 
 int v6t_cgroup2_mount(char *out, size_t size)
@@ -154,7 +153,8 @@ static void walk(char *path, size_t len, dev_t dev, unsigned int depth)
 	int n;
 
 	while (d && (de = readdir(d))) {
-		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
+		    !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		n = snprintf(path + len, PATH_MAX_LEN - len, "/%s", de->d_name);
 		if (n < (int)(PATH_MAX_LEN - len) && !lstat(path, &st) && S_ISDIR(st.st_mode) &&
