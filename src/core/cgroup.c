@@ -17,7 +17,6 @@
 #define CACHE_SIZE (INDEX_SIZE / 2)	/* the index, open addressing, at most half full */
 /* an owner handed out by one of the last this many look-ups is never freed: one event's */
 #define IN_USE 64
-#define PATH_MAX_LEN 4096	/* a cgroup whose path is longer is not named */
 #define MAX_DEPTH 64		/* directories open at once in a walk */
 
 struct entry {
@@ -141,7 +140,7 @@ static struct entry *add(uint64_t id, const char *path)
 }
 
 /*
- * Every directory under path (len bytes; the buffer holds PATH_MAX_LEN) on the device dev,
+ * Every directory under path (len bytes, in a buffer of V6T_CGROUP_PATH_LEN) on device dev,
  * into the cache. Not nftw(): one directory that goes while walked, or whose path outgrows
  * the buffer (anyone's delegated subtree can nest that deep), must not end the walk.
  */
@@ -156,8 +155,8 @@ static void walk(char *path, size_t len, dev_t dev, unsigned int depth)
 		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
 		    !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		n = snprintf(path + len, PATH_MAX_LEN - len, "/%s", de->d_name);
-		if (n < (int)(PATH_MAX_LEN - len) && !lstat(path, &st) && S_ISDIR(st.st_mode) &&
+		n = snprintf(path + len, V6T_CGROUP_PATH_LEN - len, "/%s", de->d_name);
+		if (n < (int)(V6T_CGROUP_PATH_LEN - len) && !lstat(path, &st) && S_ISDIR(st.st_mode) &&
 		    st.st_dev == dev) {
 			add(st.st_ino, path + root_len);
 			walk(path, len + n, dev, depth + 1);
@@ -302,7 +301,7 @@ static struct v6t_cgroup_owner *owner_of(struct entry *e)
 /* What exists now, added; what is gone stays, no longer seen. */
 static void rescan(void)
 {
-	char path[PATH_MAX_LEN];
+	char path[V6T_CGROUP_PATH_LEN];
 	struct stat st;
 
 	for (unsigned int i = 0; i < cached; i++)

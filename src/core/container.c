@@ -2,13 +2,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "container.h"
 
-#define PATH_MAX_LEN 4096
 #define TASKS "io.containerd.runtime.v2.task"	/* containerd's task bundles, in its state */
 #define STATE_FILE_MAX (1 << 20)	/* a bundle's config.json is some KiB; more is not one */
 
@@ -155,7 +155,7 @@ static void take_element(const char *comp, const char *prev, struct v6t_containe
 
 bool v6t_container_parse(const char *path, struct v6t_container *c)
 {
-	char copy[PATH_MAX_LEN], *save = NULL, *comp;
+	char copy[V6T_CGROUP_PATH_LEN], *save = NULL, *comp;
 	const char *prev = "";
 
 	memset(c, 0, sizeof(*c));
@@ -258,7 +258,7 @@ static bool annotation(const char *path, const char *key, char *out, size_t size
  */
 static void resolve_containerd(struct v6t_container *c, const struct v6t_state_roots *r)
 {
-	char path[PATH_MAX_LEN];
+	char path[PATH_MAX];
 
 	if (find_bundle(r, c->id, path, sizeof(path)))
 		return;
@@ -274,7 +274,7 @@ static void resolve_containerd(struct v6t_container *c, const struct v6t_state_r
 /* Docker's <root>/containers/<id>/config.v2.json: "Name":"/web", at its top level. */
 static void resolve_docker(struct v6t_container *c, const struct v6t_state_roots *r)
 {
-	char path[PATH_MAX_LEN], name[V6T_NAME_LEN];
+	char path[PATH_MAX], name[V6T_NAME_LEN];
 
 	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", r->docker, c->id);
 	if (!file_json_string(path, "Name", 1, name, sizeof(name)))
