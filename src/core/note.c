@@ -132,6 +132,9 @@ static void put_owner(struct strbuf *sb, struct v6t_view *v, unsigned int i)
 
 	if (!h->pid) {
 		sb_lit(sb, "a process not found");
+		/* out of time or the namespace gone: the owner may exist, so say it is unknown */
+		if (v->socks->flags & V6T_PS_FAILED)
+			sb_lit(sb, " (the lookup was cut short)");
 		return;
 	}
 	sb_putn(sb, h->comm, strnlen(h->comm, V6T_COMM_LEN));
