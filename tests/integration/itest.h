@@ -15,6 +15,7 @@ int run_filter_tests(void);
 int run_cli_tests(void);
 int run_record_tests(void);
 int run_existing_tests(void);
+int run_listing_tests(void);
 int run_file_tests(void);
 int run_hostile_tests(void);
 int run_signal_tests(void);

@@ -104,6 +104,8 @@ int main(void)
 		failed += run_record_tests();
 	if (wanted("existing"))
 		failed += run_existing_tests();
+	if (wanted("listing"))
+		failed += run_listing_tests();
 	if (wanted("files"))
 		failed += run_file_tests();
 	if (wanted("hostile"))
