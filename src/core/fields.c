@@ -67,10 +67,11 @@ static const struct v6t_field event_fields[] = {
 	/* refused: in text, in the note */
 	{ "suppressed", { KEY("suppressed", NUM(suppressed), "null") }, .needs = V6T_HAS_SUPPRESSED },
 	/* only on the events they explain: in text, the note names the one that matters */
-	{ "holders", { KEY("holders", VAL(PORT_SOCKS), NULL) }, .needs = V6T_HAS_HOLDERS,
-	  .omitted = true },
-	{ "listeners", { KEY("listeners", VAL(PORT_SOCKS), NULL) }, .needs = V6T_HAS_LISTENERS,
-	  .omitted = true },
+	{ "holders", { KEY("holders", VAL(PORT_SOCKS), NULL), KEY("holders_lookup", VAL(LOOKUP), NULL) },
+	  .needs = V6T_HAS_HOLDERS, .omitted = true },
+	{ "listeners", { KEY("listeners", VAL(PORT_SOCKS), NULL),
+			 KEY("listeners_lookup", VAL(LOOKUP), NULL) },
+	  .needs = V6T_HAS_LISTENERS, .omitted = true },
 	{ "note", { KEY("note", VAL(NOTE), NULL) }, TEXT("NOTE", 125, VAL(NOTE)) },
 	/* a listener's (listening rows: -l and the start-up snapshot), under the row in text */
 	HINT_FIELD(125),

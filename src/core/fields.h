@@ -48,6 +48,7 @@ enum v6t_value {
 	V6T_VAL_SOCKOPT,	/* a bool: whether bit offset of the record's sockopts is set */
 	V6T_VAL_BOUND_DEV,
 	V6T_VAL_PORT_SOCKS,	/* JSON: the sockets looked up on the event's port, an array */
+	V6T_VAL_LOOKUP,		/* JSON: how complete that array is (v6t_lookup_name) */
 	V6T_VAL_ERROR,
 	V6T_VAL_NOTE,
 	V6T_VAL_LOST,		/* text: "lost N events (...), T in total" */

@@ -242,6 +242,22 @@ static inline void put_port_socks(struct strbuf *sb, const struct v6t_view *v)
 	sb_putc(sb, ']');
 }
 
+/*
+ * Whether the list is all there was: "skipped" (not looked up: the rate limit), "cut_short"
+ * (out of time or the namespace gone: sockets or owners may be missing), "truncated" (more
+ * sockets than the record holds), else "complete". The first that applies.
+ */
+static inline const char *v6t_lookup_name(uint8_t flags)
+{
+	if (flags & V6T_PS_SKIPPED)
+		return "skipped";
+	if (flags & V6T_PS_FAILED)
+		return "cut_short";
+	if (flags & V6T_PS_MORE)
+		return "truncated";
+	return "complete";
+}
+
 /* a summary row's process, "name[pid]" in text; JSON has pid and comm apart */
 static inline void put_process(struct strbuf *sb, const struct v6t_view *v, unsigned int flags)
 {
@@ -391,6 +407,10 @@ v6t_put_value(struct strbuf *sb, const struct v6t_view *v, const struct v6t_show
 		break;
 	case V6T_VAL_PORT_SOCKS:
 		put_port_socks(sb, v);
+		break;
+	case V6T_VAL_LOOKUP:
+		name = v6t_lookup_name(v->socks ? v->socks->flags : 0);
+		put_string(sb, name, strlen(name), true, flags);
 		break;
 	case V6T_VAL_V6ONLY:
 		put_v6only(sb, v, flags);

@@ -39,6 +39,7 @@ static json_object *only_holder(struct tracer *t, int port)
 	assert_str(ev_str(e, "error"), "EADDRINUSE");
 	assert_true(json_object_object_get_ex(e, "holders", &h));
 	assert_int_equal(json_object_array_length(h), 1);
+	assert_str(ev_str(e, "holders_lookup"), "complete");
 	return json_object_array_get_idx(h, 0);
 }
 
@@ -256,6 +257,50 @@ static void test_rate_limited(void **state)
 }
 
 /*
+ * The namespace is gone when v6trace looks (held with SIGSTOP while the only process in it
+ * fails its bind and exits): the list is empty, and JSON says the lookup was cut short
+ * rather than that nothing held the port.
+ */
+static void test_namespace_gone(void **state)
+{
+	struct tracer *t = *state;
+	int go[2], ready[2], status;
+	uint64_t ns;
+	json_object *e, *h;
+	pid_t child;
+	char c;
+
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	child = fork();
+	if (child == 0) {
+		uint64_t mine = netns_enter_new();
+		int fd = tcp_listen(AF_INET, "0.0.0.0", 8477, -1);
+
+		if (fd < 0 || write(ready[1], &mine, sizeof(mine)) != sizeof(mine) ||
+		    read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(sock_bind(AF_INET6, SOCK_STREAM, "::", 8477, 0) == -EADDRINUSE ? 0 : 1);
+	}
+	assert_int_equal(read(ready[0], &ns, sizeof(ns)), sizeof(ns));
+	start_traced(t, ns, (const char *[]){ "--no-snapshot", NULL });
+	assert_int_equal(kill(t->pid, SIGSTOP), 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(kill(t->pid, SIGCONT), 0);
+	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
+	stop_traced(t);
+
+	e = failed_bind(t, 8477);
+	assert_int_equal(ev_int(e, "pid"), child);
+	assert_true(json_object_object_get_ex(e, "holders", &h));
+	assert_int_equal(json_object_array_length(h), 0);
+	assert_str(ev_str(e, "holders_lookup"), "cut_short");
+	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
+}
+
+/*
  * The failed bind in another namespace than v6trace's: the lookup enters the event's
  * namespace (from a thread of its own) and finds the holder there, through /proc.
  */
@@ -342,6 +387,7 @@ int run_holders_tests(void)
 		cmocka_unit_test_setup_teardown(test_bound_not_listening, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limited, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_other_namespace, itest_setup, itest_teardown),
+		cmocka_unit_test_setup_teardown(test_namespace_gone, itest_setup, itest_teardown),
 		cmocka_unit_test_setup_teardown(test_recorded_and_replayed, itest_setup,
 						itest_teardown),
 	};

@@ -111,6 +111,7 @@ static void assert_listener(json_object *e, const char *family, const char *addr
 
 	assert_true(json_object_object_get_ex(e, "listeners", &list));
 	assert_int_equal(json_object_array_length(list), 1);
+	assert_str(ev_str(e, "listeners_lookup"), "complete");
 	l = json_object_array_get_idx(list, 0);
 	assert_str(ev_str(l, "family"), family);
 	assert_str(ev_str(l, "local_addr"), addr);

@@ -322,6 +322,38 @@ static void test_rules_named(void **state)
 					       "failed binds this second)");
 }
 
+/* JSON says whether a list is all there was, for consumers that cannot read the note. */
+static void test_lookup_complete(void **state)
+{
+	static const struct {
+		uint8_t flags;
+		const char *lookup;
+	} cases[] = {
+		{ 0, "complete" },
+		{ V6T_PS_MORE, "truncated" },
+		{ V6T_PS_FAILED, "cut_short" },
+		{ V6T_PS_FAILED | V6T_PS_MORE, "cut_short" },
+		{ V6T_PS_SKIPPED, "skipped" },
+	};
+	struct v6t_sock_event e = failed_bind(V6T_AF_INET6, "::", -EADDRINUSE);
+	json_object *o, *l;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		union socks_rec *u = socks_at(TS);
+
+		if (!(cases[i].flags & V6T_PS_SKIPPED))
+			add_sock(u, V6T_AF_INET, "0.0.0.0", "socat", 0, 0);
+		u->r.flags = cases[i].flags;
+		run((const struct v6t_rec_hdr *[]){ &u->r.hdr, &e.hdr, NULL }, false);
+		o = json_tokener_parse(out);
+		assert_non_null(o);
+		assert_true(json_object_object_get_ex(o, "holders_lookup", &l));
+		assert_string_equal(json_object_get_string(l), cases[i].lookup);
+		json_object_put(o);
+	}
+}
+
 /* A holder's name is whoever ran it chose: valid JSON, and no control bytes on a terminal. */
 static void test_hostile_holder(void **state)
 {
@@ -385,7 +417,7 @@ static void test_refused_listeners(void **state)
 	assert_non_null(strstr(out, ",\"listeners\":[{\"pid\":812,\"comm\":\"nginx\",\"local_addr\":"
 				    "\"::1\",\"local_port\":80,\"family\":\"inet6\",\"v6only\":true,"
 				    "\"v6only_source\":\"bind-address\",\"reuseaddr\":null,"
-				    "\"reuseport\":null}],"));
+				    "\"reuseport\":null}],\"listeners_lookup\":\"complete\","));
 	assert_non_null(strstr(out, "\"note\":\"IPv4 SYN to 127.0.0.1:80 refused: the only "
 				    "listener, [::1]:80 (nginx[812]), is on one IPv6 address\""));
 	assert_true(v6t_port_list_keeps(&e, &u->r));
@@ -452,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_refused_listeners),
 		cmocka_unit_test(test_full_list_fits),
 		cmocka_unit_test(test_rules_named),
+		cmocka_unit_test(test_lookup_complete),
 		cmocka_unit_test(test_hostile_holder),
 		cmocka_unit_test(test_pairing),
 		cmocka_unit_test(test_recorded_and_checked),
