@@ -257,6 +257,53 @@ static void test_rate_limited(void **state)
 }
 
 /*
+ * A child in a namespace of its own: it holds 0.0.0.0:port, says its namespace, and at "g"
+ * fails a dual-stack [::] bind of the port; then it exits, or with held waits for a second
+ * "g" first (held until the parent saw the lookup). Its exit status 0: all went so.
+ */
+struct collider {
+	pid_t pid;
+	uint64_t ns;
+	int go[2];
+};
+
+static void collider_start(struct collider *k, uint16_t port, bool held)
+{
+	int ready[2];
+	char c;
+
+	assert_int_equal(pipe(k->go), 0);
+	assert_int_equal(pipe(ready), 0);
+	k->pid = fork();
+	if (k->pid == 0) {
+		uint64_t ns = netns_enter_new();
+		int fd = tcp_listen(AF_INET, "0.0.0.0", port, -1);
+
+		if (fd < 0 || write(ready[1], &ns, sizeof(ns)) != sizeof(ns) ||
+		    read(k->go[0], &c, 1) != 1)
+			_exit(1);
+		fd = sock_bind(AF_INET6, SOCK_STREAM, "::", port, 0);
+		_exit(fd == -EADDRINUSE && (!held || read(k->go[0], &c, 1) == 1) ? 0 : 1);
+	}
+	assert_int_equal(read(ready[0], &k->ns, sizeof(k->ns)), sizeof(k->ns));
+	close(ready[0]), close(ready[1]);
+}
+
+static void collider_go(struct collider *k)
+{
+	assert_int_equal(write(k->go[1], "g", 1), 1);
+}
+
+static void collider_end(struct collider *k)
+{
+	int status;
+
+	assert_int_equal(waitpid(k->pid, &status, 0), k->pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(k->go[0]), close(k->go[1]);
+}
+
+/*
  * The namespace is gone when v6trace looks (held with SIGSTOP while the only process in it
  * fails its bind and exits): the list is empty, and JSON says the lookup was cut short
  * rather than that nothing held the port.
@@ -264,40 +311,23 @@ static void test_rate_limited(void **state)
 static void test_namespace_gone(void **state)
 {
 	struct tracer *t = *state;
-	int go[2], ready[2], status;
-	uint64_t ns;
+	struct collider k;
 	json_object *e, *h;
-	pid_t child;
-	char c;
 
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(ready), 0);
-	child = fork();
-	if (child == 0) {
-		uint64_t mine = netns_enter_new();
-		int fd = tcp_listen(AF_INET, "0.0.0.0", 8477, -1);
-
-		if (fd < 0 || write(ready[1], &mine, sizeof(mine)) != sizeof(mine) ||
-		    read(go[0], &c, 1) != 1)
-			_exit(1);
-		_exit(sock_bind(AF_INET6, SOCK_STREAM, "::", 8477, 0) == -EADDRINUSE ? 0 : 1);
-	}
-	assert_int_equal(read(ready[0], &ns, sizeof(ns)), sizeof(ns));
-	start_traced(t, ns, (const char *[]){ "--no-snapshot", NULL });
+	collider_start(&k, 8477, false);
+	start_traced(t, k.ns, (const char *[]){ "--no-snapshot", NULL });
 	assert_int_equal(kill(t->pid, SIGSTOP), 0);
-	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(waitpid(child, &status, 0), child);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	collider_go(&k);
+	collider_end(&k);
 	assert_int_equal(kill(t->pid, SIGCONT), 0);
 	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
 	stop_traced(t);
 
 	e = failed_bind(t, 8477);
-	assert_int_equal(ev_int(e, "pid"), child);
+	assert_int_equal(ev_int(e, "pid"), k.pid);
 	assert_true(json_object_object_get_ex(e, "holders", &h));
 	assert_int_equal(json_object_array_length(h), 0);
 	assert_str(ev_str(e, "holders_lookup"), "cut_short");
-	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
 }
 
 /*
@@ -307,42 +337,23 @@ static void test_namespace_gone(void **state)
 static void test_other_namespace(void **state)
 {
 	struct tracer *t = *state;
-	int go[2], ready[2], status;
-	uint64_t holder_ns;
+	struct collider k;
 	json_object *h;
-	pid_t child;
-	char c;
 
 	netns_enter_new();
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(ready), 0);
-	child = fork();
-	if (child == 0) {
-		uint64_t ns = netns_enter_new();
-		int fd = tcp_listen(AF_INET, "0.0.0.0", 8467, -1);
-
-		if (fd < 0 || write(ready[1], &ns, sizeof(ns)) != sizeof(ns) ||
-		    read(go[0], &c, 1) != 1)
-			_exit(1);
-		fd = sock_bind(AF_INET6, SOCK_STREAM, "::", 8467, 0);
-		/* held until the parent saw the lookup */
-		_exit(fd == -EADDRINUSE && read(go[0], &c, 1) == 1 ? 0 : 1);
-	}
-	assert_int_equal(read(ready[0], &holder_ns, sizeof(holder_ns)), sizeof(holder_ns));
-	assert_int_not_equal(holder_ns, netns_current());
+	collider_start(&k, 8467, true);
+	assert_int_not_equal(k.ns, netns_current());
 	assert_int_equal(tracer_start(t, (const char *[]){ "--no-snapshot", "-P", "8467", NULL }), 0);
-	assert_int_equal(write(go[1], "g", 1), 1);
+	collider_go(&k);
 	assert_int_equal(tracer_wait_output(t, "\"holders\"", WAIT_MS), 0);
-	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(waitpid(child, &status, 0), child);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	collider_go(&k);
+	collider_end(&k);
 	stop_traced(t);
 
-	assert_int_equal(ev_int(failed_bind(t, 8467), "netns"), holder_ns);
+	assert_int_equal(ev_int(failed_bind(t, 8467), "netns"), k.ns);
 	h = only_holder(t, 8467);
-	assert_int_equal(ev_int(h, "pid"), child);
+	assert_int_equal(ev_int(h, "pid"), k.pid);
 	assert_str(ev_str(h, "local_addr"), "0.0.0.0");
-	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
 }
 
 /* A recording keeps the list with its event: the replay shows what the live run showed. */
