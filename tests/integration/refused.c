@@ -289,8 +289,13 @@ static void test_refused_flood(void **state)
 		packets += 1 + ev_int(ev_find(t, "refused", 8605, i), "suppressed");
 	assert_int_equal(packets, FLOOD);
 	assert_int_equal(ev_count(t, "lost", 0), 0);
-	/* the last is the tally made at exit: its peer is not known */
-	assert_true(ev_is_null(ev_find(t, "refused", 8605, n - 1), "peer_addr"));
+	/*
+	 * Each live event names its peer. The tally made at exit does not, and it exists only
+	 * if packets were left over: when the flood's last packet opened a new second, that
+	 * packet was reported itself and nothing was left to tally.
+	 */
+	for (int i = 0; i < n - 1; i++)
+		assert_false(ev_is_null(ev_find(t, "refused", 8605, i), "peer_addr"));
 	close(lfd);
 }
 
