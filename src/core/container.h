@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include "v6trace.h"
 
-/* Recordings keep these numbers (docs/format.md, type 5): add new ones at the end. */
 #define V6T_CGROUP_PATH_LEN 4096	/* a cgroup whose path is longer is not recognised */
 
+/* Recordings keep these numbers (docs/format.md, type 5): add new ones at the end. */
 enum v6t_runtime {
 	V6T_RT_NONE,
 	V6T_RT_KUBERNETES,	/* a pod's cgroup; id is its container's, if the path goes that deep */
